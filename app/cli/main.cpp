@@ -1,0 +1,299 @@
+// proclab-cli: the terminal front end. Runs the same lessons as the GUI, with real child
+// processes, and prints a transcript (or one JSON object) instead of drawing.
+//
+//   proclab-cli list [--json]
+//   proclab-cli run <lesson> [--<param> <value> ...] [--trials N] [--json] [--trace-out FILE]
+//                            [--step 1r,2r,1w,2w]
+//
+// Every bad input gets one line on stderr and exit status 2, before any child starts.
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/cli/step_schedule.hpp"
+#include "core/run.hpp"
+#include "core/segment.hpp"
+#include "core/trace_export.hpp"
+#include "core/trial_json.hpp"
+#include "lessons/curriculum.hpp"
+
+namespace proclab {
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+
+void OnStopSignal(int signal) { g_stop_signal = signal; }
+
+void InstallStopHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+constexpr int kBadInput = 2;
+
+int BadInput(const std::string& message) {
+  std::cerr << "proclab-cli: " << message << '\n';
+  return kBadInput;
+}
+
+// The lesson id is the first word after "run" that is not an option or an option's value; it is
+// needed before parsing, because the lesson decides which options exist.
+std::optional<std::string> FindLessonArgument(int argc, char** argv) {
+  bool after_run = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (!after_run) {
+      after_run = arg == "run";
+      continue;
+    }
+    if (arg == "--json" || arg == "--help" || arg == "-h") continue;
+    if (arg.starts_with("-")) {
+      if (arg.find('=') == std::string::npos) ++i;  // skip the option's value
+      continue;
+    }
+    return arg;
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> ParseWhole(const std::string& text, int64_t min, int64_t max) {
+  try {
+    size_t used = 0;
+    const long long value = std::stoll(text, &used);
+    if (used != text.size() || value < min || value > max) return std::nullopt;
+    return value;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+int List(bool json) {
+  if (json) {
+    nlohmann::json lessons = nlohmann::json::array();
+    for (const Lesson* lesson : Curriculum())
+      lessons.push_back({{"id", lesson->id},
+                         {"title", lesson->title.en},
+                         {"title_zh", lesson->title.zh},
+                         {"purpose", lesson->purpose.en}});
+    std::cout << nlohmann::json{{"lessons", lessons}}.dump(2) << '\n';
+    return 0;
+  }
+  std::printf("ProcLab lessons, in order (run one with: proclab-cli run <id>)\n\n");
+  int number = 1;
+  for (const Lesson* lesson : Curriculum()) {
+    std::printf("  %d  %-14s %s\n", number++, std::string(lesson->id).c_str(),
+                std::string(lesson->title.en).c_str());
+  }
+  return 0;
+}
+
+struct RunRequest {
+  const Lesson* lesson = nullptr;
+  std::vector<std::string> param_texts;  // parallel to lesson->params; empty: default
+  std::string trials_text = "1";
+  std::string trace_out;
+  std::string step_text;
+  bool json = false;
+};
+
+void PrintTranscript(const Lesson& lesson, const TrialResult& result) {
+  std::vector<std::string> lines;
+  if (lesson.transcript) lesson.transcript(result, lines);
+  for (const std::string& line : lines) std::cout << line << '\n';
+  for (const std::string& note : result.notes) std::cout << "Note: " << note << '\n';
+  if (result.trace.drops() > 0)
+    std::cout << "Note: " << result.trace.drops()
+              << " trace events were dropped because a child's ring was full; totals are exact, "
+                 "the timeline is thinned.\n";
+}
+
+int RunLesson(RunRequest& request) {
+  const Lesson& lesson = *request.lesson;
+  ParamValues params(lesson.params);
+  for (size_t i = 0; i < lesson.params.size(); ++i) {
+    if (request.param_texts[i].empty()) continue;
+    try {
+      params.SetText(lesson.params[i].name, request.param_texts[i]);
+    } catch (const ParamError& e) {
+      return BadInput(e.what());
+    }
+  }
+  const std::optional<int64_t> trials = ParseWhole(request.trials_text, 1, 10'000);
+  if (!trials)
+    return BadInput("--trials must be a whole number in 1..10000, not '" + request.trials_text +
+                    "'");
+
+  RunOptions options;
+  options.stop_signal = &g_stop_signal;
+  if (!request.step_text.empty()) {
+    if (!lesson.steppable)
+      return BadInput("lesson " + std::string(lesson.id) + " has no step mode (--step)");
+    std::string error;
+    const int children = lesson.child_count ? lesson.child_count(params) : 1;
+    auto schedule = ParseStepSchedule(request.step_text, children, &error);
+    if (!schedule) return BadInput(error);
+    options.step_schedule = std::move(*schedule);
+  }
+
+  std::ofstream trace_file;
+  if (!request.trace_out.empty()) {
+    trace_file.open(request.trace_out, std::ios::out | std::ios::trunc);
+    if (!trace_file)
+      return BadInput("cannot write the trace to " + request.trace_out + ": " +
+                      std::strerror(errno));
+  }
+
+  std::vector<TrialResult> results;
+  nlohmann::json trials_json = nlohmann::json::array();
+  for (int64_t trial = 0; trial < *trials; ++trial) {
+    Run run(lesson, params, options);
+    TrialResult result;
+    try {
+      result = run.Execute();
+    } catch (const std::exception& e) {
+      std::cerr << "proclab-cli: the run could not start: " << e.what() << '\n';
+      return 1;
+    }
+    if (request.json) {
+      trials_json.push_back(TrialJson(result));
+    } else if (trial == 0) {
+      std::cout << "== " << lesson.id << ": " << lesson.title.en << " ==\n";
+      PrintTranscript(lesson, result);
+    } else {
+      std::vector<std::string> lines;
+      if (lesson.transcript) lesson.transcript(result, lines);
+      std::cout << "trial " << trial + 1 << ": " << (lines.empty() ? "" : lines.back()) << '\n';
+    }
+    const bool stopped = result.stopped;
+    results.push_back(std::move(result));
+    if (stopped) break;
+  }
+
+  const int stop_signal = g_stop_signal.load();
+  if (trace_file.is_open()) {
+    WriteChromeTrace(results.back(), trace_file);
+    trace_file.close();
+    if (!trace_file) std::cerr << "proclab-cli: writing " << request.trace_out << " failed\n";
+  }
+  if (request.json) {
+    nlohmann::json out = {{"lesson", lesson.id}, {"params", params.ToJson()},
+                          {"trials", std::move(trials_json)}};
+    if (lesson.summarise_trials) out["summary"] = lesson.summarise_trials(results);
+    if (stop_signal != 0) out["stopped_by"] = SignalName(stop_signal);
+    std::cout << out.dump(2) << '\n';
+  } else if (lesson.summarise_trials && results.size() > 1) {
+    std::cout << "Summary over " << results.size() << " trials: "
+              << lesson.summarise_trials(results).dump() << '\n';
+  }
+  if (stop_signal != 0) {
+    std::cerr << "proclab-cli: stopped by " << SignalName(stop_signal)
+              << "; the children were stopped and the shared memory removed\n";
+    return 128 + stop_signal;
+  }
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  InstallStopHandlers();
+  SweepStaleSegments();  // segments left by a ProcLab that was killed
+
+  CLI::App app{"ProcLab in the terminal: run multiprocessing lessons on real processes."};
+  app.name("proclab-cli");
+  app.require_subcommand(1);
+  bool json = false;
+  CLI::App* list = app.add_subcommand("list", "List the lessons in curriculum order.");
+  list->add_flag("--json", json, "Print the list as JSON.");
+
+  RunRequest request;
+  CLI::App* run = app.add_subcommand("run", "Run a lesson with real child processes.");
+  std::string lesson_id;
+  run->add_option("lesson", lesson_id, "Lesson id (see: proclab-cli list).")->required();
+  run->add_option("--trials", request.trials_text, "Repeat the run N times (1..10000).")
+      ->type_name("N");
+  run->add_flag("--json", request.json, "Print one JSON object instead of a transcript.");
+  run->add_option("--trace-out", request.trace_out,
+                  "Write the last trial's trace as Chrome Trace JSON (opens in Perfetto).")
+      ->type_name("FILE");
+  run->add_option("--step", request.step_text,
+                  "Be the scheduler: e.g. 1r,2r,1w,2w (child number, r = read, w = write).")
+      ->type_name("STEPS");
+
+  // The lesson's own parameters become options of `run`.
+  if (const auto id = FindLessonArgument(argc, argv)) {
+    request.lesson = FindLesson(*id);
+    if (request.lesson != nullptr) {
+      request.param_texts.resize(request.lesson->params.size());
+      run->group("Lesson parameters");
+      for (size_t i = 0; i < request.lesson->params.size(); ++i) {
+        const ParamSpec& spec = request.lesson->params[i];
+        const std::string help = std::string(spec.help.en) + " [default " +
+                                 (spec.default_is_cpu_count ? std::string("CPUs = ") : "") +
+                                 spec.Format(spec.Default()) + "; " + spec.RangeText() + "]";
+        run->add_option("--" + std::string(spec.name), request.param_texts[i], help)
+            ->type_name(spec.kind == ParamKind::kChoice ? "CHOICE" : "INT");
+      }
+      run->footer("Lesson " + std::string(request.lesson->id) + ": " +
+                  std::string(request.lesson->purpose.en));
+    }
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    std::string extras;  // the unknown options, without their values
+    for (const std::string& extra : run->remaining())
+      if (extra.starts_with("-")) extras += (extras.empty() ? "" : " ") + extra;
+    if (extras.empty()) return BadInput(e.what());
+    if (request.lesson != nullptr)
+      return BadInput("unknown parameter " + extras + " for lesson " +
+                      std::string(request.lesson->id) + " (see: proclab-cli run " +
+                      std::string(request.lesson->id) + " --help)");
+    return BadInput(std::string(e.what()));
+  } catch (const CLI::RequiredError& e) {
+    if (run->parsed() && lesson_id.empty())
+      return BadInput("which lesson? e.g. proclab-cli run processes (see: proclab-cli list)");
+    if (!run->parsed() && !list->parsed())
+      return BadInput("say what to do: proclab-cli list, or proclab-cli run <lesson> (see --help)");
+    return BadInput(e.what());
+  } catch (const CLI::ArgumentMismatch& e) {
+    const std::string what = e.what();  // "--work: 1 required INT missing"
+    return BadInput(what.substr(0, what.find(':')) + " needs a value");
+  } catch (const CLI::ParseError& e) {
+    if (!lesson_id.empty() && FindLesson(lesson_id) == nullptr)
+      return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");
+    return BadInput(e.what());
+  }
+
+  if (list->parsed()) return List(json);
+  if (request.lesson == nullptr)
+    return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");
+  return RunLesson(request);
+}
+
+}  // namespace
+}  // namespace proclab
+
+int main(int argc, char** argv) {
+  try {
+    return proclab::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "proclab-cli: " << e.what() << '\n';
+    return 1;
+  }
+}

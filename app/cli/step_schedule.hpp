@@ -1,0 +1,15 @@
+// Parses a step schedule typed by a learner: "1r,2r,1w,2w" = child 1 reads, child 2 reads,
+// child 1 writes, child 2 writes. Children are numbered from 1 here, from 0 inside.
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace proclab {
+
+std::optional<std::vector<std::pair<int, char>>> ParseStepSchedule(const std::string& text,
+                                                                   int children,
+                                                                   std::string* error);
+
+}  // namespace proclab

@@ -1,0 +1,42 @@
+#include "core/event_ring.hpp"
+
+#include <algorithm>
+#include <new>
+#include <stdexcept>
+
+#include "core/clock.hpp"
+
+namespace proclab {
+
+size_t EventRing::BytesFor(uint32_t capacity) {
+  return sizeof(EventRing) + size_t{capacity} * sizeof(Event);
+}
+
+EventRing* EventRing::Create(void* memory, uint32_t capacity) {
+  if (capacity == 0 || (capacity & (capacity - 1)) != 0)
+    throw std::invalid_argument("event ring capacity must be a power of two");
+  return new (memory) EventRing(capacity);
+}
+
+size_t EventRing::Drain(std::vector<Event>& out) {
+  const uint64_t tail = tail_.load(std::memory_order_relaxed);
+  const uint64_t head = head_.load(std::memory_order_acquire);
+  const Event* slots = reinterpret_cast<const Event*>(this + 1);
+  // At most two contiguous runs: up to the end of the slot array, then from its start.
+  const uint64_t mask = capacity_ - 1;
+  uint64_t i = tail;
+  while (i != head) {
+    const uint64_t run = std::min<uint64_t>(head - i, capacity_ - (i & mask));
+    out.insert(out.end(), slots + (i & mask), slots + (i & mask) + run);
+    i += run;
+  }
+  tail_.store(head, std::memory_order_release);
+  return static_cast<size_t>(head - tail);
+}
+
+void Emitter::operator()(EventKind kind, int64_t a, int64_t b) const noexcept {
+  if (ring_ == nullptr) return;
+  ring_->Push(Event{MonotonicNs(), worker_, kind, 0, a, b});
+}
+
+}  // namespace proclab

@@ -1,0 +1,70 @@
+// A single-producer, single-consumer ring of events living in shared memory.
+// The child that owns the ring pushes; the parent drains. Pushing never blocks and never takes
+// a lock: when the ring is full the event is counted as dropped, so tracing cannot serialise
+// racing children or hide the race it is meant to show.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/event.hpp"
+
+namespace proclab {
+
+class EventRing {
+ public:
+  // Bytes needed for a ring of `capacity` events (a power of two), header included.
+  static size_t BytesFor(uint32_t capacity);
+  // Constructs a ring in `memory`, which must hold BytesFor(capacity) bytes, 64-byte aligned.
+  static EventRing* Create(void* memory, uint32_t capacity);
+
+  // Producer side. Returns false (and counts a drop) when the ring is full.
+  bool Push(const Event& event) noexcept {
+    const uint64_t head = head_.load(std::memory_order_relaxed);
+    if (head - cached_tail_ >= capacity_) {
+      cached_tail_ = tail_.load(std::memory_order_acquire);
+      if (head - cached_tail_ >= capacity_) {
+        drops_.store(drops_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        return false;
+      }
+    }
+    Slots()[head & (capacity_ - 1)] = event;
+    head_.store(head + 1, std::memory_order_release);
+    return true;
+  }
+
+  // Consumer side: appends every published event to `out`; returns how many.
+  size_t Drain(std::vector<Event>& out);
+
+  uint64_t drops() const { return drops_.load(std::memory_order_relaxed); }
+  uint32_t capacity() const { return capacity_; }
+
+ private:
+  explicit EventRing(uint32_t capacity) : capacity_(capacity) {}
+  Event* Slots() noexcept { return reinterpret_cast<Event*>(this + 1); }
+
+  // Producer's cache line: head, its private copy of tail, and the drop count.
+  alignas(64) std::atomic<uint64_t> head_{0};
+  uint64_t cached_tail_ = 0;
+  std::atomic<uint64_t> drops_{0};
+  uint32_t capacity_;
+  // Consumer's cache line.
+  alignas(64) std::atomic<uint64_t> tail_{0};
+};
+static_assert(sizeof(EventRing) % alignof(Event) == 0);
+
+// What a child holds to emit events into its own ring.
+class Emitter {
+ public:
+  Emitter() = default;
+  Emitter(EventRing* ring, uint16_t worker) : ring_(ring), worker_(worker) {}
+  void operator()(EventKind kind, int64_t a = 0, int64_t b = 0) const noexcept;
+  uint16_t worker() const { return worker_; }
+
+ private:
+  EventRing* ring_ = nullptr;
+  uint16_t worker_ = 0;
+};
+
+}  // namespace proclab

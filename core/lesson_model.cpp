@@ -1,0 +1,114 @@
+#include "core/lesson_model.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace proclab {
+
+int CpuCount() {
+  const long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+int64_t ParamSpec::Default() const {
+  if (default_is_cpu_count) return std::clamp<int64_t>(CpuCount(), min, max);
+  return default_value;
+}
+
+std::string ParamSpec::Format(int64_t value) const {
+  if (kind == ParamKind::kChoice && value >= 0 && static_cast<size_t>(value) < choices.size())
+    return std::string(choices[static_cast<size_t>(value)]);
+  return std::to_string(value);
+}
+
+std::string ParamSpec::RangeText() const {
+  if (kind == ParamKind::kChoice) {
+    std::string text;
+    for (size_t i = 0; i < choices.size(); ++i) {
+      if (i > 0) text += " | ";
+      text += choices[i];
+    }
+    return text;
+  }
+  return std::to_string(min) + ".." + std::to_string(max);
+}
+
+std::optional<int64_t> ParamSpec::Parse(std::string_view text, std::string* error) const {
+  if (kind == ParamKind::kChoice) {
+    for (size_t i = 0; i < choices.size(); ++i)
+      if (choices[i] == text) return static_cast<int64_t>(i);
+    *error = "--" + std::string(name) + " must be one of " + RangeText() + ", not '" +
+             std::string(text) + "'";
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec == std::errc::invalid_argument || ptr != end) {
+    *error = "--" + std::string(name) + " needs a whole number, not '" + std::string(text) + "'";
+    return std::nullopt;
+  }
+  if (ec == std::errc::result_out_of_range || value < min || value > max) {
+    *error = "--" + std::string(name) + " must be in " + RangeText() + ", not " + std::string(text);
+    return std::nullopt;
+  }
+  return value;
+}
+
+ParamValues::ParamValues(const std::vector<ParamSpec>& specs) : specs_(&specs) {
+  for (const ParamSpec& spec : specs) values_.push_back(spec.Default());
+}
+
+const ParamSpec& ParamValues::Spec(std::string_view name, size_t* index) const {
+  for (size_t i = 0; i < specs_->size(); ++i) {
+    if ((*specs_)[i].name == name) {
+      *index = i;
+      return (*specs_)[i];
+    }
+  }
+  throw ParamError("unknown parameter --" + std::string(name));
+}
+
+int64_t ParamValues::Get(std::string_view name) const {
+  size_t index = 0;
+  Spec(name, &index);
+  return values_[index];
+}
+
+void ParamValues::Set(std::string_view name, int64_t value) {
+  size_t index = 0;
+  const ParamSpec& spec = Spec(name, &index);
+  const int64_t max = spec.kind == ParamKind::kChoice
+                          ? static_cast<int64_t>(spec.choices.size()) - 1
+                          : spec.max;
+  const int64_t min = spec.kind == ParamKind::kChoice ? 0 : spec.min;
+  if (value < min || value > max)
+    throw ParamError("--" + std::string(name) + " must be in " + spec.RangeText() + ", not " +
+                     std::to_string(value));
+  values_[index] = value;
+}
+
+void ParamValues::SetText(std::string_view name, std::string_view text) {
+  size_t index = 0;
+  const ParamSpec& spec = Spec(name, &index);
+  std::string error;
+  const std::optional<int64_t> value = spec.Parse(text, &error);
+  if (!value) throw ParamError(error);
+  values_[index] = *value;
+}
+
+nlohmann::json ParamValues::ToJson() const {
+  nlohmann::json json = nlohmann::json::object();
+  for (size_t i = 0; i < specs_->size(); ++i) {
+    const ParamSpec& spec = (*specs_)[i];
+    if (spec.kind == ParamKind::kChoice)
+      json[std::string(spec.name)] = spec.Format(values_[i]);
+    else
+      json[std::string(spec.name)] = values_[i];
+  }
+  return json;
+}
+
+}  // namespace proclab

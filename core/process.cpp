@@ -1,0 +1,176 @@
+#include "core/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "core/clock.hpp"
+
+extern char** environ;
+
+namespace proclab {
+
+std::string_view ChildStateName(ChildState state) {
+  switch (state) {
+    case ChildState::kCreated: return "created";
+    case ChildState::kStarted: return "started";
+    case ChildState::kRunning: return "running";
+    case ChildState::kExited: return "exited";
+    case ChildState::kKilled: return "killed";
+  }
+  return "unknown";
+}
+
+Supervisor::~Supervisor() {
+  KillAll();
+  JoinAll(std::chrono::seconds(5));
+  for (ChildRecord& child : children_) {
+    if (!child.done() && child.pid > 0) {  // last resort: block until the kernel lets it go
+      int status = 0;
+      while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      Record(child, status);
+    }
+  }
+}
+
+std::string SignalName(int signal) {
+  const char* abbrev = sigabbrev_np(signal);
+  return abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);
+}
+
+int Supervisor::Spawn(const std::string& program, const std::vector<std::string>& args) {
+  ChildRecord record;
+  record.index = static_cast<int>(children_.size());
+
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(program.c_str()));
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGHUP}) sigaddset(&defaults, sig);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                      POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_USEVFORK);
+
+  pid_t pid = -1;
+  const int error = posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0)
+    throw SpawnError("cannot start " + program + ": " + std::strerror(error));
+
+  record.pid = pid;
+  record.state = ChildState::kStarted;
+  record.spawn_ns = MonotonicNs();
+  // A pidfd lets WaitAny sleep until a child exits instead of polling. (Called through syscall:
+  // glibc 2.36's <sys/pidfd.h> lacks the C linkage C++ needs.)
+  record.pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  children_.push_back(record);
+  return record.index;
+}
+
+void Supervisor::Record(ChildRecord& child, int status) {
+  child.end_ns = MonotonicNs();
+  if (WIFSIGNALED(status)) {
+    child.state = ChildState::kKilled;
+    child.signal = WTERMSIG(status);
+  } else {
+    child.state = ChildState::kExited;
+    child.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  if (child.pidfd >= 0) close(child.pidfd);
+  child.pidfd = -1;
+}
+
+int Supervisor::Reap() {
+  int reaped = 0;
+  for (ChildRecord& child : children_) {
+    if (child.done() || child.pid <= 0) continue;
+    int status = 0;
+    pid_t got;
+    do {
+      got = waitpid(child.pid, &status, WNOHANG);
+    } while (got < 0 && errno == EINTR);
+    if (got == child.pid) {
+      Record(child, status);
+      ++reaped;
+    } else if (got < 0 && errno == ECHILD) {  // someone else reaped it: record what we can
+      child.state = ChildState::kExited;
+      child.end_ns = MonotonicNs();
+      ++reaped;
+    }
+  }
+  return reaped;
+}
+
+int Supervisor::WaitAny(std::chrono::microseconds timeout) {
+  std::vector<pollfd> fds;
+  for (const ChildRecord& child : children_)
+    if (!child.done() && child.pidfd >= 0) fds.push_back(pollfd{child.pidfd, POLLIN, 0});
+  if (fds.empty()) {  // nothing to wait for: just let the time pass
+    timespec ts{static_cast<time_t>(timeout.count() / 1'000'000),
+                static_cast<long>(timeout.count() % 1'000'000) * 1000};
+    nanosleep(&ts, nullptr);
+    return Reap();
+  }
+  timespec ts{static_cast<time_t>(timeout.count() / 1'000'000),
+              static_cast<long>(timeout.count() % 1'000'000) * 1000};
+  ppoll(fds.data(), fds.size(), &ts, nullptr);
+  return Reap();
+}
+
+bool Supervisor::JoinAll(std::chrono::milliseconds timeout) {
+  const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
+  Reap();
+  while (alive() > 0) {
+    const int64_t left_ns = deadline - MonotonicNs();
+    if (left_ns <= 0) return false;
+    WaitAny(std::chrono::microseconds(std::min<int64_t>(left_ns / 1000 + 1, 100'000)));
+  }
+  return true;
+}
+
+void Supervisor::Kill(int index, int signal) {
+  ChildRecord& child = children_.at(static_cast<size_t>(index));
+  if (child.done() || child.pid <= 0) return;
+  ::kill(child.pid, signal);
+}
+
+void Supervisor::KillAll(int signal) {
+  for (const ChildRecord& child : children_) Kill(child.index, signal);
+}
+
+void Supervisor::MarkRunning(int index, int64_t when_ns) {
+  ChildRecord& child = children_.at(static_cast<size_t>(index));
+  if (child.state == ChildState::kStarted) child.state = ChildState::kRunning;
+  if (child.start_ns == 0) child.start_ns = when_ns;
+}
+
+int Supervisor::alive() const {
+  int count = 0;
+  for (const ChildRecord& child : children_) count += child.done() ? 0 : 1;
+  return count;
+}
+
+}  // namespace proclab

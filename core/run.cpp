@@ -1,0 +1,337 @@
+#include "core/run.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "core/futex.hpp"
+#include "core/run_header.hpp"
+
+namespace proclab {
+
+// ---------------------------------------------------------------------------------------- Run
+
+Run::Run(const Lesson& lesson, ParamValues params, RunOptions options)
+    : lesson_(lesson), params_(std::move(params)), options_(std::move(options)) {
+  if (options_.worker_path.empty()) options_.worker_path = DefaultWorkerPath();
+  for (const auto& [child, what] : options_.step_schedule) step_requests_.emplace_back(child, what);
+}
+
+Run::~Run() = default;
+
+std::string Run::DefaultWorkerPath() {
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "proclab-worker";
+  return (self.parent_path() / "proclab-worker").string();
+}
+
+void Run::RequestStop() { stop_requested_ = true; }
+
+void Run::PostStep(int child, char what) {
+  std::lock_guard lock(step_mutex_);
+  step_requests_.emplace_back(child, what);
+}
+
+void Run::ReadLive(
+    const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view) {
+  std::lock_guard lock(live_mutex_);
+  if (context_) view(context_->trace_, context_->supervisor_.children());
+}
+
+namespace {
+
+int ChildCountFor(const Lesson& lesson, const ParamValues& params) {
+  const int count = lesson.child_count ? lesson.child_count(params) : 1;
+  if (count < 0 || count > kMaxLanes)
+    throw RunError("a run can start at most " + std::to_string(kMaxLanes) + " children");
+  return count;
+}
+
+}  // namespace
+
+TrialResult Run::Execute() {
+  const int children = ChildCountFor(lesson_, params_);
+  if (access(options_.worker_path.c_str(), X_OK) != 0)
+    throw RunError("cannot find the worker program " + options_.worker_path);
+  if (params_.raw().size() > kMaxParams) throw RunError("too many lesson parameters");
+
+  TrialResult result;
+  result.lesson_id = std::string(lesson_.id);
+  result.params = params_.ToJson();
+  result.trace.Reset(MonotonicNs());
+
+  const size_t ring_bytes = EventRing::BytesFor(options_.ring_capacity) + 64;
+  const size_t lesson_bytes = lesson_.shared_bytes ? lesson_.shared_bytes(params_) : 0;
+  // Room for every child's ring, the parent's, and a few replacements.
+  const size_t bytes = sizeof(RunHeader) + 256 * 1024 + lesson_bytes +
+                       static_cast<size_t>(children + 1 + 8) * ring_bytes;
+
+  Segment segment = Segment::Create(bytes);
+  Supervisor supervisor;
+  RunHeader* header = segment.Construct<RunHeader>("header");
+  header->parent_pid = getpid();
+  std::strncpy(header->lesson_id, lesson_.id.data(),
+               std::min(lesson_.id.size(), sizeof header->lesson_id - 1));
+  header->param_count = static_cast<uint32_t>(params_.raw().size());
+  std::copy(params_.raw().begin(), params_.raw().end(), header->params);
+  header->step_mode = (!options_.step_schedule.empty() || options_.interactive_steps) ? 1 : 0;
+
+  {
+    std::lock_guard lock(live_mutex_);
+    context_ = std::make_unique<ParentContext>(*this, segment, *header, supervisor, result.trace,
+                                               result);
+  }
+  ParentContext& context = *context_;
+  running_ = true;
+  struct ClearRunning {
+    Run& run;
+    ~ClearRunning() {
+      run.running_ = false;
+      std::lock_guard lock(run.live_mutex_);
+      run.context_.reset();
+    }
+  } clear_running{*this};
+
+  try {
+    if (lesson_.setup) lesson_.setup(segment, params_);
+    for (int i = 0; i < children; ++i) context.SpawnChildAt(i);
+    header->child_count = static_cast<uint32_t>(children);
+
+    // Start line: wait until every child arrived (or died trying), then release them together.
+    const int64_t deadline = MonotonicNs() + 10'000'000'000;
+    while (true) {
+      context.Poll();
+      int dead = 0;
+      for (const ChildRecord& child : supervisor.children()) dead += child.done() ? 1 : 0;
+      if (static_cast<int>(header->barrier.arrived.load()) + dead >= children) break;
+      if (MonotonicNs() > deadline)
+        throw RunError("the child processes did not reach the start line within 10 s");
+      supervisor.WaitAny(std::chrono::microseconds(200));
+    }
+    result.release_ns = MonotonicNs();
+    header->barrier.Release();
+
+    if (lesson_.parent)
+      lesson_.parent(context);
+    else
+      context.WaitChildren();
+    // A lesson's parent side ends only when its children have; make sure of it.
+    if (supervisor.alive() > 0 && !context.WaitChildren(std::chrono::seconds(2))) {
+      supervisor.KillAll();
+      context.WaitChildren(std::chrono::seconds(2));
+      result.notes.push_back("some children were still running at the end and were killed");
+    }
+  } catch (const RunStopped&) {
+    result.stopped = true;
+    header->stop = 1;
+    supervisor.KillAll();
+    supervisor.JoinAll(std::chrono::seconds(5));
+  } catch (...) {
+    supervisor.KillAll();
+    supervisor.JoinAll(std::chrono::seconds(5));
+    throw;
+  }
+  {
+    std::lock_guard lock(live_mutex_);
+    context.Drain();
+  }
+  result.end_ns = MonotonicNs();
+  result.children = supervisor.children();
+  for (int i = 0; i < static_cast<int>(result.children.size()); ++i)
+    result.child_errors.push_back(context.ChildError(i));
+  return result;  // the segment is removed and every child reaped as the locals go
+}
+
+// ------------------------------------------------------------------------------ ParentContext
+
+ParentContext::ParentContext(Run& run, Segment& segment, RunHeader& header, Supervisor& supervisor,
+                             Trace& trace, TrialResult& result)
+    : run_(run),
+      segment_(segment),
+      header_(header),
+      supervisor_(supervisor),
+      trace_(trace),
+      result_(result) {
+  void* memory = segment.Allocate(EventRing::BytesFor(run.options_.ring_capacity),
+                                  &header.parent_ring);
+  EventRing* ring = EventRing::Create(memory, run.options_.ring_capacity);
+  parent_emitter_ = Emitter(ring, kParentLane);
+  rings_.push_back(ring);  // drained like the children's
+}
+
+int ParentContext::child_count() const {
+  return static_cast<int>(supervisor_.children().size());
+}
+
+std::string ParentContext::ChildError(int index) const {
+  if (index < 0 || index >= kMaxLanes) return {};
+  const char* text = header_.children[index].error;
+  return std::string(text, strnlen(text, kErrorTextBytes));
+}
+
+void ParentContext::SpawnChildAt(int index) {
+  if (index >= kMaxLanes) throw RunError("too many children for one run");
+  void* memory = segment_.Allocate(EventRing::BytesFor(run_.options_.ring_capacity),
+                                   &header_.children[index].ring);
+  rings_.push_back(EventRing::Create(memory, run_.options_.ring_capacity));
+  std::lock_guard lock(run_.live_mutex_);
+  const int spawned = supervisor_.Spawn(
+      run_.options_.worker_path, {"--segment", segment_.name(), "--index", std::to_string(index),
+                                  "--parent", std::to_string(getpid())});
+  if (spawned != index) throw RunError("child index mismatch");
+}
+
+int ParentContext::SpawnChild() {
+  const int index = child_count();
+  SpawnChildAt(index);
+  header_.child_count = static_cast<uint32_t>(index + 1);
+  return index;
+}
+
+void ParentContext::Drain() {
+  scratch_.clear();
+  for (EventRing* ring : rings_) ring->Drain(scratch_);
+  // rings_[0] is the parent's; rings_[i] belongs to child i-1.
+  for (size_t i = 1; i < rings_.size(); ++i)
+    trace_.SetDrops(static_cast<int>(i - 1), rings_[i]->drops());
+  if (scratch_.empty()) return;
+  trace_.Append(scratch_);
+  for (const Event& event : scratch_)
+    if (event.kind == EventKind::kStarted && event.worker != kParentLane)
+      supervisor_.MarkRunning(event.worker, event.t_ns);
+}
+
+void ParentContext::Poll() {
+  {
+    std::lock_guard lock(run_.live_mutex_);
+    Drain();
+    supervisor_.Reap();
+  }
+  if (run_.stop_requested_ ||
+      (run_.options_.stop_signal != nullptr && run_.options_.stop_signal->load() != 0))
+    throw RunStopped{};
+}
+
+void ParentContext::Wait(std::chrono::microseconds timeout) {
+  const int64_t deadline = MonotonicNs() + timeout.count() * 1000;
+  while (true) {
+    Poll();
+    const int64_t left_us = (deadline - MonotonicNs()) / 1000;
+    if (left_us <= 0) return;
+    // Wake at least every 2 ms to drain rings and notice a stop.
+    if (supervisor_.WaitAny(std::chrono::microseconds(std::min<int64_t>(left_us, 2000))) > 0) {
+      Poll();
+      return;
+    }
+  }
+}
+
+bool ParentContext::WaitChildren(std::chrono::milliseconds timeout) {
+  return WaitUntil([this] { return supervisor_.alive() == 0; }, timeout);
+}
+
+bool ParentContext::WaitUntil(const std::function<bool()>& done,
+                              std::chrono::milliseconds timeout) {
+  const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
+  Poll();
+  while (!done()) {
+    const int64_t left_ns = deadline - MonotonicNs();
+    if (left_ns <= 0) return false;
+    Wait(std::chrono::microseconds(std::min<int64_t>(left_ns / 1000 + 1, 2000)));
+  }
+  return true;
+}
+
+void ParentContext::Kill(int index, int signal) { supervisor_.Kill(index, signal); }
+void ParentContext::KillAll(int signal) { supervisor_.KillAll(signal); }
+
+void ParentContext::AskChildrenToStop() { header_.stop = 1; }
+
+bool ParentContext::step_mode() const { return header_.step_mode.load() != 0; }
+
+std::optional<std::pair<int, char>> ParentContext::NextStep(std::chrono::milliseconds timeout) {
+  const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
+  while (true) {
+    {
+      std::lock_guard lock(run_.step_mutex_);
+      if (!run_.step_requests_.empty()) {
+        auto step = run_.step_requests_.front();
+        run_.step_requests_.pop_front();
+        return step;
+      }
+    }
+    if (MonotonicNs() >= deadline) return std::nullopt;
+    Wait(std::chrono::milliseconds(2));
+  }
+}
+
+bool ParentContext::GrantStep(int child, std::chrono::milliseconds timeout) {
+  if (child < 0 || child >= child_count()) return false;
+  auto steps_taken = [this, child] {
+    size_t count = 0;
+    for (const Event& event : trace_.lane(child))
+      count += (event.kind == EventKind::kRead || event.kind == EventKind::kWrite) ? 1 : 0;
+    return count;
+  };
+  const size_t before = steps_taken();
+  StepGate& gate = header_.children[child].step;
+  gate.granted.fetch_add(1);
+  FutexWakeAll(gate.granted);
+  return WaitUntil(
+      [&] { return steps_taken() > before || supervisor_.child(child).done(); }, timeout);
+}
+
+void ParentContext::Emit(EventKind kind, int64_t a, int64_t b) { parent_emitter_(kind, a, b); }
+
+// ------------------------------------------------------------------------------- ChildContext
+
+namespace {
+ParamValues ParamsFromHeader(const Lesson& lesson, const RunHeader& header) {
+  ParamValues values(lesson.params);
+  std::vector<int64_t> raw(header.params, header.params + header.param_count);
+  if (raw.size() != lesson.params.size()) throw std::runtime_error("parameter count mismatch");
+  values.SetRaw(std::move(raw));
+  return values;
+}
+}  // namespace
+
+ChildContext::ChildContext(Segment& segment, RunHeader& header, const Lesson& lesson, int index)
+    : segment_(segment),
+      header_(header),
+      params_(ParamsFromHeader(lesson, header)),
+      index_(index),
+      emitter_(static_cast<EventRing*>(segment.FromHandle(header.children[index].ring)),
+               static_cast<uint16_t>(index)) {}
+
+int ChildContext::count() const { return static_cast<int>(header_.child_count.load()); }
+
+bool ChildContext::stop_requested() const { return header_.stop.load() != 0; }
+
+void ChildContext::StepGate(char what) {
+  if (header_.step_mode.load(std::memory_order_relaxed) == 0) return;
+  proclab::StepGate& gate = header_.children[index_].step;
+  const uint32_t step = gate.taken.load() + 1;
+  Emit(EventKind::kStepWait, what == 'w' ? 1 : 0);
+  while (true) {
+    const uint32_t granted = gate.granted.load(std::memory_order_acquire);
+    if (granted >= step) break;
+    FutexWait(gate.granted, granted, 100'000'000);
+    if (getppid() != header_.parent_pid) _exit(70);  // the parent is gone
+  }
+  gate.taken.store(step);
+}
+
+void ChildContext::SleepMs(int64_t ms) const { SleepUs(ms * 1000); }
+
+void ChildContext::SleepUs(int64_t us) const {
+  if (us <= 0) return;
+  std::this_thread::sleep_for(std::chrono::microseconds(us));
+}
+
+}  // namespace proclab

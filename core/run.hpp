@@ -1,0 +1,194 @@
+// One execution of one lesson: create the segment, start the children, release them together,
+// let the lesson's parent side drive the run while events are drained and children reaped,
+// then clean up: every child reaped and the segment removed, however the run ends.
+//
+//   Run run(lesson, params);
+//   TrialResult result = run.Execute();   // blocks; the GUI calls it on a run thread
+//
+// Sections: RunOptions and TrialResult · Run · ParentContext (the lesson's parent side) ·
+// ChildContext (what a child sees).
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/event.hpp"
+#include "core/event_ring.hpp"
+#include "core/lesson_model.hpp"
+#include "core/process.hpp"
+#include "core/segment.hpp"
+#include "core/trace.hpp"
+
+namespace proclab {
+
+struct RunHeader;
+
+struct RunOptions {
+  std::string worker_path;           // absolute path of proclab-worker; empty: beside this program
+  uint32_t ring_capacity = 1u << 15;  // events per child ring (a power of two)
+  // Set by a signal handler (CLI): a non-zero value stops the run as if RequestStop was called.
+  const std::atomic<int>* stop_signal = nullptr;
+  // Steps the learner schedules ("be the scheduler"): child index (0-based) and 'r' or 'w'.
+  // Non-empty turns step mode on: children wait before each read and write.
+  std::vector<std::pair<int, char>> step_schedule;
+  bool interactive_steps = false;  // step mode driven by PostStep (the GUI)
+};
+
+struct TrialResult {
+  std::string lesson_id;
+  nlohmann::json params;
+  std::vector<ChildRecord> children;
+  std::vector<std::string> child_errors;  // per child: what it threw, or empty
+  Trace trace;
+  nlohmann::json outcome = nlohmann::json::object();
+  std::vector<std::string> notes;  // explanations the run produced (a stall, a dead holder ...)
+  int64_t release_ns = 0;          // when the children were released from the start barrier
+  int64_t end_ns = 0;
+  bool stopped = false;  // stopped early (Stop button, Ctrl-C)
+  double Ms(int64_t t_ns) const { return trace.Ms(t_ns); }
+};
+
+class RunError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown inside the run thread when a stop was requested; Execute catches it.
+struct RunStopped {};
+
+class ParentContext;
+
+class Run {
+ public:
+  Run(const Lesson& lesson, ParamValues params, RunOptions options = {});
+  ~Run();
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+
+  // Blocks until the run ends. Throws RunError when it cannot start (no worker, no memory).
+  TrialResult Execute();
+
+  // Any thread.
+  void RequestStop();
+  void PostStep(int child, char what);  // interactive step mode: let `child` take one step
+  bool running() const { return running_.load(); }
+
+  // Any thread: calls `view` with the live trace and children under the run's lock.
+  void ReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
+
+  static std::string DefaultWorkerPath();
+
+ private:
+  friend class ParentContext;
+  const Lesson& lesson_;
+  ParamValues params_;
+  RunOptions options_;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> running_{false};
+  std::mutex live_mutex_;  // guards trace_ and supervisor_ records for ReadLive
+  std::mutex step_mutex_;
+  std::deque<std::pair<int, char>> step_requests_;
+  std::unique_ptr<ParentContext> context_;
+};
+
+// The parent's side of a run, handed to Lesson::parent.
+class ParentContext {
+ public:
+  ParentContext(Run& run, Segment& segment, RunHeader& header, Supervisor& supervisor,
+                Trace& trace, TrialResult& result);
+
+  const ParamValues& params() const { return run_.params_; }
+  int64_t param(std::string_view name) const { return run_.params_.Get(name); }
+  Segment& segment() { return segment_; }
+  int child_count() const;
+  const ChildRecord& child(int index) const { return supervisor_.child(index); }
+  const std::vector<ChildRecord>& children() const { return supervisor_.children(); }
+  const Trace& trace() const { return trace_; }
+  std::string ChildError(int index) const;
+  int64_t release_ns() const { return result_.release_ns; }
+
+  // Drains every ring and reaps exited children. Throws RunStopped when a stop was requested.
+  void Poll();
+  // Waits up to `timeout`, polling; returns early when a child exits.
+  void Wait(std::chrono::microseconds timeout);
+  // Waits for every child to exit; returns false if `timeout` passed first.
+  bool WaitChildren(std::chrono::milliseconds timeout = std::chrono::hours(24 * 365));
+  // Waits until `done()` holds or `timeout` passes; returns done().
+  bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+  void Kill(int index, int signal = 9);
+  void KillAll(int signal = 9);
+  // Starts one more child (e.g. a pool replacing a dead worker); returns its index.
+  int SpawnChild();
+  // Asks children to stop at their next check (ChildContext::stop_requested).
+  void AskChildrenToStop();
+
+  // Step mode: lets `child` pass its next step gate, then waits until it has taken the step
+  // (emitted its read or write) or exited. Returns false if it did neither within `timeout`.
+  bool GrantStep(int child, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  bool step_mode() const;
+  // Next step the learner asked for: from the schedule, or posted by the GUI.
+  std::optional<std::pair<int, char>> NextStep(std::chrono::milliseconds timeout);
+  bool interactive_steps() const { return run_.options_.interactive_steps; }
+
+  void Emit(EventKind kind, int64_t a = 0, int64_t b = 0);
+  nlohmann::json& outcome() { return result_.outcome; }
+  void Note(std::string text) { result_.notes.push_back(std::move(text)); }
+
+ private:
+  friend class Run;
+  void Drain();
+  void SpawnChildAt(int index);
+
+  Run& run_;
+  Segment& segment_;
+  RunHeader& header_;
+  Supervisor& supervisor_;
+  Trace& trace_;
+  TrialResult& result_;
+  Emitter parent_emitter_;
+  std::vector<Event> scratch_;
+  std::vector<EventRing*> rings_;
+};
+
+// What a child process sees: its index, the parameters, the segment, and its event emitter.
+class ChildContext {
+ public:
+  ChildContext(Segment& segment, RunHeader& header, const Lesson& lesson, int index);
+
+  int index() const { return index_; }
+  int count() const;
+  int64_t param(std::string_view name) const { return params_.Get(name); }
+  const ParamValues& params() const { return params_; }
+  Segment& segment() { return segment_; }
+  template <class T>
+  T& Shared(const char* name) {
+    T* object = segment_.Find<T>(name);
+    if (object == nullptr) throw std::runtime_error(std::string("no shared object ") + name);
+    return *object;
+  }
+  const Emitter& emit() const { return emitter_; }
+  void Emit(EventKind kind, int64_t a = 0, int64_t b = 0) const { emitter_(kind, a, b); }
+  bool stop_requested() const;
+  // Step mode: before a read ('r') or a write ('w'), waits until the scheduler grants the step.
+  // Does nothing when step mode is off.
+  void StepGate(char what);
+  void SleepMs(int64_t ms) const;
+  void SleepUs(int64_t us) const;
+
+ private:
+  Segment& segment_;
+  RunHeader& header_;
+  ParamValues params_;
+  int index_;
+  Emitter emitter_;
+};
+
+}  // namespace proclab

@@ -1,0 +1,45 @@
+// The fixed header at the start of every run's segment: what a child needs to find its lesson,
+// its parameters, its ring, and the start barrier. Shared by the parent (run.cpp) and the
+// worker executable; both are built from the same source, so the layout always matches.
+#pragma once
+#include <atomic>
+#include <boost/interprocess/managed_shared_memory.hpp>
+#include <cstdint>
+
+#include "core/start_barrier.hpp"
+
+namespace proclab {
+
+inline constexpr int kMaxLanes = 160;   // children of one run, replacements included
+inline constexpr int kMaxParams = 16;
+inline constexpr size_t kErrorTextBytes = 240;
+
+struct StepGate {
+  std::atomic<uint32_t> granted{0};  // futex word: steps the scheduler has allowed
+  std::atomic<uint32_t> taken{0};    // steps the child has started
+};
+
+struct ChildSlot {
+  boost::interprocess::managed_shared_memory::handle_t ring = 0;
+  StepGate step;
+  char error[kErrorTextBytes] = {};  // what the child's code threw, for the parent's report
+};
+
+struct RunHeader {
+  static constexpr uint32_t kMagic = 0x50524c42;  // "PRLB"
+  static constexpr uint32_t kVersion = 1;
+  uint32_t magic = kMagic;
+  uint32_t version = kVersion;
+  int32_t parent_pid = 0;
+  std::atomic<uint32_t> child_count{0};
+  char lesson_id[48] = {};
+  int64_t params[kMaxParams] = {};
+  uint32_t param_count = 0;
+  StartBarrier barrier;
+  std::atomic<uint32_t> stop{0};       // children check it between steps
+  std::atomic<uint32_t> step_mode{0};  // children wait at step gates
+  ChildSlot children[kMaxLanes];
+  boost::interprocess::managed_shared_memory::handle_t parent_ring = 0;
+};
+
+}  // namespace proclab

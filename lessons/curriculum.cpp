@@ -1,0 +1,21 @@
+#include "lessons/curriculum.hpp"
+
+#include "lessons/lessons.hpp"
+
+namespace proclab {
+
+std::span<const Lesson* const> Curriculum() {
+  // One line per lesson, in teaching order (the tutorial's sections).
+  static const Lesson* const kLessons[] = {
+      &ProcessesLesson(),
+  };
+  return kLessons;
+}
+
+const Lesson* FindLesson(std::string_view id) {
+  for (const Lesson* lesson : Curriculum())
+    if (lesson->id == id) return lesson;
+  return nullptr;
+}
+
+}  // namespace proclab

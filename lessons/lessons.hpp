@@ -1,0 +1,9 @@
+// One accessor per lesson; each is defined in lessons/<id>.cpp.
+#pragma once
+#include "core/lesson_model.hpp"
+
+namespace proclab {
+
+const Lesson& ProcessesLesson();
+
+}  // namespace proclab

@@ -1,0 +1,116 @@
+// Lesson `processes` (tutorial section 1): create, start and join processes.
+// Teaches: each child is a separate program instance with its own pid and memory; the parent
+// starts them, then waits in join until each has exited, and learns how each one ended
+// (an exit status, or the signal that killed it).
+#include "lessons/common.hpp"
+#include "lessons/lessons.hpp"
+
+#include "core/clock.hpp"
+
+namespace proclab {
+namespace {
+
+enum Fail : int64_t { kNone, kExit, kCrash };
+constexpr int64_t kLastSquareMessage = 1;
+
+// <child-code>
+// Each child squares the numbers 0 .. work-1, like the tutorial's square_numbers().
+int SquareNumbers(ChildContext& child) {
+  const int64_t work = child.param("work");
+  child.Emit(EventKind::kTaskStart, 0, work - 1);
+  int64_t result = 0;
+  for (int64_t i = 0; i < work; ++i) {
+    result = i * i;
+    Keep(result);  // the compiler may not skip the work
+  }
+  child.Emit(EventKind::kTaskEnd, 0, work - 1);
+  child.Emit(EventKind::kMessage, kLastSquareMessage, result);
+
+  // --fail makes the last child end badly, to show exit codes and signals.
+  const bool last = child.index() == child.count() - 1;
+  if (last && child.param("fail") == kExit) return 3;
+  if (last && child.param("fail") == kCrash) {
+    volatile int* volatile nowhere = nullptr;
+    *nowhere = 1;  // a real invalid write: the kernel kills us with SIGSEGV
+  }
+  return 0;
+}
+// </child-code>
+
+void JoinAll(ParentContext& parent) {
+  // Like `for p in processes: p.join()`: wait for each child to exit, timing the wait.
+  const int64_t join_start = MonotonicNs();
+  parent.WaitChildren();
+  const int64_t join_end = MonotonicNs();
+  int joined = 0;
+  for (const ChildRecord& child : parent.children()) joined += child.done() ? 1 : 0;
+  parent.Emit(EventKind::kMessage, 0, joined);
+  parent.outcome()["joined"] = joined;
+  parent.outcome()["wait_ms"] = NsToMs(join_end - join_start);
+}
+
+void Transcript(const TrialResult& result, std::vector<std::string>& out) {
+  const int64_t work = result.params.at("work").get<int64_t>();
+  out.push_back("Parent starts " + std::to_string(result.children.size()) +
+                " children (os.cpu_count() is " + std::to_string(CpuCount()) +
+                "); each squares " + std::to_string(work) + " numbers.");
+  std::vector<TimedLine> timed;
+  AddLifecycleLines(result, timed);
+  AppendSorted(timed, out);
+  if (result.outcome.contains("joined"))
+    out.push_back("Parent waited " + FormatMs(result.outcome.at("wait_ms").get<double>()) +
+                  " in join(); " + std::to_string(result.outcome.at("joined").get<int>()) +
+                  " of " + std::to_string(result.children.size()) + " children joined.");
+}
+
+}  // namespace
+
+const Lesson& ProcessesLesson() {
+  static const Lesson lesson{
+      .id = "processes",
+      .title = {"Creating, starting and joining processes", "创建、启动和等待进程"},
+      .purpose = {"Start real child processes, wait for them, and read how each one ended.",
+                  "启动真实的子进程，等待它们结束，并查看每个进程是如何结束的。"},
+      .params =
+          {
+              {.name = "processes",
+               .default_value = 2,
+               .min = 1,
+               .max = 64,
+               .help = {"How many child processes to start (default: one per CPU).",
+                        "启动多少个子进程（默认：每个 CPU 一个）。"},
+               .default_is_cpu_count = true},
+              {.name = "work",
+               .default_value = 1000,
+               .min = 0,
+               .max = 1'000'000'000,
+               .help = {"How many numbers each child squares.", "每个子进程要计算平方的数字个数。"}},
+              {.name = "fail",
+               .kind = ParamKind::kChoice,
+               .default_value = kNone,
+               .choices = {"none", "exit", "crash"},
+               .help = {"Make the last child exit with status 3 (exit) or die by SIGSEGV (crash).",
+                        "让最后一个子进程以状态码 3 退出（exit），或因 SIGSEGV 崩溃（crash）。"}},
+          },
+      .child_count = [](const ParamValues& p) { return static_cast<int>(p.Get("processes")); },
+      .child = SquareNumbers,
+      .parent = JoinAll,
+      .transcript = Transcript,
+      .python = R"(from multiprocessing import Process
+import os
+
+def square_numbers(work):
+    for i in range(work):
+        result = i * i
+
+procs = [Process(target=square_numbers, args=(1000,))
+         for _ in range(os.cpu_count())]
+for p in procs: p.start()
+for p in procs: p.join()      # wait for each to exit
+print([p.exitcode for p in procs])
+)",
+  };
+  return lesson;
+}
+
+}  // namespace proclab
