@@ -91,6 +91,8 @@ struct Lesson {
   void (*transcript)(const TrialResult&, std::vector<std::string>&) = nullptr;
   // Summarises repeated trials (optional): added to the JSON as "summary".
   nlohmann::json (*summarise_trials)(const std::vector<TrialResult>&) = nullptr;
+  // With step mode: how many children (the first ones) take steps; the rest run freely.
+  int (*step_children)(const ParamValues&) = nullptr;
 
   // A short Python equivalent of what the children do (shown beside the C++ code).
   std::string_view python;

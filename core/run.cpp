@@ -313,6 +313,14 @@ int ChildContext::count() const { return static_cast<int>(header_.child_count.lo
 
 bool ChildContext::stop_requested() const { return header_.stop.load() != 0; }
 
+void ChildContext::ReportError(std::string_view text) {
+  char* slot = header_.children[index_].error;
+  const size_t n = std::min(text.size(), kErrorTextBytes - 1);
+  std::memcpy(slot, text.data(), n);
+  slot[n] = '\0';
+  Emit(EventKind::kFailed, 1);
+}
+
 void ChildContext::StepGate(char what) {
   if (header_.step_mode.load(std::memory_order_relaxed) == 0) return;
   proclab::StepGate& gate = header_.children[index_].step;

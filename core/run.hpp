@@ -177,6 +177,8 @@ class ChildContext {
   const Emitter& emit() const { return emitter_; }
   void Emit(EventKind kind, int64_t a = 0, int64_t b = 0) const { emitter_(kind, a, b); }
   bool stop_requested() const;
+  // Records what went wrong for the parent's report without ending the child.
+  void ReportError(std::string_view text);
   // Step mode: before a read ('r') or a write ('w'), waits until the scheduler grants the step.
   // Does nothing when step mode is off.
   void StepGate(char what);

@@ -8,6 +8,9 @@ std::span<const Lesson* const> Curriculum() {
   // One line per lesson, in teaching order (the tutorial's sections).
   static const Lesson* const kLessons[] = {
       &ProcessesLesson(),
+      &SharedDataLesson(),
+      &LocksLesson(),
+      &LockGuardLesson(),
   };
   return kLessons;
 }

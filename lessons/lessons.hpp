@@ -5,5 +5,8 @@
 namespace proclab {
 
 const Lesson& ProcessesLesson();
+const Lesson& SharedDataLesson();
+const Lesson& LocksLesson();
+const Lesson& LockGuardLesson();
 
 }  // namespace proclab

@@ -141,7 +141,9 @@ int RunLesson(RunRequest& request) {
     if (!lesson.steppable)
       return BadInput("lesson " + std::string(lesson.id) + " has no step mode (--step)");
     std::string error;
-    const int children = lesson.child_count ? lesson.child_count(params) : 1;
+    const int children = lesson.step_children ? lesson.step_children(params)
+                         : lesson.child_count   ? lesson.child_count(params)
+                                                : 1;
     auto schedule = ParseStepSchedule(request.step_text, children, &error);
     if (!schedule) return BadInput(error);
     options.step_schedule = std::move(*schedule);

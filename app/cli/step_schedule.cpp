@@ -21,6 +21,20 @@ std::optional<std::vector<std::pair<int, char>>> ParseStepSchedule(const std::st
     }
     steps.emplace_back(child - 1, item.back());
   }
+  // Each child alternates: read, write, read, write ... starting with a read.
+  std::vector<char> expected(static_cast<size_t>(children), 'r');
+  for (size_t n = 0; n < steps.size(); ++n) {
+    const auto [child, what] = steps[n];
+    char& next = expected[static_cast<size_t>(child)];
+    if (what != next) {
+      *error = "--step: step " + std::to_string(n + 1) + " asks child " +
+               std::to_string(child + 1) + " to " + (what == 'r' ? "read" : "write") +
+               ", but its next step is a " + (next == 'r' ? "read" : "write") +
+               " (each child reads, then writes)";
+      return std::nullopt;
+    }
+    next = next == 'r' ? 'w' : 'r';
+  }
   if (steps.empty()) {
     *error = "--step needs at least one step, e.g. 1r,2r,1w,2w";
     return std::nullopt;

@@ -64,8 +64,7 @@ int main(int argc, char** argv) {
     try {
       status = lesson->child(context);
     } catch (const std::exception& e) {
-      std::strncpy(header->children[index].error, e.what(), proclab::kErrorTextBytes - 1);
-      context.Emit(proclab::EventKind::kFailed, 1);
+      context.ReportError(e.what());
       status = 1;
     }
     context.Emit(proclab::EventKind::kFinished, status);

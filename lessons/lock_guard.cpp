@@ -1,0 +1,148 @@
+// Lesson `lock-guard` (tutorial section 4): the lock as a scoped guard, C++'s `with lock:`.
+// Teaches: a guard releases the lock however the block is left, an exception included; a manual
+// acquire/release pair does not, and a live process that forgot to release freezes the others
+// (a robust lock cannot help: its owner has not died).
+#include <mutex>
+#include <stdexcept>
+
+#include "lessons/common.hpp"
+#include "lessons/lessons.hpp"
+#include "lessons/shared_counter.hpp"
+
+namespace proclab {
+namespace {
+
+enum Style : int64_t { kGuard, kManual };
+enum FailInside : int64_t { kOff, kOn };
+
+// --fail-inside: child 1 throws inside the critical section on its 4th increment.
+void MaybeFail(ChildContext& child, int64_t i) {
+  if (child.param("fail-inside") == kOn && child.index() == 0 && i == 3)
+    throw std::runtime_error("child 1 failed inside the critical section");
+}
+
+// <child-code>
+// Style `guard`: std::lock_guard unlocks in its destructor, like Python's `with lock:`,
+// so the lock is released even when the block is left by an exception.
+void AddOneGuarded(ChildContext& child, SharedNumbers& shared, TracedLock& lock,
+                   const RaceKnobs& k, int64_t i) {
+  child.StepGate('r');
+  std::lock_guard guard(lock);
+  const int32_t value = shared.counter.load(std::memory_order_relaxed);
+  child.Emit(EventKind::kRead, value, kCounterSlot);
+  child.SleepUs(k.window_us);
+  MaybeFail(child, i);
+  child.StepGate('w');
+  shared.counter.store(value + 1, std::memory_order_relaxed);
+  child.Emit(EventKind::kWrite, value + 1, kCounterSlot);
+}
+
+// Style `manual`: lock() ... unlock(). An exception in between skips the unlock().
+void AddOneManually(ChildContext& child, SharedNumbers& shared, TracedLock& lock,
+                    const RaceKnobs& k, int64_t i) {
+  child.StepGate('r');
+  lock.lock();
+  const int32_t value = shared.counter.load(std::memory_order_relaxed);
+  child.Emit(EventKind::kRead, value, kCounterSlot);
+  child.SleepUs(k.window_us);
+  MaybeFail(child, i);
+  child.StepGate('w');
+  shared.counter.store(value + 1, std::memory_order_relaxed);
+  child.Emit(EventKind::kWrite, value + 1, kCounterSlot);
+  lock.unlock();
+}
+
+// Each counter child handles an error and carries on, as long-lived workers do.
+int AddToCounter(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
+  TracedLock lock(shared.lock, child.emit(), child.index());
+  const bool guarded = child.param("style") == kGuard;
+  for (int64_t i = 0; i < k.iterations; ++i) {
+    child.SleepMs(k.sleep_ms);
+    try {
+      if (guarded)
+        AddOneGuarded(child, shared, lock, k, i);
+      else
+        AddOneManually(child, shared, lock, k, i);
+      shared.done[child.index()]++;
+    } catch (const std::exception& error) {
+      child.ReportError(error.what());  // report it, skip this increment, keep going
+    }
+  }
+  return 0;
+}
+// </child-code>
+
+// Array children take the guard too; they are not the point of this lesson.
+int AddToArray(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
+  TracedLock lock(shared.lock, child.emit(), child.index());
+  for (int64_t i = 0; i < k.iterations; ++i) {
+    child.SleepMs(k.sleep_ms);
+    for (int e = 0; e < kArrayLength; ++e) {
+      std::lock_guard guard(lock);
+      const double value = shared.array[e].load(std::memory_order_relaxed);
+      child.SleepUs(k.window_us);
+      shared.array[e].store(value + 1, std::memory_order_relaxed);
+      child.Emit(EventKind::kWrite, static_cast<int64_t>(value + 1), e + 1);
+    }
+    shared.done[child.index()]++;
+  }
+  return 0;
+}
+
+int Child(ChildContext& child) {
+  const RaceKnobs knobs = ReadKnobs(child.params());
+  SharedNumbers& shared = child.Shared<SharedNumbers>(kNumbersName);
+  return child.index() < knobs.counter_children ? AddToCounter(child, shared, knobs)
+                                                : AddToArray(child, shared, knobs);
+}
+
+}  // namespace
+
+const Lesson& LockGuardLesson() {
+  static const Lesson lesson{
+      .id = "lock-guard",
+      .title = {"The lock as a scoped guard (with lock:)", "把锁当作作用域守卫（with lock:）"},
+      .purpose = {"A guard releases the lock on every way out; a forgotten release freezes everyone.",
+                  "守卫在任何退出路径上都会释放锁；忘记释放会让所有进程卡住。"},
+      .params = RaceParams({
+          {.name = "style",
+           .kind = ParamKind::kChoice,
+           .default_value = kGuard,
+           .choices = {"guard", "manual"},
+           .help = {"guard: std::lock_guard (with lock:); manual: lock() ... unlock().",
+                    "guard：std::lock_guard（即 with lock:）；manual：手动 lock() ... unlock()。"}},
+          {.name = "fail-inside",
+           .kind = ParamKind::kChoice,
+           .default_value = kOff,
+           .choices = {"off", "on"},
+           .help = {"Child 1 throws an exception inside the critical section.",
+                    "子进程 1 在临界区内抛出异常。"}},
+      }),
+      .child_count = RaceChildCount,
+      .setup = SetUpNumbers,
+      .child = Child,
+      .parent =
+          [](ParentContext& parent) {
+            DriveRace(parent, {.locked = true, .detect_stall = true});
+          },
+      .transcript = RaceTranscript,
+      .summarise_trials = SummariseRaceTrials,
+      .step_children = [](const ParamValues& p) { return static_cast<int>(p.Get("processes")); },
+      .python = R"(def add_100(number, lock):
+    for _ in range(100):
+        time.sleep(0.01)
+        with lock:             # acquire ... release, even on an exception
+            number.value += 1
+
+# the same without the guard: an exception between the two calls
+# leaves the lock held for good
+lock.acquire()
+number.value += 1
+lock.release()
+)",
+      .steppable = true,
+  };
+  return lesson;
+}
+
+}  // namespace proclab

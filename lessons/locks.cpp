@@ -1,0 +1,116 @@
+// Lesson `locks` (tutorial section 3): a lock around each read-modify-write makes the totals
+// exact. Teaches: mutual exclusion, what waiting for a lock costs, and what happens when the
+// holder dies: ProcLab's lock is robust, so the next locker is told the owner died and goes on.
+#include <csignal>
+
+#include "lessons/common.hpp"
+#include "lessons/lessons.hpp"
+#include "lessons/shared_counter.hpp"
+
+namespace proclab {
+namespace {
+
+enum KillHolder : int64_t { kOff, kOn };
+
+// --kill-holder: child 1 stops halfway, inside the critical section, until the parent kills it.
+bool WaitsToBeKilled(ChildContext& child, int64_t i, const RaceKnobs& k) {
+  return child.param("kill-holder") == kOn && child.index() == 0 && i == k.iterations / 2;
+}
+
+// <child-code>
+// Counter children: the same increment as before, now inside lock.acquire() ... lock.release().
+int AddToCounter(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
+  TracedLock lock(shared.lock, child.emit(), child.index());
+  for (int64_t i = 0; i < k.iterations; ++i) {
+    child.SleepMs(k.sleep_ms);
+    child.StepGate('r');
+    lock.lock();  // lock.acquire(): wait until no other child holds it
+    const int32_t value = shared.counter.load(std::memory_order_relaxed);
+    child.Emit(EventKind::kRead, value, kCounterSlot);
+    child.SleepUs(k.window_us);
+    if (WaitsToBeKilled(child, i, k)) {
+      child.Emit(EventKind::kMessage, kAwaitingKillMessage);
+      child.SleepMs(60'000);  // the parent SIGKILLs us here, holding the lock
+    }
+    child.StepGate('w');
+    shared.counter.store(value + 1, std::memory_order_relaxed);
+    child.Emit(EventKind::kWrite, value + 1, kCounterSlot);
+    lock.unlock();  // lock.release(): let the next child in
+    shared.done[child.index()]++;
+  }
+  return 0;
+}
+
+// Array children: one locked read-modify-write per element.
+int AddToArray(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
+  TracedLock lock(shared.lock, child.emit(), child.index());
+  for (int64_t i = 0; i < k.iterations; ++i) {
+    child.SleepMs(k.sleep_ms);
+    for (int e = 0; e < kArrayLength; ++e) {
+      lock.lock();
+      const double value = shared.array[e].load(std::memory_order_relaxed);
+      child.Emit(EventKind::kRead, static_cast<int64_t>(value), e + 1);
+      child.SleepUs(k.window_us);
+      shared.array[e].store(value + 1, std::memory_order_relaxed);
+      child.Emit(EventKind::kWrite, static_cast<int64_t>(value + 1), e + 1);
+      lock.unlock();
+    }
+    shared.done[child.index()]++;
+  }
+  return 0;
+}
+// </child-code>
+
+int Child(ChildContext& child) {
+  const RaceKnobs knobs = ReadKnobs(child.params());
+  SharedNumbers& shared = child.Shared<SharedNumbers>(kNumbersName);
+  return child.index() < knobs.counter_children ? AddToCounter(child, shared, knobs)
+                                                : AddToArray(child, shared, knobs);
+}
+
+}  // namespace
+
+const Lesson& LocksLesson() {
+  static const Lesson lesson{
+      .id = "locks",
+      .title = {"Race conditions and locks", "竞态条件与锁"},
+      .purpose = {"Take a lock around each read-modify-write and the totals become exact.",
+                  "在每次“读-改-写”外加锁，总数就变得准确。"},
+      .params = RaceParams({
+          {.name = "kill-holder",
+           .kind = ParamKind::kChoice,
+           .default_value = kOff,
+           .choices = {"off", "on"},
+           .help = {"Kill child 1 with SIGKILL while it holds the lock.",
+                    "在子进程 1 持有锁时用 SIGKILL 杀死它。"}},
+      }),
+      .child_count = RaceChildCount,
+      .setup = SetUpNumbers,
+      .child = Child,
+      .parent =
+          [](ParentContext& parent) {
+            DriveRace(parent, {.locked = true, .kill_holder = parent.param("kill-holder") == kOn});
+          },
+      .transcript = RaceTranscript,
+      .summarise_trials = SummariseRaceTrials,
+      .step_children = [](const ParamValues& p) { return static_cast<int>(p.Get("processes")); },
+      .python = R"(from multiprocessing import Process, Value, Lock
+
+def add_100(number, lock):
+    for _ in range(100):
+        time.sleep(0.01)
+        lock.acquire()
+        number.value += 1    # only one process at a time
+        lock.release()
+
+lock = Lock()
+counter = Value('i', 0)
+# start two processes with args=(counter, lock), join them
+print(counter.value)         # 200, every time
+)",
+      .steppable = true,
+  };
+  return lesson;
+}
+
+}  // namespace proclab
