@@ -329,7 +329,7 @@ void ProcessPool::HandleExits() {
   for (size_t i = 0; i < pool_workers_.size(); ++i) {
     if (pool_workers_[i].handled_exit) continue;
     const int index = pool_workers_[i].index;
-    const ChildRecord& child = parent_.child(index);
+    const ChildRecord child = parent_.child(index);  // a copy: SpawnChild below may move records
     if (!child.done()) continue;
     pool_workers_[i].handled_exit = true;
     const bool clean = child.state == ChildState::kExited && child.exit_status == 0 &&
@@ -360,6 +360,8 @@ void ProcessPool::HandleExits() {
     std::shared_ptr<PoolJob> keep = job->second;
     const std::string items = held.kind == PoolTaskKind::kApply
                                   ? "apply(" + std::to_string(held.first) + ")"
+                              : held.first == held.last
+                                  ? "item " + std::to_string(held.first)
                                   : "items " + std::to_string(held.first) + ".." +
                                         std::to_string(held.last);
     FailJob(*keep, text + " while running " + items + replaced);

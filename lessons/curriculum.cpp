@@ -11,6 +11,9 @@ std::span<const Lesson* const> Curriculum() {
       &SharedDataLesson(),
       &LocksLesson(),
       &LockGuardLesson(),
+      &QueueBasicsLesson(),
+      &QueueLesson(),
+      &PoolLesson(),
   };
   return kLessons;
 }

@@ -8,5 +8,8 @@ const Lesson& ProcessesLesson();
 const Lesson& SharedDataLesson();
 const Lesson& LocksLesson();
 const Lesson& LockGuardLesson();
+const Lesson& QueueBasicsLesson();
+const Lesson& QueueLesson();
+const Lesson& PoolLesson();
 
 }  // namespace proclab

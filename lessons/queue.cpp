@@ -1,0 +1,241 @@
+// Lesson `queue` (tutorial section 6): processes hand data over through a queue.
+// Teaches: a process-safe queue needs no extra lock; each producer's items arrive in the order
+// it put them, while the two producers interleave differently on every run; a bounded queue
+// makes put wait when full and get wait when empty; and joining producers before draining their
+// queue deadlocks once the queue fills up (ProcLab detects the stall, explains it, drains).
+#include <algorithm>
+
+#include "core/clock.hpp"
+#include "core/shared_queue.hpp"
+#include "lessons/common.hpp"
+#include "lessons/lessons.hpp"
+
+namespace proclab {
+namespace {
+
+constexpr const char* kQueueName = "queue";
+constexpr int kProducers = 2;
+constexpr size_t kMaxReceivedInOutcome = 100'000;  // the JSON keeps the first ones beyond that
+constexpr size_t kMaxReceivedInTranscript = 100;
+constexpr int64_t kStallTimeoutNs = 1'000'000'000;  // no put for this long with a full queue
+
+// <child-code>
+// Producer 1 puts the squares of 1..items; producer 2 puts -1..-items. Both use one queue.
+int Produce(ChildContext& child) {
+  SharedQueue& queue = *SharedQueue::Find(child.segment(), "queue");
+  const QueueCaller me = ChildQueueCaller(child);
+  const int64_t items = child.param("items");
+  for (int64_t i = 1; i <= items; ++i) {
+    const int64_t value = child.index() == 0 ? i * i : -i;
+    // put waits while the queue is full; it gives up only if the parent is gone.
+    if (queue.Put(QueueItem{.value = value, .producer = child.index()}, me) != QueueStatus::kOk)
+      return 1;
+  }
+  return 0;
+}
+// </child-code>
+
+bool AnyProducerAlive(const ParentContext& parent) {
+  for (const ChildRecord& child : parent.children())
+    if (!child.done()) return true;
+  return false;
+}
+
+// Like calling p.join() on both producers before reading the queue, but watching for the
+// deadlock that causes once the queue is full: then explain it and go on to drain.
+void JoinBeforeDrain(ParentContext& parent, SharedQueue& queue) {
+  uint64_t puts = queue.puts();
+  int64_t last_progress = MonotonicNs();
+  while (AnyProducerAlive(parent)) {
+    parent.Wait(std::chrono::milliseconds(10));
+    const int64_t now = MonotonicNs();
+    if (queue.puts() != puts) {
+      puts = queue.puts();
+      last_progress = now;
+      continue;
+    }
+    if (now - last_progress < kStallTimeoutNs || queue.size() < queue.capacity()) continue;
+    parent.Note("Deadlock: the producers are blocked putting into a full queue (" +
+                std::to_string(queue.capacity()) +
+                " items) that nobody drains while the parent waits in join() for them to "
+                "exit; ProcLab stopped joining after " +
+                FormatMs(NsToMs(now - last_progress)) + " without progress and drains it now.");
+    parent.outcome()["stall"] = {{"detected_ms", parent.trace().Ms(now)},
+                                 {"depth", queue.size()}};
+    return;
+  }
+}
+
+void Consume(ParentContext& parent) {
+  SharedQueue& queue = *SharedQueue::Find(parent.segment(), kQueueName);
+  const int64_t delay_ms = parent.param("consumer-delay-ms");
+  parent.outcome()["stall"] = nullptr;
+  if (parent.param("join-before-drain") == 1) JoinBeforeDrain(parent, queue);
+
+  nlohmann::json received = nlohmann::json::array();
+  int64_t count[kProducers] = {};
+  int64_t last[kProducers] = {};
+  bool in_order[kProducers] = {true, true};
+  size_t total = 0;
+  // get() waits while the queue is empty; it stops waiting once both producers have exited.
+  const QueueCaller me = ParentQueueCaller(parent, [&] { return AnyProducerAlive(parent); });
+  while (true) {
+    QueueItem item;
+    if (queue.Get(&item, me) != QueueStatus::kOk) {
+      if (queue.empty() && !AnyProducerAlive(parent)) break;
+      continue;
+    }
+    const int p = std::clamp(item.producer, 0, kProducers - 1);
+    // Producer 1's values grow (1, 4, 9 ...), producer 2's shrink (-1, -2 ...).
+    if (count[p] > 0 && (p == 0 ? item.value <= last[p] : item.value >= last[p]))
+      in_order[p] = false;
+    last[p] = item.value;
+    ++count[p];
+    if (total++ < kMaxReceivedInOutcome)
+      received.push_back({{"value", item.value}, {"producer", item.producer + 1}});
+    if (delay_ms > 0) {
+      const int64_t until = MonotonicNs() + delay_ms * 1'000'000;
+      while (MonotonicNs() < until)
+        parent.Wait(std::chrono::microseconds((until - MonotonicNs()) / 1000 + 1));
+    }
+  }
+  parent.WaitChildren(std::chrono::seconds(5));
+
+  nlohmann::json producers = nlohmann::json::array();
+  nlohmann::json blocked = nlohmann::json::array();
+  for (int p = 0; p < kProducers && p < parent.child_count(); ++p) {
+    // Time spent blocked in put: from each kQueueBlocked to the kQueueUnblocked that follows.
+    int64_t blocked_ns = 0, since = -1;
+    for (const Event& event : parent.trace().lane(p)) {
+      if (event.kind == EventKind::kQueueBlocked) since = event.t_ns;
+      if (event.kind == EventKind::kQueueUnblocked && since >= 0) {
+        blocked_ns += event.t_ns - since;
+        since = -1;
+      }
+    }
+    blocked.push_back(NsToMs(blocked_ns));
+    producers.push_back({{"producer", p + 1},
+                         {"pid", parent.child(p).pid},
+                         {"received", count[p]},
+                         {"in_order", in_order[p]},
+                         {"blocked_ms", NsToMs(blocked_ns)}});
+  }
+  nlohmann::json& outcome = parent.outcome();
+  outcome["received"] = std::move(received);
+  outcome["received_count"] = total;
+  if (total > kMaxReceivedInOutcome) outcome["received_truncated"] = true;
+  outcome["max_depth"] = queue.max_depth();
+  outcome["capacity"] = queue.capacity();
+  outcome["blocked_ms"] = std::move(blocked);
+  outcome["producers"] = std::move(producers);
+}
+
+void Transcript(const TrialResult& result, std::vector<std::string>& out) {
+  const int64_t items = result.params.at("items").get<int64_t>();
+  const auto pid = [&](size_t i) {
+    return i < result.children.size() ? " (pid " + std::to_string(result.children[i].pid) + ")"
+                                      : std::string();
+  };
+  out.push_back("Producer 1" + pid(0) + " puts the squares of 1.." + std::to_string(items) +
+                "; producer 2" + pid(1) + " puts -1..-" + std::to_string(items) +
+                "; the queue holds " +
+                std::to_string(result.params.at("capacity").get<int64_t>()) +
+                " items. The parent gets:");
+  const nlohmann::json& outcome = result.outcome;
+  if (!outcome.contains("received")) return;
+  size_t shown = 0;
+  for (const nlohmann::json& item : outcome.at("received")) {
+    if (shown++ == kMaxReceivedInTranscript) break;
+    out.push_back(std::to_string(item.at("value").get<int64_t>()));
+  }
+  const size_t total = outcome.at("received_count").get<size_t>();
+  if (total > kMaxReceivedInTranscript)
+    out.push_back("... and " + std::to_string(total - kMaxReceivedInTranscript) +
+                  " more (all of them with --json)");
+  bool ordered = true;
+  for (const nlohmann::json& producer : outcome.at("producers"))
+    ordered = ordered && producer.at("in_order").get<bool>();
+  std::string blocked;
+  for (const nlohmann::json& producer : outcome.at("producers"))
+    blocked += (blocked.empty() ? "" : ", ") +
+               FormatMs(producer.at("blocked_ms").get<double>());
+  out.push_back("Most items waiting at once: " +
+                std::to_string(outcome.at("max_depth").get<int64_t>()) +
+                "; producers blocked on a full queue for " + blocked + ".");
+  out.push_back("main is done: " + std::to_string(total) + " of " + std::to_string(2 * items) +
+                " items received, " +
+                (ordered ? "each producer's in the order it put them."
+                         : "but a producer's items came out of order!"));
+}
+
+}  // namespace
+
+const Lesson& QueueLesson() {
+  static const Lesson lesson{
+      .id = "queue",
+      .title = {"Queues between processes", "进程之间的队列"},
+      .purpose = {"Two producer processes fill one queue while the parent drains it; joining "
+                  "before draining deadlocks.",
+                  "两个生产者进程向同一个队列放数据，父进程取出；先 join 再取会死锁。"},
+      .params =
+          {
+              {.name = "items",
+               .default_value = 5,
+               .min = 0,
+               .max = 1'000'000,
+               .help = {"How many items each producer puts.", "每个生产者放入多少个元素。"}},
+              {.name = "capacity",
+               .default_value = 64,
+               .min = 1,
+               .max = 65'536,
+               .help = {"How many items the queue holds before put has to wait.",
+                        "队列最多容纳多少个元素，满了之后 put 必须等待。"}},
+              {.name = "consumer-delay-ms",
+               .default_value = 0,
+               .min = 0,
+               .max = 1000,
+               .help = {"How long the parent pauses after each get (a slow consumer).",
+                        "父进程每次 get 之后暂停多少毫秒（模拟慢消费者）。"}},
+              {.name = "join-before-drain",
+               .kind = ParamKind::kChoice,
+               .default_value = 0,
+               .choices = {"off", "on"},
+               .help = {"Wait for the producers to exit before draining the queue (a deadlock "
+                        "once the queue fills up).",
+                        "先等待生产者退出再取队列（队列满后会死锁）。"}},
+          },
+      .child_count = [](const ParamValues&) { return kProducers; },
+      .shared_bytes =
+          [](const ParamValues& p) {
+            return SharedQueue::BytesFor(static_cast<uint32_t>(p.Get("capacity"))) + 4096;
+          },
+      .setup =
+          [](Segment& segment, const ParamValues& p) {
+            SharedQueue::Construct(segment, kQueueName, static_cast<uint32_t>(p.Get("capacity")));
+          },
+      .child = Produce,
+      .parent = Consume,
+      .transcript = Transcript,
+      .python = R"(from multiprocessing import Process, Queue
+
+def squares(q, n):
+    for i in range(1, n + 1):
+        q.put(i * i)
+
+def negatives(q, n):
+    for i in range(1, n + 1):
+        q.put(-i)
+
+if __name__ == "__main__":
+    q = Queue(maxsize=64)
+    producers = [Process(target=f, args=(q, 5)) for f in (squares, negatives)]
+    for p in producers: p.start()
+    for _ in range(10):
+        print(q.get())            # drain first ...
+    for p in producers: p.join()  # ... then join
+)",
+  };
+  return lesson;
+}
+
+}  // namespace proclab
