@@ -3,6 +3,8 @@
 #pragma once
 #include <sys/types.h>
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@ struct CommandResult {
   int signal = 0;
   std::string out;
   std::string err;
+  pid_t pid = -1;  // the program's pid while it ran (to look for what it left behind)
 };
 
 std::string BinPath(const std::string& program);
@@ -25,5 +28,31 @@ std::vector<std::string> SegmentsOwnedBy(pid_t pid);
 std::vector<pid_t> ChildrenOf(pid_t parent);
 bool ProcessExists(pid_t pid);
 std::vector<std::string> Lines(const std::string& text);
+
+// A process that is running and not a zombie (a dead child not yet reaped is not alive).
+bool ProcessAlive(pid_t pid);
+// Polls `done` every millisecond or so until it holds or `timeout` passes; returns done().
+bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+// Starts bin/<program> with `args` without waiting for it, stdout and stderr going to the files
+// `out_path` and `err_path`; returns its pid, or -1.
+pid_t StartProgram(const std::string& program, const std::vector<std::string>& args,
+                   const std::string& out_path, const std::string& err_path);
+// Waits at most `timeout` for the started program `pid` to end and reaps it. On timeout kills it
+// with SIGKILL (so a hang fails instead of blocking the suite) and sets `*timed_out`.
+CommandResult WaitProgram(pid_t pid, std::chrono::milliseconds timeout, bool* timed_out = nullptr);
+std::string ReadFile(const std::string& path);
+// A fresh empty directory under /tmp, removed with its files when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
 
 }  // namespace proclab::test
