@@ -1,0 +1,224 @@
+// A whole Run of lesson `processes` in the test process: real children, their states and times,
+// exit codes and signals with --fail, a stop from another thread, and nothing left behind.
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "core/run.hpp"
+#include "lessons/curriculum.hpp"
+#include "support.hpp"
+
+using namespace proclab;
+using namespace std::chrono_literals;
+
+namespace {
+
+const Lesson& Processes() {
+  const Lesson* lesson = FindLesson("processes");
+  if (lesson == nullptr) throw std::runtime_error("no lesson processes");
+  return *lesson;
+}
+
+RunOptions Options() { return RunOptions{.worker_path = test::BinPath("proclab-worker")}; }
+
+TrialResult RunProcesses(int processes, const std::string& fail = "none", int64_t work = 1000) {
+  ParamValues params(Processes().params);
+  params.Set("processes", processes);
+  params.Set("work", work);
+  params.SetText("fail", fail);
+  Run run(Processes(), params, Options());
+  return run.Execute();
+}
+
+size_t Count(const std::vector<Event>& lane, EventKind kind) {
+  return static_cast<size_t>(
+      std::count_if(lane.begin(), lane.end(), [kind](const Event& e) { return e.kind == kind; }));
+}
+
+void CheckNothingLeft() {
+  CHECK(test::SegmentsOwnedBy(getpid()).empty());
+  CHECK(test::ChildrenOf(getpid()).empty());
+}
+
+}  // namespace
+
+TEST_CASE("a processes run starts N real children with distinct pids that all exit 0") {
+  constexpr int kChildren = 3;
+  const int64_t before = MonotonicNs();
+  const TrialResult result = RunProcesses(kChildren);
+
+  CHECK(result.lesson_id == "processes");
+  CHECK(result.params.at("processes") == kChildren);
+  CHECK(result.params.at("fail") == "none");
+  CHECK_FALSE(result.stopped);
+  REQUIRE(result.children.size() == kChildren);
+  std::set<pid_t> pids;
+  for (const ChildRecord& child : result.children) {
+    INFO("child " << child.index << " pid " << child.pid);
+    CHECK(child.pid > 0);
+    CHECK(child.pid != getpid());
+    pids.insert(child.pid);
+    CHECK(child.state == ChildState::kExited);
+    CHECK(child.exit_status == 0);
+    CHECK(child.signal == 0);
+    CHECK_FALSE(test::ProcessExists(child.pid));
+  }
+  CHECK(pids.size() == kChildren);
+  for (int i = 0; i < kChildren; ++i) CHECK(result.children[i].index == i);
+  CHECK(result.trace.t0_ns() >= before);
+  CHECK(result.end_ns >= result.release_ns);
+  CHECK(result.child_errors == std::vector<std::string>(kChildren));
+  CheckNothingLeft();
+}
+
+TEST_CASE("every child of a processes run was seen running after the start line") {
+  constexpr int kChildren = 3;
+  const TrialResult result = RunProcesses(kChildren, "none", 5000);
+  REQUIRE(result.children.size() == kChildren);
+  CHECK(result.trace.drops() == 0);
+  for (const ChildRecord& child : result.children) {
+    INFO("child " << child.index << " pid " << child.pid);
+    // start_ns is set from the child's Started event: it passed the barrier and ran.
+    CHECK(child.start_ns != 0);
+    CHECK(child.spawn_ns <= child.start_ns);
+    CHECK(result.release_ns <= child.start_ns);
+    CHECK(child.start_ns <= child.end_ns);
+
+    const std::vector<Event>& lane = result.trace.lane(child.index);
+    REQUIRE_FALSE(lane.empty());
+    CHECK(lane.front().kind == EventKind::kStarted);
+    CHECK(lane.front().a == child.pid);
+    CHECK(lane.front().t_ns == child.start_ns);
+    CHECK(lane.back().kind == EventKind::kFinished);
+    CHECK(lane.back().a == 0);
+    CHECK(Count(lane, EventKind::kStarted) == 1);
+    CHECK(Count(lane, EventKind::kFinished) == 1);
+    // The squaring loop: a task over 0 .. work-1, and the last square as a message.
+    const auto task = std::find_if(lane.begin(), lane.end(),
+                                   [](const Event& e) { return e.kind == EventKind::kTaskStart; });
+    REQUIRE(task != lane.end());
+    CHECK(task->a == 0);
+    CHECK(task->b == 4999);
+    CHECK(Count(lane, EventKind::kTaskEnd) == 1);
+    const auto message = std::find_if(lane.begin(), lane.end(),
+                                      [](const Event& e) { return e.kind == EventKind::kMessage; });
+    REQUIRE(message != lane.end());
+    CHECK(message->b == 4999 * 4999);
+    for (const Event& event : lane) CHECK(event.worker == child.index);
+  }
+  CHECK(result.outcome.at("joined") == kChildren);
+  CHECK(result.outcome.at("wait_ms").get<double>() >= 0.0);
+  // The parent said how many it joined on its own lane.
+  const std::vector<Event>& parent = result.trace.parent_lane();
+  REQUIRE(parent.size() == 1);
+  CHECK(parent[0].kind == EventKind::kMessage);
+  CHECK(parent[0].b == kChildren);
+  CheckNothingLeft();
+}
+
+TEST_CASE("--fail exit makes the last child exit with status 3, the others 0") {
+  const TrialResult result = RunProcesses(3, "exit");
+  REQUIRE(result.children.size() == 3);
+  CHECK(result.children[0].exit_status == 0);
+  CHECK(result.children[1].exit_status == 0);
+  CHECK(result.children[2].state == ChildState::kExited);
+  CHECK(result.children[2].exit_status == 3);
+  CHECK(result.children[2].signal == 0);
+  REQUIRE_FALSE(result.trace.lane(2).empty());
+  CHECK(result.trace.lane(2).back().kind == EventKind::kFinished);
+  CHECK(result.trace.lane(2).back().a == 3);
+  CHECK(result.outcome.at("joined") == 3);
+  CheckNothingLeft();
+}
+
+TEST_CASE("--fail crash makes the last child die by SIGSEGV") {
+  const TrialResult result = RunProcesses(2, "crash");
+  REQUIRE(result.children.size() == 2);
+  CHECK(result.children[0].state == ChildState::kExited);
+  CHECK(result.children[0].exit_status == 0);
+  CHECK(result.children[1].state == ChildState::kKilled);
+  CHECK(result.children[1].signal == SIGSEGV);
+  CHECK(result.children[1].exit_status == -1);
+  CHECK(result.trace.lane(1).empty() == false);
+  CHECK(Count(result.trace.lane(1), EventKind::kFinished) == 0);  // it never returned
+  CHECK(result.outcome.at("joined") == 2);
+  CheckNothingLeft();
+}
+
+TEST_CASE("a single child run works and its child is the only one") {
+  const TrialResult result = RunProcesses(1);
+  REQUIRE(result.children.size() == 1);
+  CHECK(result.children[0].exit_status == 0);
+  CHECK(result.outcome.at("joined") == 1);
+  CheckNothingLeft();
+}
+
+TEST_CASE("RequestStop from another thread ends a long run within a second, leaving nothing") {
+  ParamValues params(Processes().params);
+  params.Set("processes", 2);
+  params.Set("work", 1'000'000'000);  // the lesson's maximum: far longer than the stop takes
+  Run run(Processes(), params, Options());
+
+  std::atomic<int64_t> stop_ns{0};
+  std::atomic<bool> saw_children{false};
+  std::thread stopper([&] {
+    // Stop once both children were spawned (bounded: a broken run cannot hang the test).
+    saw_children = test::WaitFor(
+        [&] {
+          bool two = false;
+          run.ReadLive([&](const Trace&, const std::vector<ChildRecord>& children) {
+            two = children.size() == 2;
+          });
+          return two;
+        },
+        10s);
+    stop_ns = MonotonicNs();
+    run.RequestStop();
+  });
+  const TrialResult result = run.Execute();
+  const int64_t end_ns = MonotonicNs();
+  stopper.join();
+
+  CHECK(saw_children);
+  CHECK(result.stopped);
+  CHECK(end_ns - stop_ns.load() < 1'000'000'000);
+  CHECK_FALSE(run.running());
+  REQUIRE(result.children.size() == 2);
+  for (const ChildRecord& child : result.children) {
+    INFO("child " << child.index << " pid " << child.pid);
+    CHECK(child.done());
+    CHECK(child.state == ChildState::kKilled);
+    CHECK(child.signal == SIGKILL);
+    CHECK_FALSE(test::ProcessExists(child.pid));
+  }
+  CHECK_FALSE(result.outcome.contains("joined"));  // the join never completed
+  CheckNothingLeft();
+}
+
+TEST_CASE("a stop signal flag set before the run stops it at the start line") {
+  std::atomic<int> stop_signal{SIGINT};
+  RunOptions options = Options();
+  options.stop_signal = &stop_signal;
+  ParamValues params(Processes().params);
+  params.Set("processes", 2);
+  Run run(Processes(), params, options);
+  const TrialResult result = run.Execute();
+  CHECK(result.stopped);
+  for (const ChildRecord& child : result.children) CHECK(child.done());
+  CheckNothingLeft();
+}
+
+TEST_CASE("a run whose worker program is missing fails to start with a clear error") {
+  ParamValues params(Processes().params);
+  Run run(Processes(), params, RunOptions{.worker_path = "/nonexistent/proclab-worker"});
+  CHECK_THROWS_MATCHES(run.Execute(), RunError,
+                       Catch::Message("cannot find the worker program /nonexistent/proclab-worker"));
+  CheckNothingLeft();
+}
