@@ -1,0 +1,15 @@
+// Draws a MarkdownDoc with ImGui: headings, paragraphs, lists, bold, italic, inline code and
+// code blocks, wrapped to the window width (word by word, or character by character in Chinese).
+#pragma once
+#include "app/gui/fonts/fonts.hpp"
+#include "app/gui/markdown/markdown_doc.hpp"
+
+namespace proclab::gui {
+
+struct MarkdownColors {
+  unsigned text, heading, code_text, code_bg, emphasis, rule;
+};
+
+void DrawMarkdown(const MarkdownDoc& doc, const Fonts& fonts, const MarkdownColors& colors);
+
+}  // namespace proclab::gui

@@ -1,0 +1,90 @@
+#include "app/gui/settings/settings.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace proclab::gui {
+
+const char* LanguageCode(Language language) {
+  return language == Language::kChinese ? "zh-CN" : "en";
+}
+
+bool ParseLanguage(const std::string& text, Language* language) {
+  if (text == "en") *language = Language::kEnglish;
+  else if (text == "zh-CN" || text == "zh" || text == "zh_CN") *language = Language::kChinese;
+  else return false;
+  return true;
+}
+
+std::string ConfigDir() {
+  std::filesystem::path base;
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && xdg[0] == '/')
+    base = xdg;
+  else if (const char* home = std::getenv("HOME"); home != nullptr && home[0] != '\0')
+    base = std::filesystem::path(home) / ".config";
+  else
+    return {};
+  const std::filesystem::path dir = base / "proclab";
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return {};
+  return dir.string();
+}
+
+Settings LoadSettings(const std::string& dir) {
+  Settings settings;
+  if (dir.empty()) return settings;
+  std::ifstream in(std::filesystem::path(dir) / "settings.ini");
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos || line.starts_with("#")) continue;
+    const std::string key = line.substr(0, eq);
+    const std::string value = line.substr(eq + 1);
+    if (key == "language") {
+      ParseLanguage(value, &settings.language);
+    } else if (key == "scale") {
+      const float scale = std::strtof(value.c_str(), nullptr);
+      if (scale >= 0.5f && scale <= 4.0f) settings.scale = scale;
+    } else if (key == "high_contrast") {
+      settings.high_contrast = value == "1";
+    } else if (key == "last_lesson") {
+      settings.last_lesson = value;
+    } else if (key == "lessons_run") {
+      std::istringstream ids(value);
+      std::string id;
+      while (std::getline(ids, id, ','))
+        if (!id.empty()) settings.lessons_run.insert(id);
+    }
+  }
+  return settings;
+}
+
+bool SaveSettings(const std::string& dir, const Settings& settings) {
+  if (dir.empty()) return false;
+  const std::filesystem::path path = std::filesystem::path(dir) / "settings.ini";
+  const std::filesystem::path temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << "# ProcLab settings\n";
+    out << "language=" << LanguageCode(settings.language) << '\n';
+    out << "scale=" << settings.scale << '\n';
+    out << "high_contrast=" << (settings.high_contrast ? 1 : 0) << '\n';
+    out << "last_lesson=" << settings.last_lesson << '\n';
+    out << "lessons_run=";
+    bool first = true;
+    for (const std::string& id : settings.lessons_run) {
+      out << (first ? "" : ",") << id;
+      first = false;
+    }
+    out << '\n';
+    if (!out) return false;
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  return !error;
+}
+
+}  // namespace proclab::gui

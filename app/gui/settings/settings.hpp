@@ -1,0 +1,29 @@
+// What `proclab` remembers between sessions, in $XDG_CONFIG_HOME/proclab (default
+// ~/.config/proclab): the language, the UI scale, the theme, the last lesson, and which lessons
+// were run. A small key=value file; imgui.ini lives beside it, never in the working directory.
+#pragma once
+#include <set>
+#include <string>
+
+#include "core/lesson_model.hpp"
+
+namespace proclab::gui {
+
+struct Settings {
+  Language language = Language::kEnglish;
+  float scale = 1.0f;
+  bool high_contrast = false;
+  std::string last_lesson;
+  std::set<std::string> lessons_run;
+};
+
+// The directory, created if missing; empty if no home can be found.
+std::string ConfigDir();
+Settings LoadSettings(const std::string& dir);
+bool SaveSettings(const std::string& dir, const Settings& settings);
+
+// "en" / "zh-CN" and back; accepts "zh" too.
+const char* LanguageCode(Language language);
+bool ParseLanguage(const std::string& text, Language* language);
+
+}  // namespace proclab::gui

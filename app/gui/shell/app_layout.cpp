@@ -1,0 +1,460 @@
+// The panes of the main window, each a fixed ImGui window with a translated title and a stable
+// id. Sections: top bar · lesson list · lesson text · code pane · controls · views.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <ctime>
+
+#include "app/gui/markdown/markdown_view.hpp"
+#include "app/gui/shell/app.hpp"
+#include "core/trial_json.hpp"
+#include "lessons/curriculum.hpp"
+
+namespace proclab::gui {
+namespace {
+
+constexpr ImGuiWindowFlags kPane = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                   ImGuiWindowFlags_NoCollapse |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+void PlacePane(const ImVec2& pos, const ImVec2& size) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+}
+
+void Remember(std::map<std::string, Rect>& rects, const std::string& name) {
+  rects[name] = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+}
+
+void HelpTooltip(const char* text) {
+  if (!ImGui::IsItemHovered() || text == nullptr || text[0] == '\0') return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24.0f);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+bool ColoredButton(const char* label, ImU32 color, bool enabled = true) {
+  if (!enabled) ImGui::BeginDisabled();
+  ImGui::PushStyleColor(ImGuiCol_Button, color);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, (color & 0x00FFFFFF) | 0xD0000000);
+  ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));
+  const bool pressed = ImGui::Button(label);
+  ImGui::PopStyleColor(3);
+  if (!enabled) ImGui::EndDisabled();
+  return pressed;
+}
+
+std::string TimeStamp() {
+  char text[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::localtime(&now));
+  return text;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------- top bar
+
+void App::DrawTopBar(float height) {
+  const Language lang = settings_.language;
+  PlacePane(ImVec2(0, 0), ImVec2(ImGui::GetIO().DisplaySize.x, height));
+  ImGui::Begin("##topbar", nullptr, kPane | ImGuiWindowFlags_NoTitleBar |
+                                        ImGuiWindowFlags_NoScrollbar);
+  const float em = ImGui::GetFontSize();
+  ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
+  ImGui::PushFont(fonts_.bold);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.accent), "ProcLab");
+  ImGui::PopFont();
+  ImGui::SameLine(0, em);
+  const Lesson& current = lesson();
+  ImGui::PushFont(fonts_.bold);
+  ImGui::Text("%d. %s", lesson_index_ + 1, std::string(current.title.In(lang)).c_str());
+  ImGui::PopFont();
+  const float purpose_x = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + em * 0.6f;
+
+  // Right side: language, contrast, size, export, screenshot.
+  const char* lang_label = Tr(Str::kLanguage, lang);
+  const char* contrast = Tr(Str::kHighContrast, lang);
+  const char* export_label = Tr(Str::kExportTrace, lang);
+  const char* shot_label = Tr(Str::kScreenshot, lang);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  auto button_w = [&](const char* s) { return ImGui::CalcTextSize(s).x + style.FramePadding.x * 2; };
+  const float right_w = button_w(lang_label) + button_w(contrast) + ImGui::GetFrameHeight() +
+                        button_w("A-") + button_w("A+") + button_w(export_label) +
+                        button_w(shot_label) + style.ItemSpacing.x * 7 + em * 0.5f;
+  const float x = ImGui::GetWindowWidth() - right_w - style.WindowPadding.x;
+  // The lesson's purpose, where it fits between the title and the buttons.
+  const std::string purpose = "— " + std::string(current.purpose.In(lang));
+  if (ImGui::CalcTextSize(purpose.c_str()).x < x - purpose_x - em) {
+    ImGui::SameLine(purpose_x);
+    ImGui::TextDisabled("%s", purpose.c_str());
+  }
+  if (x > purpose_x) ImGui::SameLine(x);
+  else ImGui::SameLine();
+  if (ImGui::Button(lang_label))
+    SetLanguage(lang == Language::kEnglish ? Language::kChinese : Language::kEnglish);
+  Remember(rects, "language");
+  ImGui::SameLine();
+  bool high = settings_.high_contrast;
+  if (ImGui::Checkbox(contrast, &high)) SetHighContrast(high);
+  ImGui::SameLine();
+  if (ImGui::Button("A-")) ChangeScale(1 / 1.1f);
+  ImGui::SameLine();
+  if (ImGui::Button("A+")) ChangeScale(1.1f);
+  ImGui::SameLine();
+  const bool can_export = last_result_ != nullptr && !run_busy();
+  if (!can_export) ImGui::BeginDisabled();
+  if (ImGui::Button(export_label)) {
+    const std::string path = "proclab-" + std::string(current.id) + "-" + TimeStamp() + ".json";
+    std::string error;
+    notice_ = ExportTrace(path, &error)
+                  ? std::string(Tr(Str::kSaved, lang)) + ": " + path + " (Perfetto / chrome://tracing)"
+                  : error;
+    notice_until_ = glfwGetTime() + 8;
+  }
+  if (!can_export) ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button(shot_label))
+    RequestScreenshot("proclab-" + std::string(current.id) + "-" + TimeStamp() + ".png");
+  ImGui::End();
+}
+
+// ------------------------------------------------------------------------------ lesson list
+
+void App::DrawLessonList(const ImVec2& pos, const ImVec2& size) {
+  const Language lang = settings_.language;
+  PlacePane(pos, size);
+  ImGui::Begin(WindowTitle(Str::kLessons, lang).c_str(), nullptr, kPane);
+  const auto lessons = Curriculum();
+  const float em = ImGui::GetFontSize();
+  for (size_t i = 0; i < lessons.size(); ++i) {
+    const Lesson& item = *lessons[i];
+    const bool ran = settings_.lessons_run.count(std::string(item.id)) > 0;
+    ImGui::PushID(static_cast<int>(i));
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    const std::string label = std::to_string(i + 1) + ".  " + std::string(item.title.In(lang));
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - em * 1.4f);
+    // A selectable spanning the wrapped title.
+    const float wrap_w = ImGui::GetContentRegionAvail().x - em * 1.4f;
+    const ImVec2 text_size = ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap_w);
+    if (ImGui::Selectable("##lesson", static_cast<int>(i) == lesson_index_, 0,
+                          ImVec2(0, text_size.y + em * 0.3f)))
+      SelectLesson(static_cast<int>(i));
+    Remember(rects, "lesson:" + std::string(item.id));
+    ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + em * 0.15f));
+    ImGui::TextUnformatted(label.c_str());
+    ImGui::PopTextWrapPos();
+    if (ran) {
+      // A check mark drawn as two lines: fonts may lack the ✓ glyph.
+      ImDrawList* draw = ImGui::GetWindowDrawList();
+      const float x = start.x + ImGui::GetContentRegionAvail().x - em * 0.9f;
+      const float y = start.y + em * 0.65f;
+      draw->AddLine(ImVec2(x, y), ImVec2(x + em * 0.25f, y + em * 0.25f), theme_.good, 2.5f);
+      draw->AddLine(ImVec2(x + em * 0.25f, y + em * 0.25f), ImVec2(x + em * 0.7f, y - em * 0.3f),
+                    theme_.good, 2.5f);
+    }
+    ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + text_size.y + em * 0.3f +
+                                                  ImGui::GetStyle().ItemSpacing.y));
+    ImGui::PopID();
+  }
+  // The keys, at the bottom.
+  const char* keys = Tr(Str::kKeysHint, lang);
+  const float wrap = ImGui::GetContentRegionAvail().x;
+  const float keys_h = ImGui::CalcTextSize(keys, nullptr, false, wrap).y;
+  const float bottom = ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y - keys_h;
+  if (bottom > ImGui::GetCursorPosY()) ImGui::SetCursorPosY(bottom);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.dim));
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(keys);
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::End();
+}
+
+// ------------------------------------------------------------------------------ lesson text
+
+const LessonText& App::TextOf(const Lesson& item, Language language) {
+  const std::string key = std::string(LanguageCode(language)) + "/" + std::string(item.id);
+  auto it = texts_.find(key);
+  if (it == texts_.end()) it = texts_.emplace(key, LoadLessonText(assets_, item.id, language)).first;
+  return it->second;
+}
+
+void App::DrawLessonText(const ImVec2& pos, const ImVec2& size) {
+  const Language lang = settings_.language;
+  PlacePane(pos, size);
+  ImGui::Begin(WindowTitle(Str::kLessonText, lang).c_str(), nullptr, kPane);
+  const Lesson& current = lesson();
+  const LessonText& text = TextOf(current, lang);
+  shown_lesson_id = std::string(current.id);
+  shown_language = lang;
+  shown_text_error = !text.doc.has_value();
+  if (text.doc) {
+    DrawMarkdown(*text.doc, fonts_, theme_.markdown);
+  } else {
+    ImGui::PushFont(fonts_.h2);
+    ImGui::TextUnformatted(std::string(current.title.In(lang)).c_str());
+    ImGui::PopFont();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted((std::string(Tr(Str::kLessonTextMissing, lang)) + ": " + text.error).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    ImGui::TextWrapped("%s", std::string(current.purpose.In(lang)).c_str());
+  }
+  ImGui::End();
+}
+
+// -------------------------------------------------------------------------------- code pane
+
+void App::DrawCode(const ImVec2& pos, const ImVec2& size) {
+  const Language lang = settings_.language;
+  PlacePane(pos, size);
+  ImGui::Begin(WindowTitle(Str::kCode, lang).c_str(), nullptr, kPane);
+  const Lesson& current = lesson();
+  if (ImGui::BeginTabBar("code_tabs")) {
+    auto code_tab = [&](Str title, std::string_view code, bool highlight_steps) {
+      if (!ImGui::BeginTabItem((std::string(Tr(title, lang)) + "###" +
+                                std::to_string(static_cast<int>(title))).c_str()))
+        return;
+      ImGui::BeginChild("code", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+      ImGui::PushFont(fonts_.mono);
+      // Step mode: mark the line each waiting child is about to run (its StepGate).
+      std::vector<int> waiting(2, 0);  // how many children wait before a read, a write
+      if (highlight_steps && run_step_mode_)
+        for (int i = 0; i < model_.lanes(); ++i)
+          if (model_.lane(i).step_wait && model_.lane(i).pending_step >= 0)
+            ++waiting[static_cast<size_t>(std::min(model_.lane(i).pending_step, 1))];
+      size_t start = 0;
+      while (start <= code.size()) {
+        size_t end = code.find('\n', start);
+        if (end == std::string_view::npos) end = code.size();
+        const std::string line(code.substr(start, end - start));
+        const bool read_gate = line.find("StepGate('r')") != std::string::npos;
+        const bool write_gate = line.find("StepGate('w')") != std::string::npos;
+        if ((read_gate && waiting[0] > 0) || (write_gate && waiting[1] > 0)) {
+          const ImVec2 p = ImGui::GetCursorScreenPos();
+          ImGui::GetWindowDrawList()->AddRectFilled(
+              p, ImVec2(p.x + ImGui::GetContentRegionAvail().x + 2000, p.y + ImGui::GetTextLineHeight()),
+              (theme_.State(LaneState::kStepWait) & 0x00FFFFFF) | 0x60000000);
+        }
+        ImGui::TextUnformatted(line.empty() ? " " : line.c_str());
+        if (end == code.size()) break;
+        start = end + 1;
+      }
+      ImGui::PopFont();
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    };
+    const std::string_view child_code = LessonChildCode(current.id);
+    code_tab(Str::kChildCode, child_code.empty() ? "// (no child code was cut from the lesson source)" : child_code, true);
+    code_tab(Str::kPython, current.python, false);
+    ImGui::EndTabBar();
+  }
+  ImGui::End();
+}
+
+// --------------------------------------------------------------------------------- controls
+
+void App::DrawParams() {
+  const Language lang = settings_.language;
+  const Lesson& current = lesson();
+  std::vector<int64_t>& values = params_of(current);
+  const bool locked = run_busy();
+  if (locked) ImGui::BeginDisabled();
+  const float em = ImGui::GetFontSize();
+  const float label_w = em * 7.5f;
+  for (size_t i = 0; i < current.params.size(); ++i) {
+    const ParamSpec& spec = current.params[i];
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(std::string(spec.name).c_str());
+    HelpTooltip(std::string(spec.help.In(lang)).c_str());
+    ImGui::SameLine(label_w);
+    ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, em * 16.0f));
+    int64_t& value = values[i];
+    if (spec.kind == ParamKind::kChoice) {
+      const std::string preview = spec.Format(value);
+      if (ImGui::BeginCombo("##v", preview.c_str())) {
+        for (size_t c = 0; c < spec.choices.size(); ++c) {
+          if (ImGui::Selectable(std::string(spec.choices[c]).c_str(), value == static_cast<int64_t>(c)))
+            value = static_cast<int64_t>(c);
+        }
+        ImGui::EndCombo();
+      }
+    } else if (spec.max - spec.min <= 1000) {
+      ImGui::SliderScalar("##v", ImGuiDataType_S64, &value, &spec.min, &spec.max, "%" PRId64,
+                          ImGuiSliderFlags_AlwaysClamp);
+    } else {
+      // Wide ranges: type a number, or step by 10x with the buttons.
+      const int64_t step = 1, fast = 100;
+      ImGui::InputScalar("##v", ImGuiDataType_S64, &value, &step, &fast, "%" PRId64);
+      value = std::clamp(value, spec.min, spec.max);
+      ImGui::SameLine(0, 4);
+      if (ImGui::SmallButton("÷10")) value = std::max(spec.min, value / 10);
+      ImGui::SameLine(0, 4);
+      if (ImGui::SmallButton("×10") && value <= spec.max / 10) value = std::max<int64_t>(value * 10, 1);
+    }
+    Remember(rects, "param:" + std::string(spec.name));
+    HelpTooltip(std::string(spec.help.In(lang)).c_str());
+    ImGui::PopID();
+  }
+  if (locked) ImGui::EndDisabled();
+}
+
+void App::DrawStepButtons() {
+  const Language lang = settings_.language;
+  for (int i = 0; i < model_.lanes(); ++i) {
+    const LaneModel& lane = model_.lane(i);
+    if (i > 0) ImGui::SameLine();
+    const bool can = lane.step_wait && !lane.finished;
+    std::string label = std::string(Tr(Str::kStepChild, lang)) + " " + std::to_string(i + 1) + ": " +
+                        (lane.pending_step == 1 ? Tr(Str::kStepWrite, lang) : Tr(Str::kStepRead, lang));
+    ImGui::PushID(i);
+    if (ColoredButton(label.c_str(), theme_.State(LaneState::kStepWait), can)) PostStep(i);
+    Remember(rects, "step:" + std::to_string(i + 1));
+    ImGui::PopID();
+  }
+}
+
+void App::DrawControls() {
+  const Language lang = settings_.language;
+  const Lesson& current = lesson();
+  DrawParams();
+  const bool busy = run_busy();
+  if (ColoredButton((std::string(Tr(Str::kRun, lang)) + "###run").c_str(), IM_COL32(46, 125, 50, 255), !busy))
+    StartRun(1, step_mode && current.steppable);
+  Remember(rects, "run");
+  ImGui::SameLine();
+  if (ColoredButton((std::string(Tr(Str::kStop, lang)) + "###stop").c_str(), IM_COL32(198, 40, 40, 255), busy))
+    StopRun();
+  Remember(rects, "stop");
+  ImGui::SameLine();
+  if (busy) ImGui::BeginDisabled();
+  if (ImGui::Button((std::string(Tr(Str::kReset, lang)) + "###reset").c_str())) {
+    ResetRun();
+    params_[std::string(current.id)] = ParamValues(current.params).raw();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(Tr(Str::kRunTrials, lang)) + "###trials").c_str())) StartRun(100, false);
+  Remember(rects, "trials");
+  if (current.steppable) {
+    ImGui::SameLine();
+    ImGui::Checkbox(Tr(Str::kStepMode, lang), &step_mode);
+    Remember(rects, "stepmode");
+  }
+  if (busy) ImGui::EndDisabled();
+  if (busy && run_step_mode_) DrawStepButtons();
+  DrawStatus();
+}
+
+void App::DrawStatus() {
+  const Language lang = settings_.language;
+  const float now = static_cast<float>(glfwGetTime());
+  if (!last_error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
+    ImGui::TextWrapped("%s: %s", Tr(Str::kRunFailed, lang), last_error_.c_str());
+    ImGui::PopStyleColor();
+  } else if (run_busy()) {
+    const int trials = runner_->trials();
+    if (trials > 1)
+      ImGui::Text("%s … %d / %d", Tr(Str::kRunning, lang), runner_->trial() + 1, trials);
+    else
+      ImGui::Text("%s … %.0f %s · %zu %s", Tr(Str::kRunning, lang),
+                  model_.Ms(std::max(model_.last_ns(), model_.t0_ns())), Tr(Str::kMs, lang),
+                  model_.events(), Tr(Str::kEvents, lang));
+  } else if (last_result_) {
+    ImGui::Text("%s · %.1f %s · %zu %s", last_result_->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
+                last_result_->Ms(last_result_->end_ns), Tr(Str::kMs, lang), model_.events(),
+                Tr(Str::kEvents, lang));
+  } else {
+    ImGui::TextDisabled("%s", Tr(Str::kNoRunYet, lang));
+  }
+  if (!notice_.empty() && now < notice_until_) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.warn));
+    ImGui::TextWrapped("%s", notice_.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+// ------------------------------------------------------------------------------------ views
+
+void App::DrawViews(const ImVec2& pos, const ImVec2& size) {
+  const Language lang = settings_.language;
+  PlacePane(pos, size);
+  ImGui::Begin(WindowTitle(Str::kControls, lang).c_str(), nullptr, kPane);
+  DrawControls();
+  ImGui::Separator();
+  const ViewContext ctx{model_, last_result_.get(), lesson(), lang, fonts_, theme_, run_busy()};
+  if (ImGui::BeginTabBar("views")) {
+    auto tab_item = [&](ViewTab which, Str title, bool show) {
+      if (!show) return false;
+      ImGuiTabItemFlags flags = 0;
+      if (tab_request && *tab_request == which) flags |= ImGuiTabItemFlags_SetSelected;
+      const std::string label = std::string(Tr(title, lang)) + "###tab" + std::to_string(static_cast<int>(which));
+      const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
+      if (open) tab = which;
+      return open;
+    };
+    const bool shared = model_.has_counter() || model_.has_locks() ||
+                        (last_result_ && (last_result_->outcome.contains("final") ||
+                                          last_result_->outcome.contains("array_final")));
+    const bool queue = model_.has_queue() ||
+                       (last_result_ && last_result_->outcome.contains("max_depth"));
+    const bool pool = model_.has_tasks() && (last_result_ == nullptr ||
+                                             last_result_->outcome.contains("pool_states") ||
+                                             last_result_->outcome.contains("chunks") ||
+                                             last_result_->outcome.contains("result"));
+    const float avail = ImGui::GetContentRegionAvail().y;
+    if (tab_item(ViewTab::kLanes, Str::kLanes, true)) {
+      lanes_.Draw(ctx, avail - ImGui::GetFrameHeightWithSpacing());
+      ImGui::EndTabItem();
+    }
+    if (tab_item(ViewTab::kProcesses, Str::kProcesses, true)) {
+      DrawProcessesTable(ctx);
+      ImGui::EndTabItem();
+    }
+    if (tab_item(ViewTab::kShared, Str::kCounter, shared)) {
+      DrawSharedData(ctx);
+      ImGui::EndTabItem();
+    }
+    if (tab_item(ViewTab::kQueue, Str::kQueue, queue)) {
+      DrawQueueView(ctx);
+      ImGui::EndTabItem();
+    }
+    if (tab_item(ViewTab::kPool, Str::kPool, pool)) {
+      DrawPoolView(ctx);
+      ImGui::EndTabItem();
+    }
+    if (tab_item(ViewTab::kTrials, Str::kTrials, true)) {
+      DrawTrials(ctx, series_[std::string(lesson().id)]);
+      ImGui::EndTabItem();
+    }
+    if (tab_item(ViewTab::kTranscript, Str::kTranscript, last_result_ != nullptr)) {
+      DrawTranscript(ctx);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  tab_request.reset();
+  ImGui::End();
+}
+
+void App::DrawTranscript(const ViewContext& ctx) {
+  if (ctx.result == nullptr) return;
+  std::vector<std::string> lines;
+  if (ctx.lesson.transcript) ctx.lesson.transcript(*ctx.result, lines);
+  ImGui::BeginChild("transcript");
+  ImGui::PushFont(fonts_.mono);
+  for (const std::string& line : lines) ImGui::TextWrapped("%s", line.c_str());
+  for (const std::string& note : ctx.result->notes) ImGui::TextWrapped("Note: %s", note.c_str());
+  ImGui::PopFont();
+  ImGui::EndChild();
+}
+
+}  // namespace proclab::gui

@@ -1,0 +1,125 @@
+#include "app/gui/shell/command_line.hpp"
+
+#include <cstdio>
+
+#include "app/gui/settings/settings.hpp"
+#include "lessons/curriculum.hpp"
+
+namespace proclab::gui {
+
+std::string UsageText() {
+  std::string text =
+      "ProcLab: learn Python-style multiprocessing on real child processes.\n\n"
+      "Usage: proclab [options]\n\n"
+      "  --lesson ID          open this lesson (see the list below)\n"
+      "  --PARAM VALUE        set one of the lesson's parameters (e.g. --processes 4)\n"
+      "  --lang en|zh-CN      language of the lesson texts and the UI\n"
+      "  --run                run the lesson once it is open\n"
+      "  --trials             run 100 trials instead of one (with --run)\n"
+      "  --step 1r,2r,1w,2w   run in step mode and take these steps (steppable lessons)\n"
+      "  --screenshot FILE    after the run (or at once), save the window as PNG and exit\n"
+      "  --size WxH           window size, e.g. 1920x1080\n"
+      "  --selftest DIR       walk every lesson in both languages, check the app's state,\n"
+      "                       write one screenshot per lesson into DIR; exit 1 on failure\n"
+      "  --help, --version\n\n"
+      "Lessons:\n";
+  for (const Lesson* lesson : Curriculum()) {
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-14s %s\n", std::string(lesson->id).c_str(),
+                  std::string(lesson->title.en).c_str());
+    text += line;
+  }
+  text +=
+      "\nKeys: Left/Right previous/next lesson, Space run/stop, S step, F11 full screen,\n"
+      "Ctrl +/- font size. Without a display, use proclab-cli.\n";
+  return text;
+}
+
+std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* error) {
+  CommandLine cl;
+  auto value_of = [&](int& i, const std::string& name) -> std::optional<std::string> {
+    if (i + 1 >= argc) {
+      *error = name + " needs a value";
+      return std::nullopt;
+    }
+    return std::string(argv[++i]);
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::optional<std::string> inline_value;
+    if (const size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+      inline_value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    }
+    auto take = [&]() -> std::optional<std::string> {
+      return inline_value ? inline_value : value_of(i, arg);
+    };
+    if (arg == "--help" || arg == "-h") {
+      cl.help = true;
+    } else if (arg == "--version") {
+      cl.version = true;
+    } else if (arg == "--run") {
+      cl.run = true;
+    } else if (arg == "--trials") {
+      cl.trials = true;
+    } else if (arg == "--lesson" || arg == "--lang" || arg == "--screenshot" || arg == "--size" ||
+               arg == "--step") {
+      const auto value = take();
+      if (!value) return std::nullopt;
+      if (arg == "--lesson") {
+        cl.lesson = *value;
+      } else if (arg == "--lang") {
+        Language language{};
+        if (!ParseLanguage(*value, &language)) {
+          *error = "--lang must be en or zh-CN, not '" + *value + "'";
+          return std::nullopt;
+        }
+        cl.language = language;
+      } else if (arg == "--screenshot") {
+        cl.screenshot = *value;
+      } else if (arg == "--step") {
+        cl.step = *value;
+      } else {
+        if (std::sscanf(value->c_str(), "%dx%d", &cl.width, &cl.height) != 2 || cl.width < 320 ||
+            cl.height < 240 || cl.width > 8192 || cl.height > 8192) {
+          *error = "--size must look like 1280x720 (320x240 .. 8192x8192), not '" + *value + "'";
+          return std::nullopt;
+        }
+      }
+    } else if (arg == "--selftest") {
+      cl.selftest = true;
+      if (inline_value) cl.selftest_dir = *inline_value;
+      else if (i + 1 < argc && argv[i + 1][0] != '-') cl.selftest_dir = argv[++i];
+    } else if (arg.starts_with("--") && arg.size() > 2) {
+      const auto value = take();
+      if (!value) return std::nullopt;
+      cl.params.emplace_back(arg.substr(2), *value);
+    } else {
+      *error = "unexpected argument '" + arg + "' (see proclab --help)";
+      return std::nullopt;
+    }
+  }
+  if (!cl.lesson.empty() && FindLesson(cl.lesson) == nullptr) {
+    *error = "no lesson '" + cl.lesson + "' (see proclab --help for the list)";
+    return std::nullopt;
+  }
+  if (!cl.params.empty()) {
+    if (cl.lesson.empty()) {
+      *error = "--" + cl.params.front().first + " is a lesson parameter: give --lesson first";
+      return std::nullopt;
+    }
+    const Lesson& lesson = *FindLesson(cl.lesson);
+    ParamValues values(lesson.params);
+    for (const auto& [name, text] : cl.params) {
+      try {
+        values.SetText(name, text);
+      } catch (const std::exception& e) {
+        *error = std::string(e.what()) + " (lesson " + cl.lesson + ")";
+        return std::nullopt;
+      }
+    }
+  }
+  return cl;
+}
+
+}  // namespace proclab::gui

@@ -1,0 +1,34 @@
+// The command line of `proclab`:
+//   proclab [--lesson ID] [--PARAM VALUE ...] [--lang en|zh-CN] [--run] [--screenshot FILE.png]
+//           [--size WxH] [--selftest DIR] [--help] [--version]
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/lesson_model.hpp"
+
+namespace proclab::gui {
+
+struct CommandLine {
+  bool help = false;
+  bool version = false;
+  std::string lesson;
+  std::vector<std::pair<std::string, std::string>> params;  // --name value, as typed
+  std::optional<Language> language;
+  bool run = false;
+  bool trials = false;  // --trials: run 100 trials instead of one
+  std::string step;     // --step 1r,2r,1w,2w: run in step mode and post these steps
+  std::string screenshot;
+  int width = 0, height = 0;
+  bool selftest = false;
+  std::string selftest_dir;
+};
+
+// Returns nullopt and a one-line reason on bad input. Lesson parameters are checked against
+// the lesson (unknown names, bad values) here, before any window opens.
+std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* error);
+std::string UsageText();
+
+}  // namespace proclab::gui

@@ -1,0 +1,113 @@
+#include "app/gui/shell/run_controller.hpp"
+
+namespace proclab::gui {
+
+RunController::RunController(std::function<void()> wake)
+    : wake_(std::move(wake)), thread_([this] { Loop(); }) {}
+
+RunController::~RunController() {
+  {
+    std::lock_guard lock(mutex_);
+    quit_ = true;
+    requests_.clear();
+    if (current_) current_->RequestStop();
+  }
+  stop_batch_ = true;
+  cv_.notify_all();
+  thread_.join();
+}
+
+bool RunController::Start(RunRequest request) {
+  std::lock_guard lock(mutex_);
+  if (busy_ || !requests_.empty()) return false;
+  busy_ = true;  // set here so the UI sees the run at once
+  stop_batch_ = false;
+  trial_ = 0;
+  trials_ = request.trials;
+  requests_.push_back(std::move(request));
+  cv_.notify_all();
+  return true;
+}
+
+void RunController::Stop() {
+  stop_batch_ = true;
+  std::lock_guard lock(mutex_);
+  if (current_) current_->RequestStop();
+}
+
+void RunController::PostStep(int child, char what) {
+  std::lock_guard lock(mutex_);
+  if (current_) current_->PostStep(child, what);
+}
+
+void RunController::SyncLive(TraceModel& model, uint64_t* model_generation) {
+  std::shared_ptr<Run> run;
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(mutex_);
+    run = current_;
+    generation = generation_;
+  }
+  if (!run) return;
+  if (generation != *model_generation) {
+    model.Reset();
+    *model_generation = generation;
+  }
+  run->ReadLive([&](const Trace& trace, const std::vector<ChildRecord>& children) {
+    model.Sync(trace, children, false);
+  });
+}
+
+std::vector<FinishedTrial> RunController::TakeFinished() {
+  std::lock_guard lock(mutex_);
+  std::vector<FinishedTrial> out(std::make_move_iterator(finished_.begin()),
+                                 std::make_move_iterator(finished_.end()));
+  finished_.clear();
+  return out;
+}
+
+void RunController::Loop() {
+  while (true) {
+    RunRequest request;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return quit_ || !requests_.empty(); });
+      if (quit_) return;
+      request = std::move(requests_.front());
+      requests_.pop_front();
+    }
+    ParamValues params(request.lesson->params);
+    params.SetRaw(request.params);
+    RunOptions options;
+    options.interactive_steps = request.step_mode;
+    for (int trial = 0; trial < request.trials && !stop_batch_; ++trial) {
+      FinishedTrial done{.trial = trial, .trials = request.trials};
+      std::shared_ptr<Run> run;
+      {
+        std::lock_guard lock(mutex_);
+        if (quit_) break;
+        run = std::make_shared<Run>(*request.lesson, params, options);
+        current_ = run;
+        done.generation = ++generation_;
+      }
+      trial_ = trial;
+      wake_();
+      try {
+        done.result = std::make_shared<TrialResult>(run->Execute());
+      } catch (const std::exception& e) {
+        done.error = e.what();
+        stop_batch_ = true;
+      }
+      {
+        std::lock_guard lock(mutex_);
+        current_.reset();
+        finished_.push_back(std::move(done));
+      }
+      wake_();
+    }
+    busy_ = false;
+    wake_();
+  }
+}
+
+}  // namespace proclab::gui

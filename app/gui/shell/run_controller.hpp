@@ -1,0 +1,68 @@
+// Runs lessons on one long-lived run thread (children get PR_SET_PDEATHSIG tied to the thread
+// that spawned them, so it must outlive every run). The UI thread never blocks on a child or a
+// lock: it posts requests and, each frame, copies what is new from the live trace.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/gui/views/trace_model.hpp"
+#include "core/run.hpp"
+
+namespace proclab::gui {
+
+struct RunRequest {
+  const Lesson* lesson = nullptr;
+  std::vector<int64_t> params;  // raw values, in the lesson's order
+  int trials = 1;
+  bool step_mode = false;
+};
+
+struct FinishedTrial {
+  uint64_t generation = 0;  // which run it was (matches RunController::Live)
+  int trial = 0, trials = 1;
+  std::shared_ptr<TrialResult> result;  // null if the run could not start
+  std::string error;
+};
+
+class RunController {
+ public:
+  // `wake` is called from the run thread when something changed (to wake the UI's event wait).
+  explicit RunController(std::function<void()> wake);
+  ~RunController();  // stops any run and joins the thread
+
+  bool Start(RunRequest request);  // false if a run is under way
+  void Stop();
+  void PostStep(int child, char what);
+  bool busy() const { return busy_.load(); }
+  int trial() const { return trial_.load(); }
+  int trials() const { return trials_.load(); }
+
+  // Copies what is new in the live run into `model` (reset when a new run began).
+  void SyncLive(TraceModel& model, uint64_t* model_generation);
+  std::vector<FinishedTrial> TakeFinished();
+
+ private:
+  void Loop();
+
+  std::function<void()> wake_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<RunRequest> requests_;
+  std::deque<FinishedTrial> finished_;
+  std::shared_ptr<Run> current_;
+  uint64_t generation_ = 0;
+  bool quit_ = false;
+  std::atomic<bool> busy_{false};
+  std::atomic<bool> stop_batch_{false};
+  std::atomic<int> trial_{0}, trials_{0};
+  std::thread thread_;
+};
+
+}  // namespace proclab::gui

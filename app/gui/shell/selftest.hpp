@@ -1,0 +1,54 @@
+// `proclab --selftest DIR`: drives the real app, frame by frame, through every lesson in both
+// languages. It clicks real widgets (injected mouse input, ImGui 1.86 style), runs each lesson,
+// checks the app's state after every step, steps a race by 1r,2r,1w,2w where the lesson exists,
+// and writes one screenshot per lesson and language into DIR. The first failed check ends it
+// with a message and exit status 1.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+namespace proclab::gui {
+
+class App;
+
+class SelfTest {
+ public:
+  SelfTest(App& app, std::string dir);
+  void InjectInput();  // after the backend's NewFrame, before ImGui::NewFrame
+  void AfterFrame();   // after rendering: advances the script
+  bool done() const { return done_; }
+  int status() const { return status_; }
+
+ private:
+  struct Step {
+    std::string what;
+    std::function<bool()> tick;  // true when the step is complete
+    double timeout_s = 10;
+  };
+  void Add(std::string what, std::function<bool()> tick, double timeout_s = 10);
+  void Build();
+  void Fail(const std::string& message);
+  bool Check(bool condition, const std::string& message);
+  // A click on a named widget: hover, press, release (a button fires on release).
+  std::function<bool()> Click(std::string rect_name, float fx = 0.5f);
+  std::function<bool()> WaitFrames(int frames);
+
+  App& app_;
+  std::string dir_;
+  std::vector<Step> steps_;
+  size_t current_ = 0;
+  int step_frame_ = 0;
+  double step_start_ = 0;
+  bool done_ = false;
+  int status_ = 0;
+  // Mouse injection.
+  bool inject_ = false;
+  ImVec2 mouse_{-1, -1};
+  bool mouse_down_ = false;
+  int checks_ = 0;
+};
+
+}  // namespace proclab::gui
