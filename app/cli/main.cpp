@@ -101,7 +101,8 @@ int List(bool json) {
 
 struct RunRequest {
   const Lesson* lesson = nullptr;
-  std::vector<std::string> param_texts;  // parallel to lesson->params; empty: default
+  std::vector<std::string> param_texts;  // parallel to lesson->params
+  std::vector<const CLI::Option*> param_options;  // parallel: not given (count 0) means default
   std::string trials_text = "1";
   std::string trace_out;
   std::string step_text;
@@ -123,7 +124,7 @@ int RunLesson(RunRequest& request) {
   const Lesson& lesson = *request.lesson;
   ParamValues params(lesson.params);
   for (size_t i = 0; i < lesson.params.size(); ++i) {
-    if (request.param_texts[i].empty()) continue;
+    if (request.param_options[i]->count() == 0) continue;  // given empty ('') is bad input
     try {
       params.SetText(lesson.params[i].name, request.param_texts[i]);
     } catch (const ParamError& e) {
@@ -243,8 +244,9 @@ int Main(int argc, char** argv) {
         const std::string help = std::string(spec.help.en) + " [default " +
                                  (spec.default_is_cpu_count ? std::string("CPUs = ") : "") +
                                  spec.Format(spec.Default()) + "; " + spec.RangeText() + "]";
-        run->add_option("--" + std::string(spec.name), request.param_texts[i], help)
-            ->type_name(spec.kind == ParamKind::kChoice ? "CHOICE" : "INT");
+        request.param_options.push_back(
+            run->add_option("--" + std::string(spec.name), request.param_texts[i], help)
+                ->type_name(spec.kind == ParamKind::kChoice ? "CHOICE" : "INT"));
       }
       run->footer("Lesson " + std::string(request.lesson->id) + ": " +
                   std::string(request.lesson->purpose.en));
@@ -261,6 +263,8 @@ int Main(int argc, char** argv) {
     std::string extras;  // the unknown options, without their values
     for (const std::string& extra : run->remaining())
       if (extra.starts_with("-")) extras += (extras.empty() ? "" : " ") + extra;
+    if (request.lesson == nullptr && !lesson_id.empty())  // the lesson is the first mistake
+      return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");
     if (extras.empty()) return BadInput(e.what());
     if (request.lesson != nullptr)
       return BadInput("unknown parameter " + extras + " for lesson " +
@@ -275,7 +279,10 @@ int Main(int argc, char** argv) {
     return BadInput(e.what());
   } catch (const CLI::ArgumentMismatch& e) {
     const std::string what = e.what();  // "--work: 1 required INT missing"
-    return BadInput(what.substr(0, what.find(':')) + " needs a value");
+    const std::string option = what.substr(0, what.find(':'));
+    if (what.find("At Most") != std::string::npos)  // "--work: At Most 1 required but received 2"
+      return BadInput(option + " is given more than once");
+    return BadInput(option + " needs a value");
   } catch (const CLI::ParseError& e) {
     if (!lesson_id.empty() && FindLesson(lesson_id) == nullptr)
       return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");
