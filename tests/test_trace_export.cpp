@@ -187,7 +187,7 @@ TEST_CASE("written values become counter events named after the slot") {
   CHECK(element[0].at("args").at("value") == 7);
 }
 
-TEST_CASE("tasks and blocked queue operations become spans; queue depth a counter") {
+TEST_CASE("tasks and blocked queue operations become spans, and queue depth a counter") {
   const json trace = ChromeTraceJson(HandMadeTrial());
   const auto tasks = Select(trace, {{"ph", "X"}, {"cat", "task"}});
   REQUIRE(tasks.size() == 1);

@@ -1,0 +1,424 @@
+// proclab-cli end to end, as a real program: list, run with transcript and JSON, help, every kind
+// of bad input (exit 2, one line on stderr, nothing on stdout, nothing left behind), the trace
+// file, and stopping by SIGINT, SIGTERM and SIGKILL.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "core/segment.hpp"
+#include "lessons/curriculum.hpp"
+#include "support.hpp"
+
+using namespace proclab;
+using namespace proclab::test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+bool Exists(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0;
+}
+
+// Runs proclab-cli expecting bad input: status 2, exactly one line on stderr that contains
+// `message`, nothing on stdout, no segment of its pid and no child of ours left.
+void CheckBadInput(const std::vector<std::string>& args, const std::string& message) {
+  std::string command = "proclab-cli";
+  for (const std::string& arg : args) command += " " + arg;
+  INFO(command);
+  const CommandResult result = RunProgram("proclab-cli", args, 20);
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_status == 2);
+  CHECK(result.out.empty());
+  const auto lines = Lines(result.err);
+  CHECK(lines.size() == 1);
+  CHECK_FALSE(result.err.empty());
+  if (!result.err.empty()) CHECK(result.err.back() == '\n');
+  CHECK_THAT(result.err, Catch::StartsWith("proclab-cli: ") && Catch::Contains(message));
+  CHECK(result.pid > 0);
+  CHECK(SegmentsOwnedBy(result.pid).empty());
+  CHECK(ChildrenOf(getpid()).empty());
+}
+
+json ParseOneObject(const std::string& text) {
+  json parsed = json::parse(text);  // rejects trailing content: exactly one JSON value
+  REQUIRE(parsed.is_object());
+  return parsed;
+}
+
+std::set<int> Pids(const json& trial) {
+  std::set<int> pids;
+  for (const json& process : trial.at("processes")) pids.insert(process.at("pid").get<int>());
+  return pids;
+}
+
+// Polls until `parent` has `count` children; returns them (fewer if the deadline passed).
+std::vector<pid_t> AwaitChildren(pid_t parent, size_t count, std::chrono::milliseconds limit) {
+  std::vector<pid_t> children;
+  WaitFor(
+      [&] {
+        children = ChildrenOf(parent);
+        return children.size() >= count;
+      },
+      limit);
+  return children;
+}
+
+// Starts a long `processes` run, waits until its two children exist, sends `signal`, and checks
+// how the CLI ended: its status, its children gone, its segment removed.
+void CheckStoppedBy(int signal, int expected_status, const std::string& name) {
+  TempDir dir;
+  const pid_t cli = StartProgram(
+      "proclab-cli",
+      {"run", "processes", "--processes", "2", "--work", "1000000000", "--json"},
+      dir.File("out"), dir.File("err"));
+  REQUIRE(cli > 0);
+  const std::vector<pid_t> children = AwaitChildren(cli, 2, 10s);
+  CHECK(children.size() == 2);
+  kill(cli, signal);
+  bool timed_out = false;
+  const CommandResult result = WaitProgram(cli, 10s, &timed_out);
+  const std::string out = ReadFile(dir.File("out"));
+  const std::string err = ReadFile(dir.File("err"));
+  INFO("stdout: " << out << "\nstderr: " << err);
+  CHECK_FALSE(timed_out);
+  CHECK(result.exit_status == expected_status);
+  CHECK(Lines(err).size() == 1);
+  CHECK_THAT(err, Catch::Contains("stopped by " + name));
+  // The CLI killed and reaped its children itself: no zombie was handed on to init.
+  for (pid_t child : children) CHECK_FALSE(ProcessExists(child));
+  CHECK(SegmentsOwnedBy(cli).empty());
+  CHECK(ChildrenOf(getpid()).empty());
+
+  const json report = ParseOneObject(out);
+  CHECK(report.at("stopped_by") == name);
+  REQUIRE(report.at("trials").size() == 1);
+  const json& trial = report.at("trials")[0];
+  CHECK(trial.at("stopped") == true);
+  REQUIRE(trial.at("processes").size() == 2);
+  std::set<int> expected(children.begin(), children.end());
+  CHECK(Pids(trial) == expected);
+  for (const json& process : trial.at("processes")) {
+    CHECK(process.at("state") == "killed");
+    CHECK(process.at("signal") == SIGKILL);
+  }
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------ list
+
+TEST_CASE("cli: list prints the lessons in curriculum order, processes first") {
+  const CommandResult result = RunProgram("proclab-cli", {"list"});
+  CHECK(result.exit_status == 0);
+  CHECK(result.err.empty());
+  std::vector<std::string> ids;
+  const std::regex row(R"(^\s+(\d+)\s+(\S+)\s+(.+)$)");
+  for (const std::string& line : Lines(result.out)) {
+    std::smatch m;
+    if (!std::regex_match(line, m, row)) continue;
+    CHECK(std::stoi(m[1]) == static_cast<int>(ids.size()) + 1);  // numbered 1, 2, ...
+    ids.push_back(m[2]);
+    const Lesson* lesson = FindLesson(ids.back());
+    REQUIRE(lesson != nullptr);
+    CHECK(m[3] == std::string(lesson->title.en));
+  }
+  std::vector<std::string> expected;
+  for (const Lesson* lesson : Curriculum()) expected.emplace_back(lesson->id);
+  CHECK(ids == expected);
+  REQUIRE_FALSE(ids.empty());
+  CHECK(ids.front() == "processes");
+}
+
+TEST_CASE("cli: list --json is one JSON object listing the lessons in order") {
+  const CommandResult result = RunProgram("proclab-cli", {"list", "--json"});
+  CHECK(result.exit_status == 0);
+  CHECK(result.err.empty());
+  const json list = ParseOneObject(result.out);
+  REQUIRE(list.at("lessons").is_array());
+  const auto curriculum = Curriculum();
+  REQUIRE(list.at("lessons").size() == curriculum.size());
+  for (size_t i = 0; i < curriculum.size(); ++i) {
+    CHECK(list.at("lessons")[i].at("id") == std::string(curriculum[i]->id));
+    CHECK(list.at("lessons")[i].at("title") == std::string(curriculum[i]->title.en));
+    CHECK(list.at("lessons")[i].at("title_zh") == std::string(curriculum[i]->title.zh));
+  }
+  CHECK(list.at("lessons")[0].at("id") == "processes");
+}
+
+// ------------------------------------------------------------------------------------- run
+
+TEST_CASE("cli: run processes --json gives one object with 3 distinct pids, all exited 0") {
+  const CommandResult result =
+      RunProgram("proclab-cli", {"run", "processes", "--json", "--processes", "3"});
+  CHECK(result.exit_status == 0);
+  CHECK(result.err.empty());
+  const json report = ParseOneObject(result.out);
+  CHECK(report.at("lesson") == "processes");
+  CHECK(report.at("params") == json{{"processes", 3}, {"work", 1000}, {"fail", "none"}});
+  REQUIRE(report.at("trials").size() == 1);
+  const json& trial = report.at("trials")[0];
+  REQUIRE(trial.at("processes").size() == 3);
+  CHECK(Pids(trial).size() == 3);
+  int index = 1;
+  for (const json& process : trial.at("processes")) {
+    INFO(process.dump());
+    CHECK(process.at("index") == index++);
+    CHECK(process.at("pid").get<int>() > 0);
+    CHECK(process.at("pid").get<int>() != result.pid);
+    CHECK(process.at("state") == "exited");
+    CHECK(process.at("exit_status") == 0);
+    CHECK(process.at("signal").is_null());
+    CHECK(process.at("start_ms").get<double>() >= 0.0);
+    CHECK(process.at("running_ms").get<double>() >= process.at("start_ms").get<double>());
+    CHECK(process.at("end_ms").get<double>() >= process.at("running_ms").get<double>());
+    CHECK_FALSE(ProcessExists(process.at("pid").get<int>()));
+  }
+  CHECK(trial.at("joined") == 3);
+  CHECK(trial.at("wait_ms").get<double>() >= 0.0);
+  CHECK(trial.at("dropped_events") == 0);
+  CHECK_FALSE(trial.contains("stopped"));
+  CHECK_FALSE(report.contains("stopped_by"));
+  CHECK(SegmentsOwnedBy(result.pid).empty());
+  CHECK(ChildrenOf(getpid()).empty());
+}
+
+TEST_CASE("cli: --fail exit and --fail crash show status 3 and SIGSEGV for the last child") {
+  const CommandResult exit_run =
+      RunProgram("proclab-cli", {"run", "processes", "--json", "--processes", "2", "--fail", "exit"});
+  CHECK(exit_run.exit_status == 0);  // the lesson ran as asked; the child's status is the lesson
+  const json exited = ParseOneObject(exit_run.out);
+  CHECK(exited.at("params").at("fail") == "exit");
+  const json& exit_children = exited.at("trials")[0].at("processes");
+  REQUIRE(exit_children.size() == 2);
+  CHECK(exit_children[0].at("exit_status") == 0);
+  CHECK(exit_children[1].at("state") == "exited");
+  CHECK(exit_children[1].at("exit_status") == 3);
+  CHECK(exit_children[1].at("signal").is_null());
+
+  const CommandResult crash_run = RunProgram(
+      "proclab-cli", {"run", "processes", "--json", "--processes", "2", "--fail", "crash"});
+  CHECK(crash_run.exit_status == 0);
+  const json crashed = ParseOneObject(crash_run.out);
+  const json& crash_children = crashed.at("trials")[0].at("processes");
+  REQUIRE(crash_children.size() == 2);
+  CHECK(crash_children[0].at("exit_status") == 0);
+  CHECK(crash_children[1].at("state") == "killed");
+  CHECK(crash_children[1].at("signal") == SIGSEGV);
+  CHECK(crash_children[1].at("exit_status").is_null());
+  CHECK(crashed.at("trials")[0].at("joined") == 2);
+  CHECK(SegmentsOwnedBy(crash_run.pid).empty());
+}
+
+TEST_CASE("cli: the transcript shows each child's pid, start, run and exit in order") {
+  const CommandResult result = RunProgram("proclab-cli", {"run", "processes", "--processes", "3"});
+  CHECK(result.exit_status == 0);
+  CHECK(result.err.empty());
+  const std::vector<std::string> lines = Lines(result.out);
+  REQUIRE(lines.size() >= 2);
+  CHECK(lines[0] == "== processes: Creating, starting and joining processes ==");
+  CHECK_THAT(lines[1], Catch::StartsWith("Parent starts 3 children"));
+
+  // child N (pid P) started / running / exited with status 0, in that order for each child.
+  const std::regex event(R"(^child (\d+) \(pid (\d+)\) (started|running|exited with status 0) at )");
+  std::map<int, std::vector<std::string>> steps;  // pid -> what it did, in printed order
+  std::map<int, int> number_of;                   // pid -> child number
+  for (const std::string& line : lines) {
+    std::smatch m;
+    if (!std::regex_search(line, m, event)) continue;
+    const int pid = std::stoi(m[2]);
+    steps[pid].push_back(m[3]);
+    number_of[pid] = std::stoi(m[1]);
+  }
+  CHECK(steps.size() == 3);
+  std::set<int> numbers;
+  for (const auto& [pid, what] : steps) {
+    INFO("pid " << pid);
+    CHECK(what == std::vector<std::string>{"started", "running", "exited with status 0"});
+    numbers.insert(number_of[pid]);
+    CHECK_FALSE(ProcessExists(pid));
+  }
+  CHECK(numbers == std::set<int>{1, 2, 3});
+  CHECK_THAT(lines.back(), Catch::Matches(R"(Parent waited [0-9.]+ ms in join\(\); 3 of 3 children joined\.)"));
+  CHECK(SegmentsOwnedBy(result.pid).empty());
+}
+
+TEST_CASE("cli: --trials repeats the run, one JSON trial each with its own children") {
+  const CommandResult result = RunProgram(
+      "proclab-cli", {"run", "processes", "--json", "--processes", "2", "--trials", "3"});
+  CHECK(result.exit_status == 0);
+  const json report = ParseOneObject(result.out);
+  REQUIRE(report.at("trials").size() == 3);
+  std::set<int> all;
+  for (const json& trial : report.at("trials")) {
+    CHECK(trial.at("joined") == 2);
+    for (int pid : Pids(trial)) all.insert(pid);
+  }
+  CHECK(all.size() == 6);  // six real processes, never reused within the run
+}
+
+TEST_CASE("cli: run processes --help lists the lesson's parameters with defaults and ranges") {
+  const CommandResult result = RunProgram("proclab-cli", {"run", "processes", "--help"});
+  CHECK(result.exit_status == 0);
+  CHECK(result.err.empty());
+  const std::string& help = result.out;
+  auto line_of = [&](const std::string& option) {
+    for (const std::string& line : Lines(help))
+      if (line.find("  " + option + " ") != std::string::npos) return line;
+    return std::string();
+  };
+  CHECK_THAT(line_of("--processes"), Catch::Contains("[default CPUs = ") &&
+                                         Catch::Contains("; 1..64]"));
+  CHECK_THAT(line_of("--work"), Catch::Contains("[default 1000; 0..1000000000]"));
+  CHECK_THAT(line_of("--fail"), Catch::Contains("[default none; none | exit | crash]"));
+  CHECK_THAT(help, Catch::Contains("--trials") && Catch::Contains("--json") &&
+                       Catch::Contains("--trace-out"));
+  CHECK(SegmentsOwnedBy(result.pid).empty());
+}
+
+TEST_CASE("cli: --trace-out writes the run's trace as Chrome trace JSON") {
+  TempDir dir;
+  const std::string path = dir.File("trace.json");
+  const CommandResult result = RunProgram(
+      "proclab-cli", {"run", "processes", "--json", "--processes", "2", "--trace-out", path});
+  CHECK(result.exit_status == 0);
+  CHECK(result.err.empty());
+  const json report = ParseOneObject(result.out);
+  REQUIRE(Exists(path));
+  const json trace = json::parse(ReadFile(path));
+  REQUIRE(trace.at("traceEvents").is_array());
+  CHECK(trace.at("otherData").at("lesson") == "processes");
+
+  std::set<int> named, spans;
+  for (const json& event : trace.at("traceEvents")) {
+    if (event.at("ph") == "M" && event.at("name") == "process_name")
+      named.insert(event.at("pid").get<int>());
+    if (event.at("ph") == "X" && event.at("name") == "process")
+      spans.insert(event.at("pid").get<int>());
+  }
+  std::set<int> children = Pids(report.at("trials")[0]);
+  std::set<int> everyone = children;
+  everyone.insert(result.pid);  // the parent's own track
+  CHECK(named == everyone);
+  CHECK(spans == children);
+}
+
+// ------------------------------------------------------------------------------- bad input
+
+TEST_CASE("cli: an unknown lesson is bad input") {
+  CheckBadInput({"run", "nosuch"}, "unknown lesson 'nosuch'");
+  CheckBadInput({"run", "nosuch", "--work", "5"}, "unknown lesson 'nosuch'");
+}
+
+TEST_CASE("cli: an unknown parameter is bad input") {
+  CheckBadInput({"run", "processes", "--bogus", "3"},
+                "unknown parameter --bogus for lesson processes");
+}
+
+TEST_CASE("cli: a value of the wrong type is bad input") {
+  CheckBadInput({"run", "processes", "--work", "abc"}, "--work needs a whole number, not 'abc'");
+  CheckBadInput({"run", "processes", "--work", "1.5"}, "--work needs a whole number, not '1.5'");
+  CheckBadInput({"run", "processes", "--work", ""}, "--work needs a whole number, not ''");
+}
+
+TEST_CASE("cli: a value out of range is bad input") {
+  CheckBadInput({"run", "processes", "--processes", "0"}, "--processes must be in 1..64, not 0");
+  CheckBadInput({"run", "processes", "--processes", "65"}, "--processes must be in 1..64, not 65");
+  CheckBadInput({"run", "processes", "--work", "-1"}, "--work must be in 0..1000000000, not -1");
+  CheckBadInput({"run", "processes", "--work", "99999999999999999999"},
+                "--work must be in 0..1000000000");
+  CheckBadInput({"run", "processes", "--processes=65"}, "--processes must be in 1..64, not 65");
+}
+
+TEST_CASE("cli: an unknown choice is bad input") {
+  CheckBadInput({"run", "processes", "--fail", "maybe"},
+                "--fail must be one of none | exit | crash, not 'maybe'");
+}
+
+TEST_CASE("cli: an option without its value is bad input") {
+  CheckBadInput({"run", "processes", "--work"}, "--work needs a value");
+  CheckBadInput({"run", "processes", "--trace-out"}, "--trace-out needs a value");
+}
+
+TEST_CASE("cli: a parameter given twice is bad input that says so") {
+  CheckBadInput({"run", "processes", "--processes", "2", "--processes", "3"},
+                "--processes is given more than once");
+}
+
+TEST_CASE("cli: a bad trial count is bad input") {
+  CheckBadInput({"run", "processes", "--trials", "0"},
+                "--trials must be a whole number in 1..10000, not '0'");
+  CheckBadInput({"run", "processes", "--trials", "x"},
+                "--trials must be a whole number in 1..10000, not 'x'");
+}
+
+TEST_CASE("cli: an unwritable trace path is bad input, and no run starts") {
+  CheckBadInput({"run", "processes", "--trace-out", "/proc/x.json"},
+                "cannot write the trace to /proc/x.json");
+  CheckBadInput({"run", "processes", "--trace-out", "/nonexistent-proclab-dir/t.json"},
+                "cannot write the trace to /nonexistent-proclab-dir/t.json: No such file or "
+                "directory");
+}
+
+TEST_CASE("cli: bad input leaves no trace file behind") {
+  TempDir dir;
+  const std::string path = dir.File("trace.json");
+  CheckBadInput({"run", "processes", "--trace-out", path, "--work", "abc"}, "--work");
+  CHECK_FALSE(Exists(path));
+}
+
+TEST_CASE("cli: --step on a lesson without step mode is bad input") {
+  CheckBadInput({"run", "processes", "--step", "1r,2r"}, "lesson processes has no step mode");
+}
+
+TEST_CASE("cli: no subcommand, or run without a lesson, is bad input") {
+  CheckBadInput({}, "say what to do");
+  CheckBadInput({"run"}, "which lesson?");
+  CheckBadInput({"run", "processes", "extra"}, "extra");
+  CheckBadInput({"list", "--bogus"}, "--bogus");
+}
+
+// ------------------------------------------------------------------------------- stopping
+
+TEST_CASE("cli: SIGINT during a run stops the children, removes the segment, exits 130") {
+  CheckStoppedBy(SIGINT, 130, "SIGINT");
+}
+
+TEST_CASE("cli: SIGTERM during a run stops the children, removes the segment, exits 143") {
+  CheckStoppedBy(SIGTERM, 143, "SIGTERM");
+}
+
+TEST_CASE("cli: after SIGKILL of the CLI its children die and the next CLI sweeps its segment") {
+  TempDir dir;
+  const pid_t cli = StartProgram(
+      "proclab-cli", {"run", "processes", "--processes", "2", "--work", "1000000000"},
+      dir.File("out"), dir.File("err"));
+  REQUIRE(cli > 0);
+  const std::vector<pid_t> children = AwaitChildren(cli, 2, 10s);
+  REQUIRE(children.size() == 2);
+  // The segment exists before any child is spawned.
+  CHECK(SegmentsOwnedBy(cli).size() == 1);
+  kill(cli, SIGKILL);
+  const CommandResult result = WaitProgram(cli, 5s);
+  CHECK(result.signal == SIGKILL);
+
+  // The parent-death signal kills them (they may linger as zombies until init reaps them).
+  const bool children_died =
+      WaitFor([&] { return !ProcessAlive(children[0]) && !ProcessAlive(children[1]); }, 1s);
+  CHECK(children_died);
+  // Nobody removed the dead CLI's segment ...
+  CHECK(SegmentsOwnedBy(cli).size() == 1);
+  // ... until the next CLI starts and sweeps stale segments.
+  const CommandResult list = RunProgram("proclab-cli", {"list"});
+  CHECK(list.exit_status == 0);
+  CHECK(SegmentsOwnedBy(cli).empty());
+}
