@@ -1,0 +1,280 @@
+// The process pool (core/process_pool.*), driven from a test's own parent side: each test runs
+// the `pool` lesson's real worker processes (proclab-worker serves the pool) with its parent
+// replaced by the test's, so the pool's API is exercised call by call on real processes.
+#include <signal.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <numeric>
+
+#include "core/clock.hpp"
+#include "core/process_pool.hpp"
+#include "core/run.hpp"
+#include "lessons/lessons.hpp"
+
+using namespace proclab;
+
+namespace {
+
+// The task functions of lessons/pool.cpp, by number.
+constexpr int32_t kCube = 0, kSlow = 2, kFail = 3;
+
+std::vector<int64_t> Range(int64_t n) {
+  std::vector<int64_t> values(static_cast<size_t>(n));
+  std::iota(values.begin(), values.end(), 0);
+  return values;
+}
+
+std::vector<int64_t> Cubes(int64_t n) {
+  std::vector<int64_t> values;
+  for (int64_t x = 0; x < n; ++x) values.push_back(x * x * x);
+  return values;
+}
+
+// Runs the pool lesson's workers with `parent` as the parent side.
+TrialResult RunWithParent(void (*parent)(ParentContext&), int workers, int64_t items = 100) {
+  Lesson lesson = PoolLesson();
+  lesson.parent = parent;
+  ParamValues params(lesson.params);
+  params.Set("workers", workers);
+  params.Set("items", items);  // sizes the shared memory for map jobs
+  Run run(lesson, params);
+  return run.Execute();
+}
+
+bool WaitBusy(ProcessPool& pool, std::chrono::milliseconds timeout) {
+  const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
+  while (pool.BusyWorker() < 0 && MonotonicNs() < deadline)
+    pool.Pump(std::chrono::microseconds(1000));
+  return pool.BusyWorker() >= 0;
+}
+
+int g_workers = 1;
+
+}  // namespace
+
+TEST_CASE("the automatic chunksize is computed the way Python's Pool.map does") {
+  CHECK(ProcessPool::AutoChunksize(10, 2) == 2);    // divmod(10, 8) = (1, 2): 1 + 1
+  CHECK(ProcessPool::AutoChunksize(8, 2) == 1);     // divmod(8, 8) = (1, 0)
+  CHECK(ProcessPool::AutoChunksize(1000, 4) == 63);
+  CHECK(ProcessPool::AutoChunksize(3, 4) == 1);
+  CHECK(ProcessPool::AutoChunksize(1'000'000, 2) == 125'000);
+  CHECK(ProcessPool::AutoChunksize(0, 4) == 0);
+}
+
+TEST_CASE("map returns results in input order for several chunk sizes and worker counts") {
+  for (int workers : {1, 2, 3}) {
+    INFO("workers " << workers);
+    g_workers = workers;
+    const TrialResult result = RunWithParent(
+        [](ParentContext& parent) {
+          ProcessPool pool(parent);
+          CHECK(pool.worker_count() == g_workers);
+          for (int64_t chunksize : {0, 1, 3, 7, 50, 1000}) {
+            INFO("chunksize " << chunksize);
+            CHECK(pool.Map(kCube, Range(50), chunksize) == Cubes(50));
+          }
+          CHECK(pool.Map(kCube, {}, 0).empty());
+          pool.Close();
+          CHECK(pool.Join(std::chrono::seconds(10)));
+        },
+        workers);
+    for (const ChildRecord& child : result.children) {
+      CHECK(child.state == ChildState::kExited);
+      CHECK(child.exit_status == 0);
+    }
+  }
+}
+
+TEST_CASE("a map's chunks cover the input once, each chunk chunksize items long") {
+  RunWithParent(
+      [](ParentContext& parent) {
+        ProcessPool pool(parent);
+        REQUIRE(pool.Map(kCube, Range(10), 3) == Cubes(10));
+        std::vector<PoolChunk> chunks = pool.chunks();
+        std::sort(chunks.begin(), chunks.end(),
+                  [](const PoolChunk& a, const PoolChunk& b) { return a.first < b.first; });
+        REQUIRE(chunks.size() == 4);
+        const int64_t firsts[] = {0, 3, 6, 9}, lasts[] = {2, 5, 8, 9};
+        for (size_t i = 0; i < 4; ++i) {
+          CHECK(chunks[i].first == firsts[i]);
+          CHECK(chunks[i].last == lasts[i]);
+          CHECK(chunks[i].ok);
+          CHECK(chunks[i].pid > 0);
+          CHECK(chunks[i].pid != getpid());
+          CHECK(chunks[i].start_ns <= chunks[i].end_ns);
+        }
+        pool.Close();
+        pool.Join(std::chrono::seconds(10));
+      },
+      2);
+}
+
+TEST_CASE("apply runs one call on a worker and returns its value") {
+  RunWithParent(
+      [](ParentContext& parent) {
+        ProcessPool pool(parent);
+        CHECK(pool.Apply(kCube, 7) == 343);
+        CHECK(pool.Apply(kCube, -3) == -27);
+        REQUIRE(pool.chunks().size() == 2);
+        CHECK(pool.chunks()[0].pid != getpid());
+        pool.Close();
+        pool.Join(std::chrono::seconds(10));
+      },
+      2);
+}
+
+TEST_CASE("map_async returns at once; ready, wait and get follow the work; callback runs in the parent") {
+  RunWithParent(
+      [](ParentContext& parent) {
+        ProcessPool pool(parent);
+        std::vector<pid_t> callback_pids;
+        std::vector<int64_t> seen;
+        const int64_t start = MonotonicNs();
+        AsyncResult handle = pool.MapAsync(
+            kSlow, Range(2), 2, 400,
+            [&](const std::vector<int64_t>& values) {
+              callback_pids.push_back(getpid());
+              seen = values;
+            },
+            [&](const std::string&) { callback_pids.push_back(-1); });
+        CHECK(MonotonicNs() - start < 300'000'000);  // returned before the 400 ms task ended
+        CHECK_FALSE(handle.Wait(std::chrono::milliseconds(1)));
+        CHECK_THROWS_AS(handle.Get(std::chrono::milliseconds(1)), PoolTimeout);
+        CHECK(handle.Wait(std::chrono::seconds(10)));
+        CHECK(handle.ready());
+        CHECK(handle.successful());
+        CHECK(handle.Get() == Cubes(2));
+        CHECK(callback_pids == std::vector<pid_t>{getpid()});
+        CHECK(seen == Cubes(2));
+        pool.Close();
+        pool.Join(std::chrono::seconds(10));
+      },
+      1);
+}
+
+TEST_CASE("apply_async calls callback per result and error_callback for a failing task, in the parent") {
+  RunWithParent(
+      [](ParentContext& parent) {
+        ProcessPool pool(parent);
+        std::vector<int64_t> values;
+        std::vector<std::string> errors;
+        std::vector<AsyncResult> handles;
+        for (int64_t x = 0; x < 6; ++x)
+          handles.push_back(pool.ApplyAsync(
+              kFail, x, 4, [&](const std::vector<int64_t>& v) { values.push_back(v.at(0)); },
+              [&](const std::string& error) { errors.push_back(error); }));
+        for (size_t x = 0; x < handles.size(); ++x) {
+          INFO("item " << x);
+          if (x == 4) {
+            CHECK_THROWS_WITH(handles[x].Get(std::chrono::seconds(10)),
+                              Catch::Contains("cube(4) failed on purpose"));
+            CHECK_FALSE(handles[x].successful());
+          } else {
+            CHECK(handles[x].GetValue(std::chrono::seconds(10)) ==
+                  static_cast<int64_t>(x * x * x));
+          }
+        }
+        std::sort(values.begin(), values.end());
+        CHECK(values == std::vector<int64_t>{0, 1, 8, 27, 125});
+        REQUIRE(errors.size() == 1);
+        CHECK(errors[0] == "cube(4) failed on purpose");
+        pool.Close();
+        pool.Join(std::chrono::seconds(10));
+      },
+      2);
+}
+
+TEST_CASE("an exception in a map task reaches map's caller with the worker's message") {
+  RunWithParent(
+      [](ParentContext& parent) {
+        ProcessPool pool(parent);
+        std::string error_seen;
+        CHECK_THROWS_WITH(pool.Map(kFail, Range(10), 2, 5),
+                          Catch::Contains("cube(5) failed on purpose"));
+        AsyncResult handle = pool.MapAsync(kFail, Range(10), 0, 5, {},
+                                           [&](const std::string& e) { error_seen = e; });
+        CHECK_THROWS_AS(handle.Get(std::chrono::seconds(10)), PoolTaskError);
+        CHECK(error_seen == "cube(5) failed on purpose");
+        // The worker caught the exception and carries on.
+        CHECK(pool.Map(kCube, Range(10)) == Cubes(10));
+        pool.Close();
+        pool.Join(std::chrono::seconds(10));
+      },
+      2);
+}
+
+TEST_CASE("join is an error with a clear message unless close or terminate came first") {
+  RunWithParent(
+      [](ParentContext& parent) {
+        ProcessPool pool(parent);
+        CHECK_THROWS_AS(pool.Join(), PoolStateError);
+        CHECK_THROWS_WITH(pool.Join(), Catch::Contains("close() or terminate() first"));
+        CHECK(pool.state() == "running");
+        pool.Close();
+        CHECK_THROWS_WITH(pool.Map(kCube, Range(3)), Catch::Contains("closed"));
+        CHECK_THROWS_AS(pool.ApplyAsync(kCube, 1), PoolStateError);
+        CHECK(pool.Join(std::chrono::seconds(10)));
+        REQUIRE(pool.states().size() == 3);
+        CHECK(pool.states()[0].state == "running");
+        CHECK(pool.states()[1].state == "closed");
+        CHECK(pool.states()[2].state == "joined");
+        CHECK(pool.states()[1].t_ns <= pool.states()[2].t_ns);
+        CHECK(pool.live_workers().empty());
+      },
+      2);
+}
+
+TEST_CASE("terminate kills the workers at once and unfinished work fails instead of hanging") {
+  const TrialResult result = RunWithParent(
+      [](ParentContext& parent) {
+        ProcessPool pool(parent);
+        AsyncResult handle = pool.MapAsync(kSlow, Range(4), 1, 20'000);
+        REQUIRE(WaitBusy(pool, std::chrono::seconds(10)));
+        const int64_t start = MonotonicNs();
+        pool.Terminate();
+        CHECK(MonotonicNs() - start < 3'000'000'000);
+        CHECK(handle.ready());
+        CHECK_THROWS_WITH(handle.Get(std::chrono::seconds(1)), Catch::Contains("terminated"));
+        CHECK(pool.Join(std::chrono::seconds(5)));
+        CHECK(pool.states()[1].state == "terminated");
+        CHECK(pool.states().back().state == "joined");
+      },
+      2);
+  for (const ChildRecord& child : result.children) {
+    CHECK(child.state == ChildState::kKilled);
+    CHECK(child.signal == SIGKILL);
+  }
+}
+
+TEST_CASE("a worker SIGKILLed mid-task is replaced and its task fails naming its pid and signal") {
+  const TrialResult result = RunWithParent(
+      [](ParentContext& parent) {
+        ProcessPool pool(parent);
+        AsyncResult handle = pool.ApplyAsync(kSlow, 3, 20'000);
+        REQUIRE(WaitBusy(pool, std::chrono::seconds(10)));
+        const int busy = pool.BusyWorker();
+        const pid_t victim = parent.child(busy).pid;
+        const int64_t start = MonotonicNs();
+        parent.Kill(busy, SIGKILL);
+        std::string error;
+        try {
+          handle.Get(std::chrono::seconds(10));
+        } catch (const PoolTaskError& e) {
+          error = e.what();
+        }
+        CHECK(MonotonicNs() - start < 5'000'000'000);  // not the task's 20 s
+        CHECK_THAT(error, Catch::Contains("pid " + std::to_string(victim)) &&
+                              Catch::Contains("SIGKILL") && Catch::Contains("replaces it"));
+        CHECK(pool.replacements().size() == 1);
+        CHECK(pool.live_workers().size() == 2);  // the replacement took its place
+        CHECK(pool.Map(kCube, Range(10), 1) == Cubes(10));
+        pool.Close();
+        CHECK(pool.Join(std::chrono::seconds(10)));
+      },
+      2);
+  REQUIRE(result.children.size() == 3);
+  int killed = 0;
+  for (const ChildRecord& child : result.children) killed += child.signal == SIGKILL ? 1 : 0;
+  CHECK(killed == 1);
+}
