@@ -415,9 +415,8 @@ TEST_CASE("cli: after SIGKILL of the CLI its children die and the next CLI sweep
   const bool children_died =
       WaitFor([&] { return !ProcessAlive(children[0]) && !ProcessAlive(children[1]); }, 1s);
   CHECK(children_died);
-  // Nobody removed the dead CLI's segment ...
-  CHECK(SegmentsOwnedBy(cli).size() == 1);
-  // ... until the next CLI starts and sweeps stale segments.
+  // The dead CLI could not remove its segment; the next CLI to start sweeps it. (Not checked in
+  // between: a CLI started by a test running in parallel may sweep it first.)
   const CommandResult list = RunProgram("proclab-cli", {"list"});
   CHECK(list.exit_status == 0);
   CHECK(SegmentsOwnedBy(cli).empty());

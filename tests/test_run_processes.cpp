@@ -222,3 +222,29 @@ TEST_CASE("a run whose worker program is missing fails to start with a clear err
                        Catch::Message("cannot find the worker program /nonexistent/proclab-worker"));
   CheckNothingLeft();
 }
+
+TEST_CASE("with one-slot rings every child event is either in the trace or counted as dropped") {
+  ParamValues params(Processes().params);
+  params.Set("processes", 3);
+  RunOptions options = Options();
+  options.ring_capacity = 1;
+  Run run(Processes(), params, options);
+  const TrialResult result = run.Execute();
+  REQUIRE(result.children.size() == 3);
+  uint64_t dropped = 0;
+  for (const ChildRecord& child : result.children) {
+    INFO("child " << child.index);
+    CHECK(child.exit_status == 0);
+    const std::vector<Event>& lane = result.trace.lane(child.index);
+    // A processes child emits exactly five events: started, task start, task end, the last
+    // square, finished. Whatever the timing, none vanishes without being counted.
+    CHECK(lane.size() + result.trace.drops(child.index) == 5);
+    // The first one always finds the ring empty.
+    REQUIRE_FALSE(lane.empty());
+    CHECK(lane.front().kind == EventKind::kStarted);
+    CHECK(child.start_ns == lane.front().t_ns);
+    dropped += result.trace.drops(child.index);
+  }
+  CHECK(result.trace.drops() == dropped);
+  CheckNothingLeft();
+}
