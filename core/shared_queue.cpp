@@ -67,7 +67,27 @@ SharedQueue* SharedQueue::Find(Segment& segment, const char* name) {
   return anchor == nullptr ? nullptr : static_cast<SharedQueue*>(segment.FromHandle(anchor->handle));
 }
 
+namespace {
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+// Spinning only pays off when another core can make progress meanwhile.
+const bool kMultiCore = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+constexpr int kLockSpins = 100;
+constexpr int64_t kWaitSpinNs = 10'000;
+}  // namespace
+
 void SharedQueue::Lock(const QueueCaller& caller) {
+  // The critical section is a few stores: a short spin usually gets the lock without a syscall.
+  if (kMultiCore)
+    for (int i = 0; i < kLockSpins; ++i) {
+      if (mutex_.holder() < 0 && mutex_.TryLock(caller.who)) return;
+      CpuRelax();
+    }
   if (mutex_.Lock(caller.who) == RobustMutex::Locked::kOwnerDied)
     // The ring is consistent at every instant (head and tail are single stores), so the queue
     // carries on; the trace records whose death it survived.
@@ -82,18 +102,23 @@ size_t SharedQueue::size() const {
 
 namespace {
 
-// Deadline bookkeeping shared by put and get: slices the wait so keep_waiting is asked regularly.
+// Deadline bookkeeping shared by put and get: slices the wait so keep_waiting is asked
+// regularly. Reads the clock only once a wait begins, keeping the fast path free of it.
 struct WaitClock {
-  int64_t deadline;
-  int64_t next_check;
-  WaitClock(int64_t timeout_ns, int64_t slice_ns) {
-    const int64_t now = MonotonicNs();
-    deadline = timeout_ns < 0 ? INT64_MAX : now + timeout_ns;
-    next_check = now + slice_ns;
-  }
+  int64_t timeout_ns;
+  int64_t slice_ns;
+  int64_t deadline = 0;
+  int64_t next_check = 0;
+  bool started = false;
+  WaitClock(int64_t timeout, int64_t slice) : timeout_ns(timeout), slice_ns(slice) {}
   // How long the next futex sleep may last (at most one slice), or 0 once the deadline passed.
-  int64_t NextSleep(int64_t slice_ns) const {
+  int64_t NextSleep() {
     const int64_t now = MonotonicNs();
+    if (!started) {
+      started = true;
+      deadline = timeout_ns < 0 ? INT64_MAX : now + timeout_ns;
+      next_check = now + slice_ns;
+    }
     if (now >= deadline) return 0;
     return std::max<int64_t>(1, std::min(deadline - now, slice_ns));
   }
@@ -115,6 +140,7 @@ QueueStatus SharedQueue::PutRaw(const void* item, size_t bytes, int64_t trace_va
   if (bytes > slot_bytes_) throw std::invalid_argument("item larger than the queue's slots");
   WaitClock clock(timeout_ns, caller.slice_ns);
   bool blocked = false;
+  bool spun = false;
   QueueStatus status = QueueStatus::kOk;
   while (true) {
     Lock(caller);
@@ -131,28 +157,39 @@ QueueStatus SharedQueue::PutRaw(const void* item, size_t bytes, int64_t trace_va
       const uint32_t depth = static_cast<uint32_t>(tail + 1 - head);
       if (depth > max_depth_.load(std::memory_order_relaxed))
         max_depth_.store(depth, std::memory_order_relaxed);
-      const bool wake = get_waiters_.load(std::memory_order_relaxed) > 0;
+      // The waker takes every registered sleeper off the list and wakes them all: one syscall
+      // per sleep, not one per put while a woken getter waits for a core.
+      const bool wake = get_waiters_.exchange(0, std::memory_order_relaxed) > 0;
       if (wake) not_empty_.fetch_add(1, std::memory_order_release);
       mutex_.Unlock();
-      if (wake) FutexWakeOne(not_empty_);
+      if (wake) FutexWakeAll(not_empty_);
       if (blocked) caller.Emit(EventKind::kQueueUnblocked, 0);
       caller.Emit(EventKind::kQueuePut, trace_value, depth);
       return QueueStatus::kOk;
     }
     // Full: sleep until a get bumps not_full_ (read under the lock, so no wake-up is lost).
-    const int64_t sleep_ns = clock.NextSleep(caller.slice_ns);
+    const int64_t sleep_ns = clock.NextSleep();
     if (sleep_ns == 0) {
       mutex_.Unlock();
       status = QueueStatus::kTimeout;
       break;
+    }
+    if (!spun && kMultiCore) {  // a consumer on another core usually makes room within µs
+      mutex_.Unlock();
+      spun = true;
+      const int64_t until = MonotonicNs() + std::min(kWaitSpinNs, sleep_ns);
+      while (head_.load(std::memory_order_acquire) == head && closed_.load() == 0 &&
+             MonotonicNs() < until)
+        CpuRelax();
+      continue;
     }
     const uint32_t seen = not_full_.load(std::memory_order_acquire);
     put_waiters_.fetch_add(1, std::memory_order_relaxed);
     mutex_.Unlock();
     if (!blocked) caller.Emit(EventKind::kQueueBlocked, 0);
     blocked = true;
-    FutexWait(not_full_, seen, sleep_ns);
-    put_waiters_.fetch_sub(1, std::memory_order_relaxed);
+    FutexWait(not_full_, seen, sleep_ns);  // the waker unregisters us; a timed-out sleeper
+                                           // stays registered and costs one spare wake later
     if (!StillWaiting(clock, caller)) {
       status = QueueStatus::kAbandoned;
       break;
@@ -168,6 +205,7 @@ QueueStatus SharedQueue::GetRaw(void* item, size_t bytes, const QueueCaller& cal
   if (bytes > slot_bytes_) throw std::invalid_argument("item larger than the queue's slots");
   WaitClock clock(timeout_ns, caller.slice_ns);
   bool blocked = false;
+  bool spun = false;
   QueueStatus status = QueueStatus::kOk;
   while (true) {
     Lock(caller);
@@ -181,10 +219,10 @@ QueueStatus SharedQueue::GetRaw(void* item, size_t bytes, const QueueCaller& cal
       const uint32_t depth = static_cast<uint32_t>(tail - head - 1);
       int64_t trace_value = 0;
       std::memcpy(&trace_value, slot, sizeof trace_value);  // every slot type starts with it
-      const bool wake = put_waiters_.load(std::memory_order_relaxed) > 0;
+      const bool wake = put_waiters_.exchange(0, std::memory_order_relaxed) > 0;
       if (wake) not_full_.fetch_add(1, std::memory_order_release);
       mutex_.Unlock();
-      if (wake) FutexWakeOne(not_full_);
+      if (wake) FutexWakeAll(not_full_);
       if (blocked) caller.Emit(EventKind::kQueueUnblocked, 1);
       caller.Emit(EventKind::kQueueGet, trace_value, depth);
       return QueueStatus::kOk;
@@ -194,11 +232,20 @@ QueueStatus SharedQueue::GetRaw(void* item, size_t bytes, const QueueCaller& cal
       status = QueueStatus::kClosed;
       break;
     }
-    const int64_t sleep_ns = clock.NextSleep(caller.slice_ns);
+    const int64_t sleep_ns = clock.NextSleep();
     if (sleep_ns == 0) {
       mutex_.Unlock();
       status = QueueStatus::kTimeout;
       break;
+    }
+    if (!spun && kMultiCore) {  // a producer on another core usually puts within µs
+      mutex_.Unlock();
+      spun = true;
+      const int64_t until = MonotonicNs() + std::min(kWaitSpinNs, sleep_ns);
+      while (tail_.load(std::memory_order_acquire) == tail && closed_.load() == 0 &&
+             MonotonicNs() < until)
+        CpuRelax();
+      continue;
     }
     const uint32_t seen = not_empty_.load(std::memory_order_acquire);
     get_waiters_.fetch_add(1, std::memory_order_relaxed);
@@ -206,7 +253,6 @@ QueueStatus SharedQueue::GetRaw(void* item, size_t bytes, const QueueCaller& cal
     if (!blocked) caller.Emit(EventKind::kQueueBlocked, 1);
     blocked = true;
     FutexWait(not_empty_, seen, sleep_ns);
-    get_waiters_.fetch_sub(1, std::memory_order_relaxed);
     if (!StillWaiting(clock, caller)) {
       status = QueueStatus::kAbandoned;
       break;
@@ -228,7 +274,6 @@ bool SharedQueue::WaitNotEmpty(int64_t timeout_ns) {
   get_waiters_.fetch_add(1, std::memory_order_relaxed);
   mutex_.Unlock();
   if (timeout_ns > 0) FutexWait(not_empty_, seen, timeout_ns);
-  get_waiters_.fetch_sub(1, std::memory_order_relaxed);
   return !empty();
 }
 
@@ -237,6 +282,8 @@ void SharedQueue::Close(int32_t who) {
   caller.who = who;
   Lock(caller);
   closed_.store(1, std::memory_order_release);
+  get_waiters_.store(0, std::memory_order_relaxed);
+  put_waiters_.store(0, std::memory_order_relaxed);
   not_empty_.fetch_add(1, std::memory_order_release);
   not_full_.fetch_add(1, std::memory_order_release);
   mutex_.Unlock();

@@ -131,7 +131,8 @@ class SharedQueue {
   uint32_t max_depth() const { return max_depth_.load(std::memory_order_relaxed); }
   uint64_t puts() const { return tail_.load(std::memory_order_acquire); }
   uint64_t gets() const { return head_.load(std::memory_order_acquire); }
-  // How many callers sleep in put (full) or get (empty) right now (approximate; for stall checks).
+  // Callers registered as sleeping in put (full) or get (empty); approximate: a sleeper that
+  // timed out stays counted until the next wake.
   uint32_t put_waiters() const { return put_waiters_.load(std::memory_order_relaxed); }
   uint32_t get_waiters() const { return get_waiters_.load(std::memory_order_relaxed); }
   // A copy of the contents, front first (under the lock).
