@@ -163,9 +163,12 @@ void Transcript(const TrialResult& result, std::vector<std::string>& out) {
   if (mode == "apply" || mode == "apply_async")
     call = "one " + mode + "(" + task + ", (x,)) per x in range(" +
            std::to_string(params.at("items").get<int64_t>()) + ")";
-  else if (outcome.contains("chunksize"))
-    call += ", chunksize=" + std::to_string(outcome.at("chunksize").get<int64_t>()) +
-            (params.at("chunksize").get<int64_t>() == 0 ? " (automatic)" : "") + ")";
+  else
+    call += (outcome.contains("chunksize")
+                 ? ", chunksize=" + std::to_string(outcome.at("chunksize").get<int64_t>()) +
+                       (params.at("chunksize").get<int64_t>() == 0 ? " (automatic)" : "")
+                 : std::string()) +
+            ")";
   out.push_back("A pool of " + std::to_string(workers) + " worker processes runs " + call + ".");
   if (!outcome.contains("chunks")) return;
   size_t shown = 0;

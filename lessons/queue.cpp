@@ -4,6 +4,7 @@
 // makes put wait when full and get wait when empty; and joining producers before draining their
 // queue deadlocks once the queue fills up (ProcLab detects the stall, explains it, drains).
 #include <algorithm>
+#include <cstdio>
 
 #include "core/clock.hpp"
 #include "core/shared_queue.hpp"
@@ -55,11 +56,13 @@ void JoinBeforeDrain(ParentContext& parent, SharedQueue& queue) {
       continue;
     }
     if (now - last_progress < kStallTimeoutNs || queue.size() < queue.capacity()) continue;
+    char seconds[16];
+    std::snprintf(seconds, sizeof seconds, "%.1f", NsToMs(now - last_progress) / 1000);
     parent.Note("Deadlock: the producers are blocked putting into a full queue (" +
                 std::to_string(queue.capacity()) +
                 " items) that nobody drains while the parent waits in join() for them to "
-                "exit; ProcLab stopped joining after " +
-                FormatMs(NsToMs(now - last_progress)) + " without progress and drains it now.");
+                "exit, so ProcLab stopped joining after " + seconds +
+                " s without progress and drained the queue itself.");
     parent.outcome()["stall"] = {{"detected_ms", parent.trace().Ms(now)},
                                  {"depth", queue.size()}};
     return;
