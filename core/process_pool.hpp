@@ -128,6 +128,9 @@ struct PoolOptions {
 class ProcessPool;
 struct PoolJob;
 
+// A handle on work submitted with MapAsync / ApplyAsync. Asking it (ready, Wait, Get) drives the
+// pool, so callbacks of any job may run during those calls. It must not outlive its pool, and,
+// like the pool, is used from the thread that runs the lesson's parent side only.
 class AsyncResult {
  public:
   AsyncResult() = default;
