@@ -78,7 +78,7 @@ TEST_CASE("a one-slot queue with a slow consumer still delivers every item once,
   CHECK(trial.at("max_depth") == 1);
 }
 
-TEST_CASE("join-before-drain on a queue too small stalls; the stall is explained, drained, finished") {
+TEST_CASE("join-before-drain on a queue too small stalls, and the stall is explained, drained and finished") {
   const json trial =
       RunTrial({"run", "queue", "--capacity", "2", "--join-before-drain", "on"});
   CHECK(trial.at("received").size() == 10);

@@ -124,7 +124,7 @@ TEST_CASE("apply runs one call on a worker and returns its value") {
       2);
 }
 
-TEST_CASE("map_async returns at once; ready, wait and get follow the work; callback runs in the parent") {
+TEST_CASE("map_async returns at once, ready wait and get follow the work, and its callback runs in the parent") {
   RunWithParent(
       [](ParentContext& parent) {
         ProcessPool pool(parent);
