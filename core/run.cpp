@@ -339,6 +339,7 @@ void ChildContext::SleepMs(int64_t ms) const { SleepUs(ms * 1000); }
 
 void ChildContext::SleepUs(int64_t us) const {
   if (us <= 0) return;
+  Emit(EventKind::kSleep, us);  // lets the lanes tell sleeping from working
   std::this_thread::sleep_for(std::chrono::microseconds(us));
 }
 
