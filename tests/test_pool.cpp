@@ -241,6 +241,7 @@ TEST_CASE("terminate kills the workers at once and unfinished work fails instead
         CHECK(pool.states().back().state == "joined");
       },
       2);
+  CHECK(result.children.size() == 2);  // terminate replaces nobody
   for (const ChildRecord& child : result.children) {
     CHECK(child.state == ChildState::kKilled);
     CHECK(child.signal == SIGKILL);
