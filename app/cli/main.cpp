@@ -23,6 +23,7 @@
 #include "core/segment.hpp"
 #include "core/trace_export.hpp"
 #include "core/trial_json.hpp"
+#include "lessons/costs_benchmarks.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab {
@@ -38,6 +39,7 @@ void InstallStopHandlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);  // the terminal closed: clean up as for Ctrl-C
   signal(SIGPIPE, SIG_IGN);
 }
 
@@ -77,6 +79,13 @@ std::optional<int64_t> ParseWhole(const std::string& text, int64_t min, int64_t 
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+// Only the curriculum's lessons run from the command line, not the benchmark programs.
+const Lesson* FindTaughtLesson(std::string_view id) {
+  for (const Lesson* lesson : Curriculum())
+    if (lesson->id == id) return lesson;
+  return nullptr;
 }
 
 int List(bool json) {
@@ -208,6 +217,38 @@ int RunLesson(RunRequest& request) {
   return 0;
 }
 
+int Bench(bool quick, bool json) {
+  BenchOptions options;
+  options.quick = quick;
+  options.should_stop = [] { return g_stop_signal.load() != 0; };
+  if (!json)
+    options.on_progress = [](const std::string& key) {
+      std::fprintf(stderr, "measuring %s ...\n", key.c_str());
+    };
+  nlohmann::json figures;
+  try {
+    figures = MeasurePrimitives(options);
+  } catch (const RunStopped&) {
+    std::cerr << "proclab-cli: stopped by " << SignalName(g_stop_signal.load()) << '\n';
+    return 128 + g_stop_signal.load();
+  } catch (const std::exception& e) {
+    std::cerr << "proclab-cli: the benchmark failed: " << e.what() << '\n';
+    return 1;
+  }
+  if (json) {
+    std::cout << figures.dump(2) << '\n';
+    return 0;
+  }
+  std::printf("ProcLab primitives on this machine (%d CPUs), median of %d runs after a warm-up:\n\n",
+              CpuCount(), quick ? 3 : 5);
+  for (const BenchFigure& figure : kBenchFigures) {
+    const double value = figure.key == nullptr ? 0 : figures.at(figure.key).get<double>();
+    std::printf("  %-30s %16.*f %s\n", figure.key, value < 100 ? 3 : 0, value, figure.unit);
+  }
+  std::printf("\nCompare with Python's multiprocessing: python3 bench/compare_python.py\n");
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   InstallStopHandlers();
   SweepStaleSegments();  // segments left by a ProcLab that was killed
@@ -218,6 +259,11 @@ int Main(int argc, char** argv) {
   bool json = false;
   CLI::App* list = app.add_subcommand("list", "List the lessons in curriculum order.");
   list->add_flag("--json", json, "Print the list as JSON.");
+
+  bool quick = false, bench_json = false;
+  CLI::App* bench = app.add_subcommand("bench", "Measure what processes, locks, queues, pools and tracing cost here.");
+  bench->add_flag("--quick", quick, "Fewer items and repeats (a few seconds).");
+  bench->add_flag("--json", bench_json, "Print one JSON object.");
 
   RunRequest request;
   CLI::App* run = app.add_subcommand("run", "Run a lesson with real child processes.");
@@ -235,7 +281,7 @@ int Main(int argc, char** argv) {
 
   // The lesson's own parameters become options of `run`.
   if (const auto id = FindLessonArgument(argc, argv)) {
-    request.lesson = FindLesson(*id);
+    request.lesson = FindTaughtLesson(*id);
     if (request.lesson != nullptr) {
       request.param_texts.resize(request.lesson->params.size());
       run->group("Lesson parameters");
@@ -284,12 +330,13 @@ int Main(int argc, char** argv) {
       return BadInput(option + " is given more than once");
     return BadInput(option + " needs a value");
   } catch (const CLI::ParseError& e) {
-    if (!lesson_id.empty() && FindLesson(lesson_id) == nullptr)
+    if (!lesson_id.empty() && FindTaughtLesson(lesson_id) == nullptr)
       return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");
     return BadInput(e.what());
   }
 
   if (list->parsed()) return List(json);
+  if (bench->parsed()) return Bench(quick, bench_json);
   if (request.lesson == nullptr)
     return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");
   return RunLesson(request);
