@@ -80,7 +80,8 @@ void CheckStoppedBy(int signal, int expected_status, const std::string& name) {
   TempDir dir;
   const pid_t cli = StartProgram(
       "proclab-cli",
-      {"run", "processes", "--processes", "2", "--work", "1000000000", "--json"},
+      {"run", "processes", "--processes", "2", "--work", "1000000000", "--json", "--trace-out",
+       dir.File("trace.json")},
       dir.File("out"), dir.File("err"));
   REQUIRE(cli > 0);
   const std::vector<pid_t> children = AwaitChildren(cli, 2, 10s);
@@ -112,6 +113,17 @@ void CheckStoppedBy(int signal, int expected_status, const std::string& name) {
     CHECK(process.at("state") == "killed");
     CHECK(process.at("signal") == SIGKILL);
   }
+
+  // The interrupted run's trace is still written, and shows how the children ended.
+  const json trace = json::parse(ReadFile(dir.File("trace.json")));
+  int killed_spans = 0;
+  for (const json& event : trace.at("traceEvents"))
+    if (event.at("ph") == "X" && event.at("name") == "process") {
+      CHECK(expected.count(event.at("pid").get<int>()) == 1);
+      CHECK(event.at("args").at("state") == "killed");
+      ++killed_spans;
+    }
+  CHECK(killed_spans == 2);
 }
 
 }  // namespace
@@ -396,6 +408,10 @@ TEST_CASE("cli: SIGINT during a run stops the children, removes the segment, exi
 
 TEST_CASE("cli: SIGTERM during a run stops the children, removes the segment, exits 143") {
   CheckStoppedBy(SIGTERM, 143, "SIGTERM");
+}
+
+TEST_CASE("cli: SIGHUP (the terminal closed) during a run cleans up like Ctrl-C, exits 129") {
+  CheckStoppedBy(SIGHUP, 129, "SIGHUP");
 }
 
 TEST_CASE("cli: after SIGKILL of the CLI its children die and the next CLI sweeps its segment") {
