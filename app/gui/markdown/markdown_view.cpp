@@ -9,11 +9,12 @@ namespace {
 
 // Lays out styled spans as wrapped lines, one unit (word or CJK character) at a time.
 void DrawSpans(const std::vector<Span>& spans, const Fonts& fonts, ImFont* base,
-               const MarkdownColors& colors, float indent) {
+               const MarkdownColors& colors, float indent, float right_margin = 0,
+               float line_factor = 1.45f) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float left = ImGui::GetCursorScreenPos().x + indent;
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  const float line_height = base->FontSize * 1.45f;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - right_margin;
+  const float line_height = base->FontSize * line_factor;
   ImVec2 pen(left, ImGui::GetCursorScreenPos().y);
   bool line_empty = true;
   for (const Span& span : spans) {
@@ -55,6 +56,12 @@ void DrawSpans(const std::vector<Span>& spans, const Fonts& fonts, ImFont* base,
 }
 
 }  // namespace
+
+void DrawWrappedText(std::string_view text, const Fonts& fonts, unsigned color, float indent,
+                     float right_margin) {
+  const MarkdownColors colors{color, color, color, 0, color, 0};
+  DrawSpans({Span{std::string(text), kPlain}}, fonts, fonts.regular, colors, indent, right_margin, 1.25f);
+}
 
 void DrawMarkdown(const MarkdownDoc& doc, const Fonts& fonts, const MarkdownColors& colors) {
   const float em = fonts.regular->FontSize;

@@ -26,7 +26,8 @@ constexpr float kBaseFontPx = 19.0f;
 // ------------------------------------------------------------------------------ construction
 
 App::App(CommandLine command_line) : command_line_(std::move(command_line)) {
-  config_dir_ = ConfigDir();
+  // The self-test starts from defaults and leaves the user's settings alone.
+  if (!command_line_.selftest) config_dir_ = ConfigDir();
   settings_ = LoadSettings(config_dir_);
   if (!config_dir_.empty()) ini_path_ = config_dir_ + "/imgui.ini";
   assets_ = AssetsDir();
@@ -261,9 +262,9 @@ void App::TakeResults() {
     const std::string field = TrialField(done.result->outcome);
     if (!field.empty() && !done.result->stopped && !run_step_mode_) {
       auto& all = series_[done.result->lesson_id];
-      std::string label;
+      std::string label = done.result->lesson_id + ":";
       for (const auto& [name, value] : done.result->params.items()) {
-        label += (label.empty() ? "" : ", ") + name + "=" +
+        label += (label.back() == ':' ? " " : ", ") + name + "=" +
                  (value.is_string() ? value.get<std::string>() : value.dump());
       }
       auto it = std::find_if(all.begin(), all.end(), [&](const TrialSeries& s) {
@@ -333,7 +334,9 @@ void App::SaveScreenshot(const std::string& path) {
   glfwGetFramebufferSize(window_, &w, &h);
   std::string error;
   if (WriteBackBufferPng(path, w, h, &error)) {
-    notice_ = std::string(Tr(Str::kSaved, settings_.language)) + ": " + path;
+    // Screenshots taken by the self-test or the command line leave no notice in the next shot.
+    if (!selftest_ && !exit_after_screenshot_)
+      notice_ = std::string(Tr(Str::kSaved, settings_.language)) + ": " + path;
     if (exit_after_screenshot_) std::printf("proclab: saved %s (%dx%d)\n", path.c_str(), w, h);
   } else {
     notice_ = error;

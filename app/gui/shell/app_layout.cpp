@@ -136,30 +136,34 @@ void App::DrawLessonList(const ImVec2& pos, const ImVec2& size) {
     const Lesson& item = *lessons[i];
     const bool ran = settings_.lessons_run.count(std::string(item.id)) > 0;
     ImGui::PushID(static_cast<int>(i));
+    // The number in its own column, the title wrapped beside it (CJK-aware), a mark if run.
     const ImVec2 start = ImGui::GetCursorScreenPos();
-    const std::string label = std::to_string(i + 1) + ".  " + std::string(item.title.In(lang));
-    ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - em * 1.4f);
-    // A selectable spanning the wrapped title.
-    const float wrap_w = ImGui::GetContentRegionAvail().x - em * 1.4f;
-    const ImVec2 text_size = ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap_w);
-    if (ImGui::Selectable("##lesson", static_cast<int>(i) == lesson_index_, 0,
-                          ImVec2(0, text_size.y + em * 0.3f)))
+    const float number_w = em * 1.5f;
+    const float mark_w = em * 1.3f;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->ChannelsSplit(2);
+    draw->ChannelsSetCurrent(1);
+    ImGui::BeginGroup();
+    ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + em * 0.2f));
+    ImGui::TextUnformatted((std::to_string(i + 1) + ".").c_str());
+    ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + em * 0.2f));
+    DrawWrappedText(item.title.In(lang), fonts_, ImGui::GetColorU32(ImGuiCol_Text), number_w, mark_w);
+    ImGui::EndGroup();
+    const float item_h = ImGui::GetItemRectSize().y + em * 0.25f;
+    draw->ChannelsSetCurrent(0);
+    ImGui::SetCursorScreenPos(start);
+    if (ImGui::Selectable("##lesson", static_cast<int>(i) == lesson_index_, 0, ImVec2(0, item_h)))
       SelectLesson(static_cast<int>(i));
     Remember(rects, "lesson:" + std::string(item.id));
-    ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + em * 0.15f));
-    ImGui::TextUnformatted(label.c_str());
-    ImGui::PopTextWrapPos();
+    draw->ChannelsMerge();
     if (ran) {
       // A check mark drawn as two lines: fonts may lack the ✓ glyph.
-      ImDrawList* draw = ImGui::GetWindowDrawList();
       const float x = start.x + ImGui::GetContentRegionAvail().x - em * 0.9f;
-      const float y = start.y + em * 0.65f;
+      const float y = start.y + em * 0.75f;
       draw->AddLine(ImVec2(x, y), ImVec2(x + em * 0.25f, y + em * 0.25f), theme_.good, 2.5f);
       draw->AddLine(ImVec2(x + em * 0.25f, y + em * 0.25f), ImVec2(x + em * 0.7f, y - em * 0.3f),
                     theme_.good, 2.5f);
     }
-    ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + text_size.y + em * 0.3f +
-                                                  ImGui::GetStyle().ItemSpacing.y));
     ImGui::PopID();
   }
   // The keys, at the bottom.
@@ -311,6 +315,7 @@ void App::DrawStepButtons() {
   const Language lang = settings_.language;
   for (int i = 0; i < model_.lanes(); ++i) {
     const LaneModel& lane = model_.lane(i);
+    if (lane.pending_step < 0) continue;  // a child without step gates (e.g. the array's)
     if (i > 0) ImGui::SameLine();
     const bool can = lane.step_wait && !lane.finished;
     std::string label = std::string(Tr(Str::kStepChild, lang)) + " " + std::to_string(i + 1) + ": " +
@@ -349,7 +354,12 @@ void App::DrawControls() {
     Remember(rects, "stepmode");
   }
   if (busy) ImGui::EndDisabled();
-  if (busy && run_step_mode_) DrawStepButtons();
+  if (busy && run_step_mode_) {
+    DrawStepButtons();
+    ImGui::SameLine();
+    if (ImGui::Button((std::string(Tr(Str::kStepFinish, lang)) + "###finish").c_str()))
+      runner_->PostStep(-1, 'r');  // the lesson runs the rest one child at a time
+  }
   DrawStatus();
 }
 
@@ -432,7 +442,21 @@ void App::DrawViews(const ImVec2& pos, const ImVec2& size) {
       ImGui::EndTabItem();
     }
     if (tab_item(ViewTab::kTrials, Str::kTrials, true)) {
-      DrawTrials(ctx, series_[std::string(lesson().id)]);
+      // This lesson's latest setting beside another lesson's counting the same thing (the
+      // lock lessons beside shared-data), else this lesson's last two settings.
+      const std::string id(lesson().id);
+      std::vector<TrialSeries> shown;
+      const auto& mine = series_[id];
+      if (!mine.empty()) {
+        const TrialSeries* other = nullptr;
+        for (const Lesson* item : Curriculum()) {
+          const auto& theirs = series_[std::string(item->id)];
+          if (item->id != id && !theirs.empty() && theirs.back().field == mine.back().field) other = &theirs.back();
+        }
+        if (other != nullptr) shown = {*other, mine.back()};
+        else shown.assign(mine.size() > 2 ? mine.end() - 2 : mine.begin(), mine.end());
+      }
+      DrawTrials(ctx, shown);
       ImGui::EndTabItem();
     }
     if (tab_item(ViewTab::kTranscript, Str::kTranscript, last_result_ != nullptr)) {

@@ -61,7 +61,7 @@ void DrawSharedData(const ViewContext& ctx) {
     const SlotStats counter = model.has_counter() ? slots.at(0) : SlotStats{};
     const int64_t value = OutcomeInt(ctx, "final").value_or(counter.value);
     const auto expected = OutcomeInt(ctx, "expected");
-    const int64_t lost = OutcomeInt(ctx, "lost").value_or(std::max<int64_t>(0, counter.writes - counter.value));
+    const int64_t lost = OutcomeInt(ctx, "lost").value_or(counter.Lost());
     BigNumber(ctx, ctx.T(ctx.live ? Str::kValue : Str::kFinal), std::to_string(value), theme.text);
     ImGui::SameLine(0, em * 3);
     BigNumber(ctx, ctx.T(Str::kExpected), expected ? std::to_string(*expected) : std::string("—"), theme.dim);

@@ -93,7 +93,7 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
   // Headline: the shared counter (when there is one), else what a lane is.
   if (model.has_counter()) {
     const SlotStats& counter = model.slots().at(0);
-    const int64_t lost = std::max<int64_t>(0, counter.writes - counter.value);
+    const int64_t lost = counter.Lost();
     ImGui::Text("%s: %" PRId64 "   %s: %" PRId64, ctx.T(Str::kCounterTitle), counter.value,
                 ctx.T(Str::kLostSoFar), lost);
     if (ctx.result && ctx.result->outcome.contains("expected")) {
@@ -193,12 +193,16 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
     // Label: child number and pid.
     char label[64];
     const ChildRecord* child = i < static_cast<int>(model.children().size()) ? &model.children()[i] : nullptr;
+    const bool two_lines = lane_h > em * 2.1f;
     std::snprintf(label, sizeof label, "%s %d", ctx.T(Str::kChild), i + 1);
-    draw->AddText(ImVec2(top_left.x, y0 + (lane_h - em * (lane_h > em * 2.1f ? 2.0f : 1.0f)) * 0.5f), theme.text, label);
-    if (child != nullptr && lane_h > em * 2.1f) {
+    if (!two_lines) std::snprintf(label, sizeof label, "%d", i + 1);
+    draw->AddText(ImVec2(top_left.x, y0 + (lane_h - em * (two_lines ? 2.0f : 1.0f)) * 0.5f), theme.text, label);
+    if (child != nullptr) {
+      // Every lane is labelled with its pid: below the name, or beside the number.
+      const float x = two_lines ? top_left.x : top_left.x + ImGui::CalcTextSize(label).x + em * 0.4f;
+      const float y = two_lines ? y0 + lane_h * 0.5f : y0 + (lane_h - em) * 0.5f + 1;
       std::snprintf(label, sizeof label, "pid %d", child->pid);
-      draw->AddText(ctx.fonts.mono, ctx.fonts.mono->FontSize,
-                    ImVec2(top_left.x, y0 + lane_h * 0.5f), theme.dim, label);
+      draw->AddText(ctx.fonts.mono, ctx.fonts.mono->FontSize, ImVec2(x, y), theme.dim, label);
     }
     // Columns, merged into runs of equal state.
     AggregateColumns(lane, t0 + static_cast<int64_t>(begin_ns), t0 + static_cast<int64_t>(end_ns),

@@ -5,6 +5,8 @@
 #include <deque>
 #include <queue>
 
+#include "core/clock.hpp"
+
 namespace proclab::gui {
 
 // ---------------------------------------------------------------------------------- LaneModel
@@ -53,6 +55,13 @@ void TraceModel::Apply(int index, const Event& e) {
     case EventKind::kRead:
       lane.step_wait = false;
       if (e.b == 0) lane.last_read = e.a;
+      {
+        SlotStats& slot = slots_[e.b];
+        if (t < slot.first_read_t) {
+          slot.first_read_t = t;
+          slot.first_read = e.a;
+        }
+      }
       break;
     case EventKind::kWrite:
       lane.step_wait = false;
@@ -127,8 +136,13 @@ void TraceModel::Sync(const Trace& trace, const std::vector<ChildRecord>& childr
   children_ = children;
   const int count = std::max(trace.lanes(), static_cast<int>(children.size()));
   if (static_cast<int>(lanes_.size()) < count) {
+    // The parent's cursor stays last as lanes are added (children appear one by one).
+    const size_t parent_cursor = write_cursor_.empty() ? 0 : write_cursor_.back();
     lanes_.resize(static_cast<size_t>(count));
     write_cursor_.resize(static_cast<size_t>(count) + 1, 0);
+    for (size_t i = 0; i + 1 < write_cursor_.size(); ++i)
+      if (i >= lanes_.size() || lanes_[i].events.empty()) write_cursor_[i] = 0;
+    write_cursor_.back() = parent_cursor;
   }
   for (int i = 0; i < count; ++i) {
     LaneModel& lane = lanes_[static_cast<size_t>(i)];
@@ -167,14 +181,18 @@ void TraceModel::Sync(const Trace& trace, const std::vector<ChildRecord>& childr
   if (!parent_.empty()) last_ns_ = std::max(last_ns_, parent_.back().t_ns);
 
   // Events of every lane before the watermark are all here: merge them in time order.
+  // A lane's next event comes after its last one; a lane waiting for the learner's step emits
+  // nothing until granted; and the run thread drains every ring within milliseconds, so
+  // anything older than 100 ms is already here.
   int64_t watermark = std::numeric_limits<int64_t>::max();
   if (!final) {
     for (size_t i = 0; i < lanes_.size(); ++i) {
       const LaneModel& lane = lanes_[i];
-      if (lane.finished) continue;
+      if (lane.finished || lane.step_wait) continue;
       watermark = std::min(watermark, lane.events.empty() ? std::numeric_limits<int64_t>::min()
                                                           : lane.events.back().t_ns);
     }
+    watermark = std::max(watermark, MonotonicNs() - 100'000'000);
   }
   MergeWrites(watermark);
 }
@@ -200,6 +218,10 @@ void TraceModel::MergeWrites(int64_t watermark) {
     if (write_cursor_[i] < events.size()) heads.push({events[write_cursor_[i]].t_ns, i});
     if (e.kind == EventKind::kWrite) {
       SlotStats& slot = slots_[e.b];
+      if (!slot.ordered_started) {
+        slot.ordered_started = true;
+        slot.ordered_value = slot.first_read_t != std::numeric_limits<int64_t>::max() ? slot.first_read : 0;
+      }
       // Every write adds one to what its writer read: a write at or below the value already
       // there overwrote (prev + 1 - value) updates of others.
       if (e.a <= slot.ordered_value && i < n) {
@@ -217,7 +239,7 @@ void TraceModel::MergeWrites(int64_t watermark) {
 
 int64_t TraceModel::lost_total() const {
   int64_t lost = 0;
-  for (const auto& [slot, stats] : slots_) lost += std::max<int64_t>(0, stats.writes - stats.value);
+  for (const auto& [slot, stats] : slots_) lost += stats.Lost();
   return lost;
 }
 

@@ -5,6 +5,7 @@
 // Sections: LaneState · LaneModel (one child) · TraceModel · per-pixel-column aggregation.
 #pragma once
 #include <cstdint>
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <string>
@@ -67,6 +68,10 @@ struct SlotStats {
   int64_t latest_t = std::numeric_limits<int64_t>::min();
   int64_t lost = 0;         // writes that overwrote another's update (in merged order)
   int64_t ordered_value = 0;  // the value as of the merged-order watermark
+  bool ordered_started = false;
+  int64_t first_read = 0;     // the value before any write: the earliest read (array slots
+  int64_t first_read_t = std::numeric_limits<int64_t>::max();  // do not start at 0)
+  int64_t Lost() const { return writes == 0 ? 0 : std::max<int64_t>(0, writes - (value - first_read)); }
 };
 
 struct DepthPoint {
@@ -116,7 +121,7 @@ class TraceModel {
   std::vector<Event> parent_;
   std::vector<ChildRecord> children_;
   std::map<int64_t, SlotStats> slots_;
-  std::vector<size_t> write_cursor_;  // per lane: next event index for the merged write pass
+  std::vector<size_t> write_cursor_;  // per child lane, then the parent's (kept last)
   std::vector<Event> queue_events_;   // puts and gets, merged at the watermark
   std::vector<DepthPoint> depth_;
   int64_t max_depth_ = 0;

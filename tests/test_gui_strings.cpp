@@ -1,0 +1,214 @@
+// The GUI's logic that needs no display: every UI string and every lesson text exists in both
+// languages, lesson texts parse, Markdown becomes the blocks the lesson pane draws, Chinese
+// text breaks between characters, settings round-trip, the command line is checked, and the
+// trace model finds lost updates and aggregates lanes per pixel column.
+// Compiled only when the GUI's logic library is built (PROCLAB_GUI=ON).
+#ifdef PROCLAB_HAS_GUI_LOGIC
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "app/gui/markdown/markdown_doc.hpp"
+#include "app/gui/settings/settings.hpp"
+#include "app/gui/shell/command_line.hpp"
+#include "app/gui/shell/lesson_texts.hpp"
+#include "app/gui/shell/ui_strings.hpp"
+#include "app/gui/views/trace_model.hpp"
+#include "lessons/curriculum.hpp"
+
+using namespace proclab;
+using namespace proclab::gui;
+
+namespace {
+bool HasCjk(std::string_view text) {
+  for (unsigned char c : text)
+    if (c >= 0xE3 && c <= 0xE9) return true;  // lead bytes of U+3000..U+9FFF
+  return false;
+}
+}  // namespace
+
+TEST_CASE("every UI string has an English and a Chinese text and a unique key") {
+  std::set<std::string_view> keys;
+  for (size_t i = 0; i < UiStringCount(); ++i) {
+    const UiString& row = UiStrings()[i];
+    INFO(row.key);
+    CHECK(!row.en.empty());
+    CHECK(!row.zh.empty());
+    CHECK(keys.insert(row.key).second);
+  }
+  CHECK(std::string(Tr(Str::kRun, Language::kChinese)) == "运行");
+}
+
+TEST_CASE("translated window titles keep a stable id") {
+  CHECK(WindowTitle(Str::kLessons, Language::kEnglish) == "Lessons###kLessons");
+  CHECK(WindowTitle(Str::kLessons, Language::kChinese) == "课程###kLessons");
+}
+
+TEST_CASE("every lesson has a text in both languages that parses, with a title") {
+  const std::string assets = PROCLAB_ASSETS_DIR;
+  for (const Lesson* lesson : Curriculum()) {
+    for (Language language : {Language::kEnglish, Language::kChinese}) {
+      INFO(lesson->id << " " << LanguageCode(language));
+      const LessonText text = LoadLessonText(assets, lesson->id, language);
+      REQUIRE(text.doc.has_value());
+      CHECK(!text.doc->Title().empty());
+      CHECK(text.doc->blocks.size() > 3);
+      if (language == Language::kChinese) CHECK(HasCjk(text.doc->Title()));
+    }
+    CHECK(!lesson->title.zh.empty());
+  }
+}
+
+TEST_CASE("a missing lesson text is an error for that lesson only") {
+  const LessonText text = LoadLessonText("/nonexistent", "processes", Language::kEnglish);
+  CHECK(!text.doc.has_value());
+  CHECK(text.error.find("/nonexistent/lessons/en/processes.md") != std::string::npos);
+  std::string error;
+  CHECK(!ParseMarkdown("  \n\n", &error).has_value());
+}
+
+TEST_CASE("Markdown becomes headings, paragraphs with styled spans, list items and code") {
+  std::string error;
+  const auto doc = ParseMarkdown(
+      "# Title\n\nSome **bold**, *italic* and `code`\ntext.\n\n- one\n- two\n\n1. first\n2. second\n\n"
+      "```python\nprint(1)\n```\n",
+      &error);
+  REQUIRE(doc.has_value());
+  const auto& b = doc->blocks;
+  REQUIRE(b.size() == 7);
+  CHECK(b[0].kind == BlockKind::kHeading);
+  CHECK(b[0].level == 1);
+  CHECK(doc->Title() == "Title");
+  CHECK(b[1].kind == BlockKind::kParagraph);
+  REQUIRE(b[1].spans.size() == 7);
+  CHECK(b[1].spans[1].text == "bold");
+  CHECK(b[1].spans[1].style == kBold);
+  CHECK(b[1].spans[3].style == kItalic);
+  CHECK(b[1].spans[5].text == "code");
+  CHECK(b[1].spans[5].style == kCode);
+  CHECK(b[1].spans[6].text == " text.");  // a soft break is a space
+  CHECK(b[2].kind == BlockKind::kListItem);
+  CHECK(b[2].number == 0);
+  CHECK(b[4].number == 1);
+  CHECK(b[5].number == 2);
+  CHECK(b[6].kind == BlockKind::kCodeBlock);
+  CHECK(b[6].info == "python");
+  CHECK(b[6].code == "print(1)");
+}
+
+TEST_CASE("Chinese text breaks between characters, keeping closing punctuation attached") {
+  const auto units = BreakUnits("进程，pid 42");
+  REQUIRE(units.size() == 4);
+  CHECK(units[0] == "进");
+  CHECK(units[1] == "程，");
+  CHECK(units[2] == "pid ");
+  CHECK(units[3] == "42");
+}
+
+TEST_CASE("settings round-trip through the config directory") {
+  const std::string dir = (std::filesystem::temp_directory_path() / "proclab-test-settings").string();
+  std::filesystem::create_directories(dir);
+  Settings settings;
+  settings.language = Language::kChinese;
+  settings.scale = 1.5f;
+  settings.high_contrast = true;
+  settings.last_lesson = "locks";
+  settings.lessons_run = {"processes", "shared-data"};
+  REQUIRE(SaveSettings(dir, settings));
+  const Settings loaded = LoadSettings(dir);
+  CHECK(loaded.language == Language::kChinese);
+  CHECK(loaded.scale == 1.5f);
+  CHECK(loaded.high_contrast);
+  CHECK(loaded.last_lesson == "locks");
+  CHECK(loaded.lessons_run == settings.lessons_run);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the command line checks lessons and their parameters before a window opens") {
+  std::string error;
+  const char* good[] = {"proclab", "--lesson", "processes", "--processes", "3", "--lang", "zh-CN",
+                        "--run", "--screenshot", "out.png", "--size", "1920x1080"};
+  const auto cl = ParseCommandLine(12, const_cast<char**>(good), &error);
+  REQUIRE(cl.has_value());
+  CHECK(cl->lesson == "processes");
+  CHECK(cl->run);
+  CHECK(cl->width == 1920);
+  CHECK(cl->language == Language::kChinese);
+  const char* bad_value[] = {"proclab", "--lesson", "processes", "--processes", "0"};
+  CHECK(!ParseCommandLine(5, const_cast<char**>(bad_value), &error).has_value());
+  CHECK(error.find("--processes") != std::string::npos);
+  const char* bad_lesson[] = {"proclab", "--lesson", "nope"};
+  CHECK(!ParseCommandLine(3, const_cast<char**>(bad_lesson), &error).has_value());
+  const char* bad_size[] = {"proclab", "--size", "big"};
+  CHECK(!ParseCommandLine(3, const_cast<char**>(bad_size), &error).has_value());
+}
+
+namespace {
+Event At(int64_t t, uint16_t worker, EventKind kind, int64_t a = 0, int64_t b = 0) {
+  return Event{t, worker, kind, 0, a, b};
+}
+}  // namespace
+
+TEST_CASE("the trace model marks the write that overwrote another child's update") {
+  Trace trace;
+  trace.Reset(1000);
+  // 1r, 2r, 1w, 2w on the counter (slot 0): the second write loses the first.
+  trace.Append({At(1100, 0, EventKind::kStarted), At(1200, 0, EventKind::kRead, 0, 0),
+                At(1400, 0, EventKind::kWrite, 1, 0), At(1600, 0, EventKind::kFinished)});
+  trace.Append({At(1100, 1, EventKind::kStarted), At(1300, 1, EventKind::kRead, 0, 0),
+                At(1500, 1, EventKind::kWrite, 1, 0), At(1600, 1, EventKind::kFinished)});
+  TraceModel model;
+  model.Sync(trace, {}, true);
+  REQUIRE(model.has_counter());
+  const SlotStats& counter = model.slots().at(0);
+  CHECK(counter.writes == 2);
+  CHECK(counter.value == 1);
+  CHECK(counter.Lost() == 1);
+  CHECK(counter.lost == 1);
+  CHECK(model.lane(0).lost_marks.empty());
+  REQUIRE(model.lane(1).lost_marks.size() == 1);
+  CHECK(model.lane(1).lost_marks[0] == 1500);
+  CHECK(model.lane(1).StateAt(1550) == LaneState::kRunning);
+  CHECK(model.lane(1).StateAt(1700) == LaneState::kExited);
+}
+
+TEST_CASE("lanes aggregate a million events into one state per pixel column") {
+  Trace trace;
+  trace.Reset(0);
+  std::vector<Event> events;
+  events.push_back(At(0, 0, EventKind::kStarted));
+  for (int64_t i = 0; i < 500'000; ++i) {
+    events.push_back(At(10 + i * 100, 0, EventKind::kLockAcquired, 1));
+    events.push_back(At(10 + i * 100 + 70, 0, EventKind::kLockReleased, 1));
+  }
+  trace.Append(events);
+  TraceModel model;
+  model.Sync(trace, {}, true);
+  CHECK(model.events() == events.size());
+  std::vector<LaneState> columns;
+  AggregateColumns(model.lane(0), 0, 50'000'000, 800, columns);
+  REQUIRE(columns.size() == 800);
+  // The lock is held 70% of the time: every column shows it held.
+  for (LaneState state : columns) CHECK(state == LaneState::kLockHeld);
+  CHECK(model.lane(0).lock_hold_ns == 500'000 * 70);
+}
+
+TEST_CASE("the queue's depth and items follow puts and gets in time order") {
+  Trace trace;
+  trace.Reset(0);
+  trace.Append({At(10, 0, EventKind::kQueuePut, 7, 1), At(30, 0, EventKind::kQueuePut, 8, 1),
+                At(31, 0, EventKind::kFinished)});
+  trace.Append({At(20, 1, EventKind::kQueueGet, 7, 0), At(40, 1, EventKind::kQueueGet, 8, 0),
+                At(41, 1, EventKind::kFinished)});
+  TraceModel model;
+  model.Sync(trace, {}, true);
+  CHECK(model.has_queue());
+  CHECK(model.max_depth() == 1);  // depths as the events report them
+  CHECK(model.DepthAt(15) == 1);
+  CHECK(model.DepthAt(25) == 0);
+  CHECK(model.queue_items().empty());
+}
+#endif  // PROCLAB_HAS_GUI_LOGIC
