@@ -69,7 +69,7 @@ Fonts BuildFonts(float size_px, const std::string& used_text) {
   ImFontGlyphRangesBuilder builder;
   builder.AddRanges(atlas->GetGlyphRangesDefault());
   builder.AddText(used_text.c_str(), used_text.c_str() + used_text.size());
-  builder.AddText("…–—→←·µ×÷◀");  // drawn by the views themselves
+  builder.AddText("…–—→←·µ×÷◀✗");  // drawn by the views themselves
   builder.BuildRanges(&ranges);
 
   Fonts fonts;

@@ -47,7 +47,10 @@ Settings LoadSettings(const std::string& dir) {
       ParseLanguage(value, &settings.language);
     } else if (key == "scale") {
       const float scale = std::strtof(value.c_str(), nullptr);
-      if (scale >= 0.5f && scale <= 4.0f) settings.scale = scale;
+      if (scale >= 0.5f && scale <= 4.0f) {
+        settings.scale = scale;
+        settings.scale_saved = true;
+      }
     } else if (key == "high_contrast") {
       settings.high_contrast = value == "1";
     } else if (key == "last_lesson") {

@@ -12,6 +12,7 @@ namespace proclab::gui {
 struct Settings {
   Language language = Language::kEnglish;
   float scale = 1.0f;
+  bool scale_saved = false;  // false: pick a scale from the screen size
   bool high_contrast = false;
   std::string last_lesson;
   std::set<std::string> lessons_run;

@@ -42,6 +42,14 @@ App::App(CommandLine command_line) : command_line_(std::move(command_line)) {
     for (const auto& [name, text] : command_line_.params) values.SetText(name, text);
     params_[std::string(chosen.id)] = values.raw();
   }
+  if (command_line_.high_contrast) settings_.high_contrast = true;
+  if (command_line_.scale > 0) settings_.scale = command_line_.scale;
+  static const std::pair<const char*, ViewTab> kViews[] = {
+      {"lanes", ViewTab::kLanes}, {"processes", ViewTab::kProcesses}, {"shared", ViewTab::kShared},
+      {"queue", ViewTab::kQueue}, {"pool", ViewTab::kPool}, {"trials", ViewTab::kTrials},
+      {"transcript", ViewTab::kTranscript}};
+  for (const auto& [name, view] : kViews)
+    if (command_line_.view == name) pending_view = view;
   theme_ = MakeTheme(settings_.high_contrast);
 }
 
@@ -87,6 +95,9 @@ bool App::OpenWindow() {
   if (command_line_.width != 0 || command_line_.selftest) glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
   window_ = glfwCreateWindow(width, height, "ProcLab", nullptr, nullptr);
   if (window_ == nullptr) return false;
+  // First start on a large screen: text about 19 px per 1000 px of height (classroom size).
+  if (!settings_.scale_saved && command_line_.scale == 0 && !command_line_.selftest)
+    settings_.scale = std::clamp(std::round(static_cast<float>(height) / 100.0f) / 10.0f, 1.0f, 3.0f);
   glfwMakeContextCurrent(window_);
   glfwSwapInterval(1);
 
@@ -147,6 +158,7 @@ void App::Frame() {
   if (exit_after_screenshot_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
   ImGui::NewFrame();
 
+  if (pending_view) tab_request = pending_view;  // until that tab exists and is shown
   TakeResults();
   if (runner_->busy()) runner_->SyncLive(model_, &model_generation_);
   HandleKeys();
@@ -408,6 +420,7 @@ void App::PostStep(int child) {
 }
 
 void App::ChangeScale(float factor) {
+  settings_.scale_saved = true;
   settings_.scale = std::clamp(settings_.scale * factor, 0.6f, 3.0f);
   if (std::abs(settings_.scale - 1.0f) < 0.04f) settings_.scale = 1.0f;
   fonts_dirty_ = true;

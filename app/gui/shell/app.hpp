@@ -72,6 +72,7 @@ class App {
   bool step_mode = false;  // the Step mode checkbox
   ViewTab tab = ViewTab::kLanes;
   std::optional<ViewTab> tab_request;
+  std::optional<ViewTab> pending_view;  // --view: requested until it can be shown
   GLFWwindow* window() const { return window_; }
   bool screenshot_pending() const { return !screenshot_path_.empty(); }
 

@@ -409,6 +409,7 @@ void App::DrawViews(const ImVec2& pos, const ImVec2& size) {
       const std::string label = std::string(Tr(title, lang)) + "###tab" + std::to_string(static_cast<int>(which));
       const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
       if (open) tab = which;
+      if (open && pending_view && *pending_view == which) pending_view.reset();
       return open;
     };
     const bool shared = model_.has_counter() || model_.has_locks() ||

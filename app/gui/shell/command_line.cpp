@@ -1,6 +1,7 @@
 #include "app/gui/shell/command_line.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "app/gui/settings/settings.hpp"
 #include "lessons/curriculum.hpp"
@@ -19,6 +20,9 @@ std::string UsageText() {
       "  --step 1r,2r,1w,2w   run in step mode and take these steps (steppable lessons)\n"
       "  --screenshot FILE    after the run (or at once), save the window as PNG and exit\n"
       "  --size WxH           window size, e.g. 1920x1080\n"
+      "  --view NAME          show this view: lanes, processes, shared, queue, pool, trials\n"
+      "  --high-contrast      the high-contrast theme (for projectors)\n"
+      "  --scale F            font and UI scale, 0.6 .. 3 (Ctrl +/- in the app)\n"
       "  --selftest DIR       walk every lesson in both languages, check the app's state,\n"
       "                       write one screenshot per lesson into DIR; exit 1 on failure\n"
       "  --help, --version\n\n"
@@ -62,8 +66,10 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
       cl.run = true;
     } else if (arg == "--trials") {
       cl.trials = true;
+    } else if (arg == "--high-contrast") {
+      cl.high_contrast = true;
     } else if (arg == "--lesson" || arg == "--lang" || arg == "--screenshot" || arg == "--size" ||
-               arg == "--step") {
+               arg == "--step" || arg == "--view" || arg == "--scale") {
       const auto value = take();
       if (!value) return std::nullopt;
       if (arg == "--lesson") {
@@ -79,6 +85,22 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
         cl.screenshot = *value;
       } else if (arg == "--step") {
         cl.step = *value;
+      } else if (arg == "--view") {
+        static const char* kViews[] = {"lanes", "processes", "shared", "queue", "pool", "trials", "transcript"};
+        bool known = false;
+        for (const char* v : kViews) known = known || *value == v;
+        if (!known) {
+          *error = "--view must be one of lanes, processes, shared, queue, pool, trials, transcript";
+          return std::nullopt;
+        }
+        cl.view = *value;
+      } else if (arg == "--scale") {
+        char* end = nullptr;
+        cl.scale = std::strtof(value->c_str(), &end);
+        if (end == value->c_str() || *end != '\0' || cl.scale < 0.6f || cl.scale > 3.0f) {
+          *error = "--scale must be a number in 0.6 .. 3, not '" + *value + "'";
+          return std::nullopt;
+        }
       } else {
         if (std::sscanf(value->c_str(), "%dx%d", &cl.width, &cl.height) != 2 || cl.width < 320 ||
             cl.height < 240 || cl.width > 8192 || cl.height > 8192) {

@@ -1,6 +1,7 @@
 // The command line of `proclab`:
 //   proclab [--lesson ID] [--PARAM VALUE ...] [--lang en|zh-CN] [--run] [--screenshot FILE.png]
-//           [--size WxH] [--selftest DIR] [--help] [--version]
+//           [--size WxH] [--view NAME] [--high-contrast] [--scale F] [--selftest DIR]
+//           [--help] [--version]
 #pragma once
 #include <optional>
 #include <string>
@@ -21,7 +22,10 @@ struct CommandLine {
   bool trials = false;  // --trials: run 100 trials instead of one
   std::string step;     // --step 1r,2r,1w,2w: run in step mode and post these steps
   std::string screenshot;
+  std::string view;  // the view tab to show: lanes, processes, shared, queue, pool, trials
   int width = 0, height = 0;
+  bool high_contrast = false;
+  float scale = 0;  // 0: as remembered
   bool selftest = false;
   std::string selftest_dir;
 };

@@ -9,14 +9,56 @@
 #include "app/gui/views/views.hpp"
 
 namespace proclab::gui {
-namespace {
 
-std::string Short(const nlohmann::json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  std::string text = value.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
+std::string FormatOutcomeItem(const nlohmann::json& item) {
+  char text[96];
+  auto number = [](const nlohmann::json& v) {
+    char t[32];
+    if (v.is_number_float()) std::snprintf(t, sizeof t, "%.1f", v.get<double>());
+    else std::snprintf(t, sizeof t, "%s", v.dump().c_str());
+    return std::string(t);
+  };
+  if (item.is_string()) return item.get<std::string>();
+  if (!item.is_object()) return item.is_number_float() ? number(item) : item.dump();
+  if (item.contains("state")) {
+    std::snprintf(text, sizeof text, "%s%s%s", item["state"].is_string() ? item["state"].get<std::string>().c_str() : "?",
+                  item.contains("ms") ? " @ " : "", item.contains("ms") ? (number(item["ms"]) + " ms").c_str() : "");
+    return text;
+  }
+  if (item.contains("first") && item.contains("last")) {
+    std::string range = item["first"] == item["last"] ? number(item["first"])
+                                                      : number(item["first"]) + "–" + number(item["last"]);
+    if (item.contains("worker")) range += " → w" + number(item["worker"]);
+    if (item.contains("ok") && item["ok"].is_boolean() && !item["ok"].get<bool>()) range += " ✗";
+    return range;
+  }
+  if (item.contains("callback")) {
+    std::string line = FormatOutcomeItem(item["callback"]);
+    if (item.contains("ms")) line += " @ " + number(item["ms"]) + " ms";
+    if (item.contains("values")) line += " (" + number(item["values"]) + ")";
+    return line;
+  }
+  if (item.contains("value")) return number(item["value"]);
+  std::string line = item.dump();
+  if (line.size() > 60) line = line.substr(0, 57) + "...";
+  return line;
 }
+
+std::string FormatOutcomeList(const nlohmann::json& list, const char* separator) {
+  if (!list.is_array()) return FormatOutcomeItem(list);
+  std::string line;
+  size_t shown = 0;
+  for (const auto& item : list) {
+    if (++shown > 40) {
+      line += std::string(separator) + "… (" + std::to_string(list.size()) + ")";
+      break;
+    }
+    line += (line.empty() ? "" : separator) + FormatOutcomeItem(item);
+  }
+  return line;
+}
+
+namespace {
 
 void JsonList(const ViewContext& ctx, const char* key, Str title) {
   if (ctx.result == nullptr || !ctx.result->outcome.contains(key)) return;
@@ -24,14 +66,8 @@ void JsonList(const ViewContext& ctx, const char* key, Str title) {
   ImGui::PushFont(ctx.fonts.bold);
   ImGui::TextUnformatted(ctx.T(title));
   ImGui::PopFont();
-  if (!list.is_array()) {
-    ImGui::TextWrapped("%s", Short(list).c_str());
-    return;
-  }
-  std::string line;
-  for (const auto& item : list) line += (line.empty() ? "" : "  ") + Short(item);
   ImGui::PushFont(ctx.fonts.mono);
-  ImGui::TextWrapped("%s", line.c_str());
+  ImGui::TextWrapped("%s", FormatOutcomeList(list, std::string(key) == "pool_states" ? "  →  " : "   ").c_str());
   ImGui::PopFont();
 }
 

@@ -25,10 +25,15 @@ void DrawQueueView(const ViewContext& ctx) {
       if (ctx.result->params.contains(key) && ctx.result->params[key].is_number())
         capacity = ctx.result->params[key].get<int64_t>();
   const std::vector<int64_t> items = model.queue_items();
-  const int64_t slots = std::clamp<int64_t>(std::max({capacity, model.max_depth(), static_cast<int64_t>(items.size()), int64_t{1}}), 1, 64);
+  // Draw the slots the run used (at least 8), not all of a large capacity.
+  const int64_t used = std::max({model.max_depth(), static_cast<int64_t>(items.size()), int64_t{8}});
+  const int64_t slots = std::clamp<int64_t>(capacity > 0 ? std::min(capacity, used) : used, 1, 32);
 
   ImGui::PushFont(ctx.fonts.bold);
-  ImGui::Text("%s  (%zu / %" PRId64 ")", ctx.T(Str::kQueueSlots), items.size(), slots);
+  if (capacity > 0)
+    ImGui::Text("%s  (%zu / %" PRId64 ")", ctx.T(Str::kQueueSlots), items.size(), capacity);
+  else
+    ImGui::Text("%s  (%zu)", ctx.T(Str::kQueueSlots), items.size());
   ImGui::PopFont();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x;
@@ -69,13 +74,27 @@ void DrawQueueView(const ViewContext& ctx) {
   const int64_t t0 = model.t0_ns();
   const int64_t t1 = std::max(model.last_ns(), t0 + 1);
   const int columns = static_cast<int>(width);
-  const float top = static_cast<float>(std::max<int64_t>(slots, 1));
-  for (int c = 0; c < columns && !model.depth().empty(); ++c) {
-    const int64_t t = t0 + (t1 - t0) * (c + 1) / columns;
-    const float h = plot_h * static_cast<float>(model.DepthAt(t)) / top;
+  const float top = static_cast<float>(std::max<int64_t>(model.max_depth(), 1));
+  // Per column: the deepest the queue got in it (a walk over the sorted depth changes).
+  const auto& depth = model.depth();
+  size_t k = 0;
+  int64_t current = 0;
+  for (int c = 0; c < columns && !depth.empty(); ++c) {
+    const int64_t end = t0 + (t1 - t0) * (c + 1) / columns;
+    int64_t deepest = current;
+    while (k < depth.size() && depth[k].t_ns < end) {
+      current = depth[k++].depth;
+      deepest = std::max(deepest, current);
+    }
+    const float h = plot_h * static_cast<float>(deepest) / top;
     if (h > 0) draw->AddLine(ImVec2(q.x + c + 0.5f, q.y + plot_h), ImVec2(q.x + c + 0.5f, q.y + plot_h - h), theme.actual);
   }
-  if (capacity > 0) draw->AddLine(ImVec2(q.x, q.y + 1), ImVec2(q.x + width, q.y + 1), theme.bad, 1.5f);
+  // The capacity, when the queue got full.
+  if (capacity > 0 && model.max_depth() >= capacity)
+    draw->AddLine(ImVec2(q.x, q.y + 1), ImVec2(q.x + width, q.y + 1), theme.bad, 1.5f);
+  char depth_label[32];
+  std::snprintf(depth_label, sizeof depth_label, "%" PRId64, model.max_depth());
+  draw->AddText(ImVec2(q.x + 4, q.y + 2), theme.dim, depth_label);
   ImGui::Dummy(ImVec2(width, plot_h + em * 0.3f));
 
   // Outcome.
@@ -83,8 +102,7 @@ void DrawQueueView(const ViewContext& ctx) {
     const nlohmann::json& o = ctx.result->outcome;
     auto field = [&](const char* key, Str label) {
       if (!o.contains(key)) return;
-      ImGui::Text("%s: %s", ctx.T(label), o[key].is_number_float() ? (std::to_string(o[key].get<double>()).substr(0, 8)).c_str()
-                                                                   : o[key].dump().c_str());
+      ImGui::TextWrapped("%s: %s", ctx.T(label), FormatOutcomeList(o[key]).c_str());
     };
     field("received", Str::kReceived);
     field("max_depth", Str::kMaxDepth);

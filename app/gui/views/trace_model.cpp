@@ -250,10 +250,19 @@ int64_t TraceModel::DepthAt(int64_t t_ns) const {
 }
 
 std::vector<int64_t> TraceModel::queue_items() const {
+  // A get can be stamped before the put it took (each side emits after acting): a get on an
+  // empty simulated queue cancels the next put.
   std::deque<int64_t> items;
+  int64_t early_gets = 0;
   for (const Event& e : queue_events_) {
-    if (e.kind == EventKind::kQueuePut) items.push_back(e.a);
-    else if (!items.empty()) items.pop_front();
+    if (e.kind == EventKind::kQueuePut) {
+      if (early_gets > 0) --early_gets;
+      else items.push_back(e.a);
+    } else if (!items.empty()) {
+      items.pop_front();
+    } else {
+      ++early_gets;
+    }
   }
   return {items.begin(), items.end()};
 }

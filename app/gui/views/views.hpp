@@ -51,6 +51,12 @@ struct TrialSeries {
   std::vector<double> values;
 };
 void DrawTrials(const ViewContext& ctx, const std::vector<TrialSeries>& series);
+// One item of an outcome list in a few words: {"first":0,"last":1,"worker":2} -> "0–1 (2)",
+// {"state":"closed","ms":36.4} -> "closed 36.4 ms", {"value":9,...} -> "9".
+std::string FormatOutcomeItem(const nlohmann::json& item);
+// A whole outcome list, items separated by `separator`.
+std::string FormatOutcomeList(const nlohmann::json& list, const char* separator = "  ");
+
 // The outcome field a histogram counts for this trial: "final", else the first number.
 std::string TrialField(const nlohmann::json& outcome);
 
