@@ -73,7 +73,7 @@ bool SaveSettings(const std::string& dir, const Settings& settings) {
     std::ofstream out(temp, std::ios::trunc);
     out << "# ProcLab settings\n";
     out << "language=" << LanguageCode(settings.language) << '\n';
-    out << "scale=" << settings.scale << '\n';
+    if (settings.scale_saved) out << "scale=" << settings.scale << '\n';  // else: from the screen
     out << "high_contrast=" << (settings.high_contrast ? 1 : 0) << '\n';
     out << "last_lesson=" << settings.last_lesson << '\n';
     out << "lessons_run=";

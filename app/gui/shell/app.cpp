@@ -5,6 +5,7 @@
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <stb_image.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -74,6 +75,16 @@ std::vector<int64_t>& App::params_of(const Lesson& lesson) {
 
 // ----------------------------------------------------------------------- window and loop
 
+void App::SetWindowIcon() {
+  int w = 0, h = 0, channels = 0;
+  const std::string path = assets_ + "/ui/proclab.png";
+  unsigned char* pixels = stbi_load(path.c_str(), &w, &h, &channels, 4);
+  if (pixels == nullptr) return;  // no icon is no reason to fail
+  GLFWimage image{w, h, pixels};
+  glfwSetWindowIcon(window_, 1, &image);
+  stbi_image_free(pixels);
+}
+
 bool App::OpenWindow() {
   glfwSetErrorCallback([](int, const char*) {});
   if (!glfwInit()) return false;
@@ -98,6 +109,7 @@ bool App::OpenWindow() {
   // First start on a large screen: text about 19 px per 1000 px of height (classroom size).
   if (!settings_.scale_saved && command_line_.scale == 0 && !command_line_.selftest)
     settings_.scale = std::clamp(std::round(static_cast<float>(height) / 100.0f) / 10.0f, 1.0f, 3.0f);
+  SetWindowIcon();
   glfwMakeContextCurrent(window_);
   glfwSwapInterval(1);
 

@@ -80,6 +80,7 @@ class App {
   friend class SelfTest;
   // app.cpp
   bool OpenWindow();
+  void SetWindowIcon();
   void Loop();
   void Frame();
   void HandleKeys();

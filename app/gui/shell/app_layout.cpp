@@ -280,8 +280,10 @@ void App::DrawParams() {
     ImGui::TextUnformatted(std::string(spec.name).c_str());
     HelpTooltip(std::string(spec.help.In(lang)).c_str());
     ImGui::SameLine(label_w);
-    ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, em * 16.0f));
     int64_t& value = values[i];
+    const bool wide = spec.kind == ParamKind::kInt && spec.max - spec.min > 1000;
+    const float buttons_w = wide ? ImGui::CalcTextSize("÷10×10").x + ImGui::GetStyle().FramePadding.x * 2 + 16 : 0;
+    ImGui::SetNextItemWidth(std::max(std::min(ImGui::GetContentRegionAvail().x - buttons_w, em * 16.0f), em * 6));
     if (spec.kind == ParamKind::kChoice) {
       const std::string preview = spec.Format(value);
       if (ImGui::BeginCombo("##v", preview.c_str())) {
@@ -423,7 +425,7 @@ void App::DrawViews(const ImVec2& pos, const ImVec2& size) {
                                              last_result_->outcome.contains("result"));
     const float avail = ImGui::GetContentRegionAvail().y;
     if (tab_item(ViewTab::kLanes, Str::kLanes, true)) {
-      lanes_.Draw(ctx, avail - ImGui::GetFrameHeightWithSpacing());
+      lanes_.Draw(ctx, avail - ImGui::GetFrameHeightWithSpacing() - ImGui::GetStyle().WindowPadding.y);
       ImGui::EndTabItem();
     }
     if (tab_item(ViewTab::kProcesses, Str::kProcesses, true)) {

@@ -84,7 +84,8 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
   const TraceModel& model = ctx.model;
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
-  ImGui::BeginChild("lanes", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::BeginChild("lanes", ImVec2(0, height), false,
+                    ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoScrollbar);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x;
@@ -113,12 +114,13 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
     bool first = true;
     for (int s = 1; s < static_cast<int>(LaneState::kCount); ++s) {
       if (!seen[s]) continue;
-      if (!first) ImGui::SameLine(0, em * 0.9f);
-      first = false;
-      const ImVec2 p = ImGui::GetCursorScreenPos();
       const float box = em * 0.7f;
-      const float text_w = ImGui::CalcTextSize(StateName(static_cast<LaneState>(s), ctx.language)).x;
-      if (p.x + box + text_w > origin.x + width && !first) ImGui::NewLine();
+      const float item_w = box + em * 0.3f + ImGui::CalcTextSize(StateName(static_cast<LaneState>(s), ctx.language)).x;
+      if (!first) {
+        ImGui::SameLine(0, em * 0.9f);
+        if (ImGui::GetCursorScreenPos().x + item_w > origin.x + width) ImGui::NewLine();
+      }
+      first = false;
       const ImVec2 q = ImGui::GetCursorScreenPos();
       draw->AddRectFilled(ImVec2(q.x, q.y + (em - box) * 0.5f + 2), ImVec2(q.x + box, q.y + (em + box) * 0.5f + 2),
                           theme.State(static_cast<LaneState>(s)), 2);
@@ -135,8 +137,9 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
   const float track_x0 = top_left.x + label_w;
   const float track_x1 = top_left.x + width - em * 0.5f;
   const float track_w = std::max(track_x1 - track_x0, 10.0f);
-  const float avail_h = height - (top_left.y - origin.y) - axis_h - em * 1.5f;
-  const float lane_h = lanes > 0 ? std::clamp(avail_h / static_cast<float>(lanes + 1), em * 1.1f, em * 3.2f) : em * 2;
+  const float avail_h = height - (top_left.y - origin.y) - axis_h - em * 2.4f;
+  const float parent_rows = model.parent_events().empty() ? 0.2f : 1.0f;
+  const float lane_h = lanes > 0 ? std::clamp(avail_h / (static_cast<float>(lanes) + parent_rows), em * 1.1f, em * 3.2f) : em * 2;
   const float lanes_y0 = top_left.y + axis_h;
 
   // View range: follow the whole run, or what the user zoomed to.
