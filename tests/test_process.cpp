@@ -1,6 +1,8 @@
 // Supervisor: spawning real programs, exit codes and signals, join with a timeout, kill, and the
 // promise that no child (not even a zombie) outlives a join or the Supervisor itself.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -104,17 +106,24 @@ TEST_CASE("signal names read like the kernel's") {
 }
 
 TEST_CASE("JoinAll with a timeout returns false while a child runs and true once it exited") {
+  // The child blocks reading a FIFO until the test lets it go: no timing assumption.
+  TempDir dir;
+  const std::string fifo = dir.File("go");
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
   Supervisor supervisor;
-  supervisor.Spawn("/bin/sleep", {"0.2"});
+  supervisor.Spawn("/bin/cat", {fifo});
   const auto start = std::chrono::steady_clock::now();
   CHECK_FALSE(supervisor.JoinAll(20ms));
-  const auto waited = std::chrono::steady_clock::now() - start;
-  CHECK(waited >= 20ms);
-  CHECK(waited < 190ms);  // it gave up at its timeout, not when the child ended
+  CHECK(std::chrono::steady_clock::now() - start >= 20ms);
   CHECK(supervisor.alive() == 1);
   CHECK(supervisor.child(0).state == ChildState::kStarted);
   CHECK(supervisor.child(0).end_ns == 0);
 
+  // Open the FIFO's write end (once cat has opened its read end) and close it: cat sees EOF.
+  int writer = -1;
+  WaitFor([&] { return (writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK)) >= 0; }, 5s);
+  REQUIRE(writer >= 0);
+  close(writer);
   REQUIRE(supervisor.JoinAll(5s));
   CHECK(supervisor.child(0).state == ChildState::kExited);
   CHECK(supervisor.child(0).exit_status == 0);
