@@ -196,6 +196,16 @@ TEST_CASE("lanes aggregate a million events into one state per pixel column") {
   CHECK(model.lane(0).lock_hold_ns == 500'000 * 70);
 }
 
+TEST_CASE("the trace model copes with a run that has no child yet") {
+  Trace trace;
+  trace.Reset(5);
+  TraceModel model;
+  model.Sync(trace, {}, false);
+  model.Sync(trace, {}, true);
+  CHECK(model.lanes() == 0);
+  CHECK(model.events() == 0);
+}
+
 TEST_CASE("the queue's depth and items follow puts and gets in time order") {
   Trace trace;
   trace.Reset(0);

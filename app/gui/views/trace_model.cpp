@@ -200,6 +200,7 @@ void TraceModel::Sync(const Trace& trace, const std::vector<ChildRecord>& childr
 void TraceModel::MergeWrites(int64_t watermark) {
   // A k-way merge over every lane (children, then the parent) from each lane's cursor.
   const size_t n = lanes_.size();
+  if (write_cursor_.size() < n + 1) write_cursor_.resize(n + 1, 0);  // before any child
   auto lane_events = [&](size_t i) -> const std::vector<Event>& {
     return i < n ? lanes_[i].events : parent_;
   };
