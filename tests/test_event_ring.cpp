@@ -156,15 +156,13 @@ TEST_CASE("draining frees the space a full ring had") {
   CHECK(out[3].a == 7);
 }
 
-TEST_CASE("an emitter stamps its worker index, the kind, the values and a monotonic time") {
+TEST_CASE("an emitter stamps its worker index, the kind, the values and a rising time") {
   SharedMemory memory(EventRing::BytesFor(8));
   EventRing* ring = EventRing::Create(memory.get(), 8);
   const Emitter emit(ring, 5);
   CHECK(emit.worker() == 5);
-  const int64_t before = MonotonicNs();
   emit(EventKind::kLockAcquired, 7, 8);
   emit(EventKind::kLockReleased, 7);
-  const int64_t after = MonotonicNs();
   std::vector<Event> out;
   REQUIRE(ring->Drain(out) == 2);
   CHECK(out[0].worker == 5);
@@ -173,9 +171,10 @@ TEST_CASE("an emitter stamps its worker index, the kind, the values and a monoto
   CHECK(out[0].b == 8);
   CHECK(out[1].kind == EventKind::kLockReleased);
   CHECK(out[1].b == 0);
-  CHECK(before <= out[0].t_ns);
+  // The stamp is a clock reading (the parent converts it to trace time as it drains): set, and
+  // never going backwards.
+  CHECK(out[0].t_ns > 0);
   CHECK(out[0].t_ns <= out[1].t_ns);
-  CHECK(out[1].t_ns <= after);
 
   const Emitter detached;  // no ring: emitting is a no-op, not a crash
   detached(EventKind::kStarted, 1);
