@@ -114,6 +114,7 @@ TEST_CASE("settings round-trip through the config directory") {
   Settings settings;
   settings.language = Language::kChinese;
   settings.scale = 1.5f;
+  settings.scale_saved = true;  // a scale the user chose (Ctrl +/-) is remembered
   settings.high_contrast = true;
   settings.last_lesson = "locks";
   settings.lessons_run = {"processes", "shared-data"};

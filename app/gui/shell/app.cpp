@@ -11,6 +11,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "app/gui/shell/screenshot.hpp"
@@ -144,7 +145,12 @@ int App::Main() {
 
 void App::Loop() {
   int busy_frames = 3;
+  // PROCLAB_FRAME_STATS=1: print frame times at exit (to check the views stay smooth).
+  const bool stats = std::getenv("PROCLAB_FRAME_STATS") != nullptr;
+  double slowest = 0, total = 0;
+  int frames = 0;
   while (!glfwWindowShouldClose(window_) && !quit_) {
+    const double started = glfwGetTime();
     // Sleep until input arrives when nothing moves; redraw continuously while a run is live.
     const bool animate = run_busy() || selftest_ || exit_after_screenshot_ ||
                          !screenshot_path_.empty() || fonts_dirty_;
@@ -156,7 +162,16 @@ void App::Loop() {
       busy_frames = 3;  // a few frames to let hover and clicks settle
     }
     Frame();
+    if (stats && run_busy()) {
+      const double took = glfwGetTime() - started;
+      slowest = std::max(slowest, took);
+      total += took;
+      ++frames;
+    }
   }
+  if (stats && frames > 0)
+    std::fprintf(stderr, "proclab: %d frames while running, mean %.1f ms, slowest %.1f ms, %zu events\n",
+                 frames, total / frames * 1000, slowest * 1000, model_.events());
 }
 
 // ------------------------------------------------------------------------------ one frame

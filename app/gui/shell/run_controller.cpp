@@ -54,7 +54,7 @@ void RunController::SyncLive(TraceModel& model, uint64_t* model_generation) {
     *model_generation = generation;
   }
   run->ReadLive([&](const Trace& trace, const std::vector<ChildRecord>& children) {
-    model.Sync(trace, children, false);
+    model.Sync(trace, children, false, 60'000);  // a bounded share of each frame
   });
 }
 

@@ -95,8 +95,14 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
   if (model.has_counter()) {
     const SlotStats& counter = model.slots().at(0);
     const int64_t lost = counter.Lost();
-    ImGui::Text("%s: %" PRId64 "   %s: %" PRId64, ctx.T(Str::kCounterTitle), counter.value,
-                ctx.T(Str::kLostSoFar), lost);
+    // After the run, the lesson's own numbers (exact even when trace events were dropped).
+    int64_t value = counter.value, shown_lost = lost;
+    if (ctx.result && ctx.result->outcome.contains("final") && ctx.result->outcome["final"].is_number())
+      value = ctx.result->outcome["final"].get<int64_t>();
+    if (ctx.result && ctx.result->outcome.contains("lost") && ctx.result->outcome["lost"].is_number())
+      shown_lost = ctx.result->outcome["lost"].get<int64_t>();
+    ImGui::Text("%s: %" PRId64 "   %s: %" PRId64, ctx.T(Str::kCounterTitle), value,
+                ctx.T(Str::kLostSoFar), shown_lost);
     if (ctx.result && ctx.result->outcome.contains("expected")) {
       ImGui::SameLine();
       ImGui::Text("  %s: %s", ctx.T(Str::kExpected), ctx.result->outcome["expected"].dump().c_str());
@@ -108,8 +114,7 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
   // Legend: only the states that occur.
   {
     bool seen[static_cast<int>(LaneState::kCount)] = {};
-    for (int i = 0; i < lanes; ++i)
-      for (const StateSegment& s : model.lane(i).segments) seen[static_cast<int>(s.state)] = true;
+    for (int s = 0; s < static_cast<int>(LaneState::kCount); ++s) seen[s] = (model.states_seen() >> s) & 1u;
     if (lanes == 0) seen[static_cast<int>(LaneState::kRunning)] = true;
     bool first = true;
     for (int s = 1; s < static_cast<int>(LaneState::kCount); ++s) {
@@ -154,7 +159,7 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
 
   // Interaction: wheel zooms around the mouse, drag pans, double-click fits.
   const ImVec2 area_min(track_x0, top_left.y);
-  const ImVec2 area_max(track_x1, lanes_y0 + lane_h * static_cast<float>(std::max(lanes, 1)) + lane_h);
+  const ImVec2 area_max(track_x1, lanes_y0 + lane_h * (static_cast<float>(std::max(lanes, 1)) + parent_rows));
   ImGui::SetCursorScreenPos(area_min);
   ImGui::InvisibleButton("track", ImVec2(track_w, area_max.y - area_min.y));
   const bool hovered = ImGui::IsItemHovered();
@@ -240,8 +245,12 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
       draw->AddText(ImVec2((xa + xb - tw) * 0.5f, (bar_y0 + bar_y1 - em) * 0.5f), IM_COL32(255, 255, 255, 255), text);
     }
     // Lost updates: a red mark at the write that overwrote another's update (one per column).
+    // (Not when the lesson reports no lost update: a thinned trace can fake one.)
+    const bool none_lost = ctx.result && ctx.result->outcome.contains("lost") &&
+                           ctx.result->outcome["lost"].is_number() && ctx.result->outcome["lost"].get<int64_t>() == 0;
     float last_x = -1;
-    for (int64_t t : lane.lost_marks) {
+    static const std::vector<int64_t> kNoMarks;
+    for (int64_t t : none_lost ? kNoMarks : lane.lost_marks) {
       const float x = x_of(static_cast<double>(t - t0));
       if (x < track_x0 || x > track_x1 || std::floor(x) == last_x) continue;
       last_x = std::floor(x);
@@ -310,9 +319,10 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
   ImGui::SetCursorScreenPos(ImVec2(top_left.x, area_max.y + em * 0.2f));
   ImGui::TextDisabled("%s", ctx.T(Str::kZoomHint));
   if (ctx.result && ctx.result->trace.drops() > 0) {
-    ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.warn), "%llu %s",
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.warn));
+    ImGui::TextWrapped("%llu %s",
                        static_cast<unsigned long long>(ctx.result->trace.drops()), ctx.T(Str::kDroppedEvents));
+    ImGui::PopStyleColor();
   }
   ImGui::EndChild();
 }

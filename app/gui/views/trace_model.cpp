@@ -131,7 +131,8 @@ void TraceModel::Apply(int index, const Event& e) {
   SetState(lane, t);
 }
 
-void TraceModel::Sync(const Trace& trace, const std::vector<ChildRecord>& children, bool final) {
+void TraceModel::Sync(const Trace& trace, const std::vector<ChildRecord>& children, bool final,
+                      size_t budget) {
   if (t0_ns_ == 0) t0_ns_ = last_ns_ = trace.t0_ns();
   children_ = children;
   const int count = std::max(trace.lanes(), static_cast<int>(children.size()));
@@ -150,14 +151,17 @@ void TraceModel::Sync(const Trace& trace, const std::vector<ChildRecord>& childr
       lane.segments.push_back({children[i].spawn_ns, LaneState::kStarting});
     if (i < trace.lanes()) {
       const std::vector<Event>& source = trace.lane(i);
-      for (size_t k = lane.events.size(); k < source.size(); ++k) {
+      const size_t lane_budget = final ? source.size() : std::max<size_t>(budget / static_cast<size_t>(count), 1000);
+      const size_t until = std::min(source.size(), lane.events.size() + lane_budget);
+      for (size_t k = lane.events.size(); k < until; ++k) {
         lane.events.push_back(source[k]);
         Apply(i, source[k]);
         ++events_;
       }
       if (!lane.events.empty()) last_ns_ = std::max(last_ns_, lane.events.back().t_ns);
     }
-    if (i < static_cast<int>(children.size()) && children[i].done()) {
+    if (i < static_cast<int>(children.size()) && children[i].done() &&
+        lane.events.size() == trace.lane(i).size()) {
       const ChildRecord& child = children[i];
       const LaneState end =
           child.state == ChildState::kKilled ? LaneState::kKilled : LaneState::kExited;
@@ -172,6 +176,14 @@ void TraceModel::Sync(const Trace& trace, const std::vector<ChildRecord>& childr
       }
       last_ns_ = std::max(last_ns_, child.end_ns);
     }
+  }
+  seen_upto_.resize(lanes_.size(), 0);
+  for (size_t i = 0; i < lanes_.size(); ++i) {
+    const auto& segments = lanes_[i].segments;
+    // A popped wake-up may have shortened the list: recount from a safe point.
+    size_t k = std::min(seen_upto_[i], segments.size() > 0 ? segments.size() - 1 : 0);
+    for (; k < segments.size(); ++k) states_seen_ |= 1u << static_cast<unsigned>(segments[k].state);
+    seen_upto_[i] = segments.size();
   }
   const std::vector<Event>& parent = trace.parent_lane();
   for (size_t k = parent_.size(); k < parent.size(); ++k) {

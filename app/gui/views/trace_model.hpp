@@ -84,7 +84,10 @@ class TraceModel {
   void Reset(int64_t t0_ns = 0);
   // Copies what is new in `trace` (lanes are append-only) and updates the derived facts.
   // `final` means no more events will come: the merged-order analysis runs to the end.
-  void Sync(const Trace& trace, const std::vector<ChildRecord>& children, bool final);
+  // `budget` caps the events copied per call (live: keeps a frame short; the rest comes in
+  // the next frames).
+  void Sync(const Trace& trace, const std::vector<ChildRecord>& children, bool final,
+            size_t budget = std::numeric_limits<size_t>::max());
 
   int64_t t0_ns() const { return t0_ns_; }
   int64_t last_ns() const { return last_ns_; }  // the latest event or child end seen
@@ -101,7 +104,9 @@ class TraceModel {
   bool has_locks() const { return has_locks_; }
   bool has_queue() const { return !depth_.empty() || has_queue_block_; }
   bool has_tasks() const { return has_tasks_; }
-  bool owner_died() const { return owner_died_; }  // a kLockOwnerDied event was seen
+  bool owner_died() const { return owner_died_; }
+  // Which lane states occur anywhere (bit per LaneState), for the legend.
+  uint32_t states_seen() const { return states_seen_; }  // a kLockOwnerDied event was seen
   int64_t lost_total() const;  // writes minus the value, summed over slots
   // Queue depth changes in time order (merged from every lane).
   const std::vector<DepthPoint>& depth() const { return depth_; }
@@ -125,6 +130,8 @@ class TraceModel {
   std::vector<Event> queue_events_;   // puts and gets, merged at the watermark
   std::vector<DepthPoint> depth_;
   int64_t max_depth_ = 0;
+  uint32_t states_seen_ = 0;
+  std::vector<size_t> seen_upto_;  // per lane: segments already counted in states_seen_
   bool has_locks_ = false, has_queue_block_ = false, has_tasks_ = false, owner_died_ = false;
 };
 
