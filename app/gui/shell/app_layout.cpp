@@ -356,6 +356,32 @@ void App::DrawControls() {
     Remember(rects, "stepmode");
   }
   if (busy) ImGui::EndDisabled();
+  // Predict first: a guess of the counter's final value, compared after the run.
+  if (current.steppable) {
+    std::string& guess = guesses_[std::string(current.id)];
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%s", guess.c_str());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(Tr(Str::kPredict, lang));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    if (ImGui::InputTextWithHint("##guess", Tr(Str::kYourGuess, lang), buffer, sizeof buffer,
+                                 ImGuiInputTextFlags_CharsDecimal))
+      guess = buffer;
+    if (!guess.empty() && last_result_ && !busy && last_result_->lesson_id == current.id &&
+        last_result_->outcome.contains("final") && last_result_->outcome["final"].is_number()) {
+      const int64_t final_value = last_result_->outcome["final"].get<int64_t>();
+      const int64_t diff = std::llabs(std::atoll(guess.c_str()) - final_value);
+      ImGui::SameLine();
+      if (diff == 0) {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.good), "%s", Tr(Str::kGuessRight, lang));
+      } else {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.warn), "%s %lld (%s %lld)",
+                           Tr(Str::kGuessWrong, lang), static_cast<long long>(diff), Tr(Str::kFinal, lang),
+                           static_cast<long long>(final_value));
+      }
+    }
+  }
   if (busy && run_step_mode_) {
     DrawStepButtons();
     ImGui::SameLine();

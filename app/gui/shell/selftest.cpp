@@ -155,8 +155,10 @@ void SelfTest::Build() {
       if (i == 0 && language == Language::kEnglish) {
         // Already run by the click above; wait for it.
       } else {
-        Add("run " + tag, [this] {
+        Add("run " + tag, [this, id] {
           app_.ResetRun();
+          // Predict first: a learner's guess that all 200 increments arrive.
+          if (app_.lesson().steppable) app_.guesses_[id] = "200";
           return Check(app_.StartRun(1, false), "Run refused to start");
         });
       }

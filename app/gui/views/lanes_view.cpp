@@ -252,9 +252,10 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
     static const std::vector<int64_t> kNoMarks;
     for (int64_t t : none_lost ? kNoMarks : lane.lost_marks) {
       const float x = x_of(static_cast<double>(t - t0));
-      if (x < track_x0 || x > track_x1 || std::floor(x) == last_x) continue;
-      last_x = std::floor(x);
-      draw->AddTriangleFilled(ImVec2(x - em * 0.35f, y0), ImVec2(x + em * 0.35f, y0), ImVec2(x, bar_y0 + em * 0.2f), theme.marker);
+      // Dense marks merge: at most one per ~half an em, so the lane stays readable.
+      if (x < track_x0 || x > track_x1 || (last_x >= 0 && x - last_x < em * 0.5f)) continue;
+      last_x = x;
+      draw->AddTriangleFilled(ImVec2(x - em * 0.25f, y0 + 1), ImVec2(x + em * 0.25f, y0 + 1), ImVec2(x, bar_y0 + em * 0.1f), theme.marker);
       draw->AddLine(ImVec2(x, bar_y0), ImVec2(x, bar_y1), theme.marker, 2.0f);
     }
     // Step mode: the values read and written, next to the lane.
