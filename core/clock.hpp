@@ -1,8 +1,16 @@
-// Monotonic time in nanoseconds: the one clock every process of a run stamps events with.
+// Clocks. MonotonicNs is CLOCK_MONOTONIC in nanoseconds: the time base of every trace.
+// Children stamp events with TraceTicks, the CPU's invariant time-stamp counter where there is
+// one (a few ns, against ~25-50 ns for clock_gettime), and the parent converts ticks to
+// CLOCK_MONOTONIC nanoseconds as it drains the rings (TicksToNs). Without an invariant TSC,
+// ticks are nanoseconds and the conversion is the identity.
 #pragma once
 #include <time.h>
 
 #include <cstdint>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace proclab {
 
@@ -13,5 +21,31 @@ inline int64_t MonotonicNs() noexcept {
 }
 
 inline double NsToMs(int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+// True when the CPU's TSC runs at a constant rate in every state (CPUID 80000007h EDX bit 8).
+bool TscIsInvariant();
+
+inline int64_t TraceTicks() noexcept {
+#if defined(__x86_64__)
+  static const bool use_tsc = TscIsInvariant();
+  if (use_tsc) return static_cast<int64_t>(__rdtsc());
+#endif
+  return MonotonicNs();
+}
+
+// Converts TraceTicks values to CLOCK_MONOTONIC nanoseconds. The TSC rate is measured against
+// CLOCK_MONOTONIC since this process started, so it grows more exact the longer we run. Take one
+// scale per batch (a drain), not one per event: taking it reads the clock.
+struct TickScale {
+  int64_t ticks0 = 0;
+  int64_t ns0 = 0;
+  double ns_per_tick = 1.0;
+  bool identity = true;
+  int64_t ToNs(int64_t ticks) const {
+    return identity ? ticks
+                    : ns0 + static_cast<int64_t>(static_cast<double>(ticks - ticks0) * ns_per_tick);
+  }
+};
+TickScale CurrentTickScale();
 
 }  // namespace proclab

@@ -30,7 +30,7 @@ enum class EventKind : uint16_t {
 };
 
 struct Event {
-  int64_t t_ns;     // CLOCK_MONOTONIC
+  int64_t t_ns;     // CLOCK_MONOTONIC ns in a Trace; TraceTicks in a ring (see core/clock.hpp)
   uint16_t worker;  // index of the child; the parent uses kParentLane
   EventKind kind;
   uint32_t reserved;

@@ -36,7 +36,7 @@ size_t EventRing::Drain(std::vector<Event>& out) {
 
 void Emitter::operator()(EventKind kind, int64_t a, int64_t b) const noexcept {
   if (ring_ == nullptr) return;
-  ring_->Push(Event{MonotonicNs(), worker_, kind, 0, a, b});
+  ring_->Push(Event{TraceTicks(), worker_, kind, 0, a, b});  // the parent converts to ns
 }
 
 }  // namespace proclab

@@ -7,7 +7,7 @@
 namespace proclab {
 
 struct StartBarrier {
-  std::atomic<uint32_t> arrived{0};
+  std::atomic<uint32_t> arrived{0};   // futex word: the parent waits on it for arrivals
   std::atomic<uint32_t> released{0};  // futex word: 0 until the parent says go
 
   // Child: counts itself in and sleeps until released. `keep_waiting` is called about every
@@ -27,6 +27,7 @@ namespace proclab {
 template <class KeepWaiting>
 bool StartBarrier::ArriveAndWait(KeepWaiting keep_waiting) {
   arrived.fetch_add(1, std::memory_order_acq_rel);
+  FutexWakeAll(arrived);  // the parent sleeps on `arrived` until everyone is in
   while (released.load(std::memory_order_acquire) == 0) {
     FutexWait(released, 0, 100'000'000);
     if (released.load(std::memory_order_acquire) == 0 && !keep_waiting()) return false;

@@ -14,12 +14,15 @@ std::span<const Lesson* const> Curriculum() {
       &QueueBasicsLesson(),
       &QueueLesson(),
       &PoolLesson(),
+      &CostsLesson(),
   };
   return kLessons;
 }
 
 const Lesson* FindLesson(std::string_view id) {
   for (const Lesson* lesson : Curriculum())
+    if (lesson->id == id) return lesson;
+  for (const Lesson* lesson : BenchLessons())
     if (lesson->id == id) return lesson;
   return nullptr;
 }

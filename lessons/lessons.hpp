@@ -11,5 +11,6 @@ const Lesson& LockGuardLesson();
 const Lesson& QueueBasicsLesson();
 const Lesson& QueueLesson();
 const Lesson& PoolLesson();
+const Lesson& CostsLesson();
 
 }  // namespace proclab
