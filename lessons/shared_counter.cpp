@@ -284,6 +284,11 @@ void DriveRace(ParentContext& parent, const RaceDrive& drive) {
   if (drive.kill_holder) KillTheHolder(parent, numbers, knobs);
   WaitForChildren(parent, numbers, knobs, drive);
   parent.Poll();
+  // If no child locked after the holder died (they may all have finished first), the parent
+  // takes the lock once itself, so the owner's death is found and recorded all the same.
+  if (drive.locked && numbers.lock.died_holding() < 0 && numbers.lock.holder() >= 0 &&
+      numbers.lock.TryLock(kParentLane))
+    numbers.lock.Unlock();
 
   // Every child has exited: the shared numbers are final.
   nlohmann::json& out = parent.outcome();

@@ -72,7 +72,7 @@ TEST_CASE("without a lock, the counter never exceeds what was added and lost = e
     const json& o = result.outcome;
     CHECK(o.at("expected") == 400);
     CHECK(o.at("final").get<int64_t>() <= 400);
-    CHECK(o.at("final").get<int64_t>() >= 200);  // each child's own increments build on each other
+    CHECK(o.at("final").get<int64_t>() >= 1);  // a stale write can undo almost everything else
     CHECK(o.at("lost").get<int64_t>() == 400 - o.at("final").get<int64_t>());
     for (size_t k = 0; k < 3; ++k)
       CHECK(o.at("array_final")[k].get<double>() <= o.at("array_expected")[k].get<double>());
@@ -140,7 +140,7 @@ TEST_CASE("killing the lock holder: the others finish and died_holding names it"
   CHECK_THAT(result.notes.back(), Catch::Contains("died holding the lock"));
 }
 
-TEST_CASE("an exception inside a guarded critical section releases the lock; the others finish") {
+TEST_CASE("an exception inside a guarded critical section releases the lock and the others finish") {
   const TrialResult result =
       RunLesson("lock-guard", {{"iterations", "10"}, {"sleep-ms", "0"}, {"window-us", "10"},
                                {"style", "guard"}, {"fail-inside", "on"}});

@@ -47,6 +47,7 @@ void RunEveryLesson(int times) {
   options.worker_path = test::BinPath("proclab-worker");
   for (int i = 0; i < times; ++i) {
     for (const Lesson* lesson : Curriculum()) {
+      if (lesson->id == "costs") continue;  // a measurement, not a lesson run: minutes at 500x
       Run run(*lesson, QuickParams(*lesson), options);
       const TrialResult result = run.Execute();
       REQUIRE_FALSE(result.stopped);
