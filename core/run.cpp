@@ -214,8 +214,11 @@ void ParentContext::Drain() {
 void ParentContext::Poll() {
   {
     std::lock_guard lock(run_.live_mutex_);
-    Drain();
+    // Reap first: everything a reaped child emitted was published before it exited, so the
+    // drain that follows holds all of its events. (Drain-then-reap could report a child done
+    // while its last events were still in the ring.)
     supervisor_.Reap();
+    Drain();
   }
   if (run_.stop_requested_ ||
       (run_.options_.stop_signal != nullptr && run_.options_.stop_signal->load() != 0))
