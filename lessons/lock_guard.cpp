@@ -89,13 +89,6 @@ int AddToArray(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
   return 0;
 }
 
-int Child(ChildContext& child) {
-  const RaceKnobs knobs = ReadKnobs(child.params());
-  SharedNumbers& shared = child.Shared<SharedNumbers>(kNumbersName);
-  return child.index() < knobs.counter_children ? AddToCounter(child, shared, knobs)
-                                                : AddToArray(child, shared, knobs);
-}
-
 }  // namespace
 
 const Lesson& LockGuardLesson() {
@@ -120,7 +113,7 @@ const Lesson& LockGuardLesson() {
       }),
       .child_count = RaceChildCount,
       .setup = SetUpNumbers,
-      .child = Child,
+      .child = [](ChildContext& c) { return RunRaceChild(c, AddToCounter, AddToArray); },
       .parent =
           [](ParentContext& parent) {
             DriveRace(parent, {.locked = true, .detect_stall = true});

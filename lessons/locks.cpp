@@ -61,13 +61,6 @@ int AddToArray(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
 }
 // </child-code>
 
-int Child(ChildContext& child) {
-  const RaceKnobs knobs = ReadKnobs(child.params());
-  SharedNumbers& shared = child.Shared<SharedNumbers>(kNumbersName);
-  return child.index() < knobs.counter_children ? AddToCounter(child, shared, knobs)
-                                                : AddToArray(child, shared, knobs);
-}
-
 }  // namespace
 
 const Lesson& LocksLesson() {
@@ -86,7 +79,7 @@ const Lesson& LocksLesson() {
       }),
       .child_count = RaceChildCount,
       .setup = SetUpNumbers,
-      .child = Child,
+      .child = [](ChildContext& c) { return RunRaceChild(c, AddToCounter, AddToArray); },
       .parent =
           [](ParentContext& parent) {
             DriveRace(parent, {.locked = true, .kill_holder = parent.param("kill-holder") == kOn});

@@ -60,6 +60,13 @@ int RaceChildCount(const ParamValues& params) {
   return knobs.counter_children + knobs.array_children;
 }
 
+int RunRaceChild(ChildContext& child, RaceWork counter, RaceWork array) {
+  const RaceKnobs knobs = ReadKnobs(child.params());
+  SharedNumbers& shared = child.Shared<SharedNumbers>(kNumbersName);
+  return child.index() < knobs.counter_children ? counter(child, shared, knobs)
+                                                : array(child, shared, knobs);
+}
+
 void SetUpNumbers(Segment& segment, const ParamValues&) {
   segment.Construct<SharedNumbers>(kNumbersName);
 }

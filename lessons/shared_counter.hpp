@@ -43,6 +43,11 @@ RaceKnobs ReadKnobs(const ParamValues& params);
 // processes, array-processes, iterations, sleep-ms, window-us; `extra` goes after them.
 std::vector<ParamSpec> RaceParams(std::vector<ParamSpec> extra = {});
 int RaceChildCount(const ParamValues& params);
+
+// What one race-lesson child does: the first `processes` children run `counter`, the rest
+// `array`, both on the run's shared numbers.
+using RaceWork = int (*)(ChildContext&, SharedNumbers&, const RaceKnobs&);
+int RunRaceChild(ChildContext& child, RaceWork counter, RaceWork array);
 void SetUpNumbers(Segment& segment, const ParamValues& params);
 
 struct RaceDrive {

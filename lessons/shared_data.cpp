@@ -44,13 +44,6 @@ int AddToArray(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
 }
 // </child-code>
 
-int Child(ChildContext& child) {
-  const RaceKnobs knobs = ReadKnobs(child.params());
-  SharedNumbers& shared = child.Shared<SharedNumbers>(kNumbersName);
-  return child.index() < knobs.counter_children ? AddToCounter(child, shared, knobs)
-                                                : AddToArray(child, shared, knobs);
-}
-
 }  // namespace
 
 const Lesson& SharedDataLesson() {
@@ -63,7 +56,7 @@ const Lesson& SharedDataLesson() {
       .params = RaceParams(),
       .child_count = RaceChildCount,
       .setup = SetUpNumbers,
-      .child = Child,
+      .child = [](ChildContext& c) { return RunRaceChild(c, AddToCounter, AddToArray); },
       .parent = [](ParentContext& parent) { DriveRace(parent, {}); },
       .transcript = RaceTranscript,
       .summarise_trials = SummariseRaceTrials,
