@@ -6,6 +6,7 @@
 #pragma once
 #include <time.h>
 
+#include <atomic>
 #include <cstdint>
 
 #if defined(__x86_64__)
@@ -23,12 +24,23 @@ inline int64_t MonotonicNs() noexcept {
 inline double NsToMs(int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
 // True when the CPU's TSC runs at a constant rate in every state (CPUID 80000007h EDX bit 8).
+// Asks the CPU once per process. CPUID traps to the hypervisor in a virtual machine (~17 us
+// each on the machines we measured), so a child does not ask: it takes the parent's answer
+// from the run header through UseTscForTrace before its first event.
 bool TscIsInvariant();
+void UseTscForTrace(bool use_tsc);
+
+namespace detail {
+// -1: not decided yet, 0: CLOCK_MONOTONIC, 1: the TSC.
+inline std::atomic<int> trace_clock{-1};
+int DecideTraceClock();
+}  // namespace detail
 
 inline int64_t TraceTicks() noexcept {
 #if defined(__x86_64__)
-  static const bool use_tsc = TscIsInvariant();
-  if (use_tsc) return static_cast<int64_t>(__rdtsc());
+  int clock = detail::trace_clock.load(std::memory_order_relaxed);
+  if (clock < 0) clock = detail::DecideTraceClock();
+  if (clock == 1) return static_cast<int64_t>(__rdtsc());
 #endif
   return MonotonicNs();
 }

@@ -81,6 +81,8 @@ TrialResult Run::Execute() {
                std::min(lesson_.id.size(), sizeof header->lesson_id - 1));
   header->param_count = static_cast<uint32_t>(params_.raw().size());
   std::copy(params_.raw().begin(), params_.raw().end(), header->params);
+  header->trace_uses_tsc = TscIsInvariant() ? 1 : 0;
+  header->prefault_rings = options_.prefault_rings ? 1 : 0;
   header->step_mode = (!options_.step_schedule.empty() || options_.interactive_steps) ? 1 : 0;
 
   {
@@ -315,9 +317,9 @@ ChildContext::ChildContext(Segment& segment, RunHeader& header, const Lesson& le
       index_(index),
       emitter_(static_cast<EventRing*>(segment.FromHandle(header.children[index].ring)),
                static_cast<uint16_t>(index)) {
-  // Map the ring's pages now, before the start line, so the first events do not pay a page
-  // fault each 128 events. Best effort: older kernels lack MADV_POPULATE_WRITE.
-  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE, Linux 5.14
+  if (header.prefault_rings == 0) return;
+  // Best effort: kernels before 5.14 lack MADV_POPULATE_WRITE, and then the pages fault lazily.
+  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE
   auto* ring = static_cast<EventRing*>(segment.FromHandle(header.children[index].ring));
   const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   const uintptr_t begin = reinterpret_cast<uintptr_t>(ring) & ~(page - 1);

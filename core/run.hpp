@@ -34,6 +34,10 @@ struct RunHeader;
 struct RunOptions {
   std::string worker_path;           // absolute path of proclab-worker; empty: beside this program
   uint32_t ring_capacity = 1u << 15;  // events per child ring (a power of two)
+  // Children map their whole ring before the start line, so no event pays a page fault. Costs
+  // ~0.3 ms per MiB of ring at start, so only runs that measure the emit cost ask for it; others
+  // fault each page once, on the ring's first lap.
+  bool prefault_rings = false;
   // Set by a signal handler (CLI): a non-zero value stops the run as if RequestStop was called.
   const std::atomic<int>* stop_signal = nullptr;
   // Steps the learner schedules ("be the scheduler"): child index (0-based) and 'r' or 'w'.

@@ -27,7 +27,7 @@ struct ChildSlot {
 
 struct RunHeader {
   static constexpr uint32_t kMagic = 0x50524c42;  // "PRLB"
-  static constexpr uint32_t kVersion = 1;
+  static constexpr uint32_t kVersion = 2;
   uint32_t magic = kMagic;
   uint32_t version = kVersion;
   int32_t parent_pid = 0;
@@ -38,6 +38,8 @@ struct RunHeader {
   StartBarrier barrier;
   std::atomic<uint32_t> stop{0};       // children check it between steps
   std::atomic<uint32_t> step_mode{0};  // children wait at step gates
+  uint32_t trace_uses_tsc = 0;         // the parent's clock choice: children stamp events alike
+  uint32_t prefault_rings = 0;         // RunOptions::prefault_rings
   ChildSlot children[kMaxLanes];
   boost::interprocess::managed_shared_memory::handle_t parent_ring = 0;
 };

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/clock.hpp"
 #include "core/run.hpp"
 #include "core/run_header.hpp"
 #include "lessons/curriculum.hpp"
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
         header->version != proclab::RunHeader::kVersion)
       return Fail("segment has no run header of this version");
     if (header->parent_pid != parent) return Fail("segment belongs to another parent");
+    proclab::UseTscForTrace(header->trace_uses_tsc != 0);
     const proclab::Lesson* lesson = proclab::FindLesson(header->lesson_id);
     if (lesson == nullptr || lesson->child == nullptr) return Fail("unknown lesson");
 
