@@ -46,13 +46,21 @@ bool AsyncResult::successful() const {
   return job_->success;
 }
 
-std::vector<int64_t> AsyncResult::Get(std::chrono::milliseconds timeout) {
+std::vector<int64_t>& AsyncResult::ReadyValues(std::chrono::milliseconds timeout) {
   if (!job_) throw PoolStateError("get() on an empty result handle");
   if (!Wait(timeout))
     throw PoolTimeout("the result was not ready within " + std::to_string(timeout.count()) +
                       " ms");
   if (!job_->success) throw PoolTaskError(job_->error);
   return job_->values;
+}
+
+std::vector<int64_t> AsyncResult::Get(std::chrono::milliseconds timeout) {
+  return ReadyValues(timeout);
+}
+
+std::vector<int64_t> AsyncResult::Take(std::chrono::milliseconds timeout) {
+  return std::move(ReadyValues(timeout));
 }
 
 int64_t AsyncResult::GetValue(std::chrono::milliseconds timeout) {
@@ -164,6 +172,7 @@ AsyncResult ProcessPool::MapAsync(int32_t function, const std::vector<int64_t>& 
     throw PoolError("the run's shared memory has no room for a map over " +
                     std::to_string(count) + " items");
   }
+  PrefaultPages(job->data, static_cast<size_t>(count) * 2 * sizeof(int64_t));
   std::copy(inputs.begin(), inputs.end(), job->data);
   const int64_t size = chunksize > 0 ? chunksize : AutoChunksize(count, workers_);
   for (int64_t first = 0; first < count; first += size) {
@@ -204,7 +213,7 @@ AsyncResult ProcessPool::ApplyAsync(int32_t function, int64_t x, int64_t arg, Ca
 
 std::vector<int64_t> ProcessPool::Map(int32_t function, const std::vector<int64_t>& inputs,
                                       int64_t chunksize, int64_t arg) {
-  return MapAsync(function, inputs, chunksize, arg).Get();
+  return MapAsync(function, inputs, chunksize, arg).Take();
 }
 
 int64_t ProcessPool::Apply(int32_t function, int64_t x, int64_t arg) {
@@ -454,6 +463,8 @@ int ServePool(ChildContext& child, PoolFunction function) {
         result.value = function(task.function, task.first, task.arg);
       } else {
         int64_t* data = static_cast<int64_t*>(segment.FromHandle(task.data));
+        PrefaultPages(data + task.count + task.first,
+                      static_cast<size_t>(task.last - task.first + 1) * sizeof(int64_t));
         for (int64_t i = task.first; i <= task.last; ++i)
           data[task.count + i] = function(task.function, data[i], task.arg);
       }

@@ -149,6 +149,10 @@ class AsyncResult {
   friend class ProcessPool;
   AsyncResult(ProcessPool* pool, std::shared_ptr<PoolJob> job)
       : pool_(pool), job_(std::move(job)) {}
+  // Get for a handle nobody else holds (the blocking Map): moves the values out instead of
+  // copying them (8 MB for a million items).
+  std::vector<int64_t> Take(std::chrono::milliseconds timeout = std::chrono::hours(24));
+  std::vector<int64_t>& ReadyValues(std::chrono::milliseconds timeout);  // waits, or throws
   ProcessPool* pool_ = nullptr;
   std::shared_ptr<PoolJob> job_;
 };

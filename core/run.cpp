@@ -318,13 +318,8 @@ ChildContext::ChildContext(Segment& segment, RunHeader& header, const Lesson& le
       emitter_(static_cast<EventRing*>(segment.FromHandle(header.children[index].ring)),
                static_cast<uint16_t>(index)) {
   if (header.prefault_rings == 0) return;
-  // Best effort: kernels before 5.14 lack MADV_POPULATE_WRITE, and then the pages fault lazily.
-  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE
   auto* ring = static_cast<EventRing*>(segment.FromHandle(header.children[index].ring));
-  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  const uintptr_t begin = reinterpret_cast<uintptr_t>(ring) & ~(page - 1);
-  const uintptr_t end = reinterpret_cast<uintptr_t>(ring) + EventRing::BytesFor(ring->capacity());
-  madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite);
+  PrefaultPages(ring, EventRing::BytesFor(ring->capacity()));
 }
 
 int ChildContext::count() const { return static_cast<int>(header_.child_count.load()); }

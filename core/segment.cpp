@@ -1,6 +1,7 @@
 #include "core/segment.hpp"
 
 #include <dirent.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -137,6 +138,15 @@ int SweepStaleSegments() {
     if (bip::shared_memory_object::remove(name.c_str())) ++removed;
   }
   return removed;
+}
+
+void PrefaultPages(void* address, size_t bytes) {
+  if (bytes == 0) return;
+  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE (Linux 5.14)
+  static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(address) & ~(page - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(address) + bytes;
+  madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite);
 }
 
 }  // namespace proclab
