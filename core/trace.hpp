@@ -25,7 +25,8 @@ class Trace {
   size_t size() const { return size_; }
   uint64_t drops() const;
   uint64_t drops(int lane) const;
-  // Every lane merged in time order (ties keep lane order).
+  // Every lane merged in time order. On equal times the parent's event comes first (it is
+  // usually the cause: a release, a step granted), then the children's in lane order.
   std::vector<Event> Merged() const;
 
  private:
