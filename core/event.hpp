@@ -39,7 +39,7 @@ struct Event {
 };
 static_assert(sizeof(Event) == 32, "events are copied through rings in 32-byte slots");
 
-// The lane index of the parent's own events (drawn below the children's lanes).
+// The worker index of the parent's own events (Trace keeps them in parent_lane()).
 inline constexpr uint16_t kParentLane = 0xFFFF;
 
 std::string_view EventKindName(EventKind kind);
