@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -387,6 +389,55 @@ TEST_CASE("cli: bad input leaves no trace file behind") {
   const std::string path = dir.File("trace.json");
   CheckBadInput({"run", "processes", "--trace-out", path, "--work", "abc"}, "--work");
   CHECK_FALSE(Exists(path));
+}
+
+TEST_CASE("cli: a trace path that is a directory is bad input, and the directory is untouched") {
+  TempDir dir;
+  CheckBadInput({"run", "processes", "--trace-out", dir.path()},
+                "cannot write the trace to " + dir.path() + ": it is a directory");
+  CHECK(std::system(("test -z \"$(ls -A " + dir.path() + ")\"").c_str()) == 0);  // still empty
+}
+
+TEST_CASE("cli: a run that cannot start leaves no trace file behind, with one error") {
+  // A copy of proclab-cli without proclab-worker beside it: the run cannot start.
+  TempDir bin;
+  TempDir out;
+  const std::string cli = bin.File("proclab-cli");
+  REQUIRE(std::system(("cp " + BinPath("proclab-cli") + " " + cli).c_str()) == 0);
+  const std::string trace = out.File("trace.json");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl(cli.c_str(), cli.c_str(), "run", "processes", "--trace-out", trace.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  REQUIRE(pid > 0);
+  // Output goes to this test's own streams; what matters is the status and the files.
+  const CommandResult result = WaitProgram(pid, 20s);
+  CHECK(result.exit_status == 1);
+  CHECK_FALSE(Exists(trace));
+  CHECK(SegmentsOwnedBy(pid).empty());
+  CHECK(ChildrenOf(getpid()).empty());
+  // Nor a temporary file: the directory is empty.
+  CHECK(std::system(("test -z \"$(ls -A " + out.path() + ")\"").c_str()) == 0);
+}
+
+TEST_CASE("cli: --trace-out replaces an existing file only with a complete trace") {
+  TempDir dir;
+  const std::string path = dir.File("trace.json");
+  {
+    std::ofstream old(path);
+    old << "old contents";
+  }
+  // Bad input: the old file stays as it was.
+  CheckBadInput({"run", "processes", "--trace-out", path, "--processes", "0"}, "--processes");
+  CHECK(ReadFile(path) == "old contents");
+  const CommandResult result =
+      RunProgram("proclab-cli", {"run", "processes", "--processes", "2", "--trace-out", path});
+  CHECK(result.exit_status == 0);
+  CHECK(json::parse(ReadFile(path)).at("traceEvents").is_array());
+  // Only the trace itself is left in the directory: no temporary file.
+  CHECK(std::system(("test \"$(ls -A " + dir.path() + ")\" = trace.json").c_str()) == 0);
 }
 
 TEST_CASE("cli: --step on a lesson without step mode is bad input") {

@@ -7,11 +7,14 @@
 //
 // Every bad input gets one line on stderr and exit status 2, before any child starts.
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -108,6 +111,52 @@ int List(bool json) {
   return 0;
 }
 
+// The --trace-out file is written to a temporary file beside it and renamed into place once the
+// trace is complete: checking the path before the run must not leave an empty or half-written
+// file behind when the run cannot start, fails, or the CLI is stopped while writing.
+class PendingFile {
+ public:
+  // Creates `<path>.XXXXXX` in the target's directory; false with `*error` set if it cannot.
+  bool Open(const std::string& path, std::string* error) {
+    struct stat info;
+    if (stat(path.c_str(), &info) == 0) {
+      if (S_ISDIR(info.st_mode)) return Fail(error, "it is a directory");
+      if (access(path.c_str(), W_OK) != 0) return Fail(error, std::strerror(errno));
+    }
+    std::string pattern = path + ".XXXXXX";
+    const int fd = mkstemp(pattern.data());
+    if (fd < 0) return Fail(error, std::strerror(errno));
+    const mode_t mask = umask(0);  // mkstemp makes 0600; a trace is an ordinary file
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    close(fd);
+    temp_ = pattern;
+    path_ = path;
+    stream_.open(temp_, std::ios::out | std::ios::trunc);
+    return stream_ ? true : Fail(error, std::strerror(errno));
+  }
+  std::ofstream& stream() { return stream_; }
+  bool is_open() const { return !temp_.empty(); }
+  // Closes and renames into place; false (the temporary file removed) if anything failed.
+  bool Commit() {
+    stream_.close();
+    const bool ok = !stream_.fail() && std::rename(temp_.c_str(), path_.c_str()) == 0;
+    if (ok) temp_.clear();
+    return ok;
+  }
+  ~PendingFile() {
+    if (!temp_.empty()) std::remove(temp_.c_str());
+  }
+
+ private:
+  bool Fail(std::string* error, const std::string& reason) {
+    *error = reason;
+    return false;
+  }
+  std::string path_, temp_;
+  std::ofstream stream_;
+};
+
 struct RunRequest {
   const Lesson* lesson = nullptr;
   std::vector<std::string> param_texts;  // parallel to lesson->params
@@ -159,13 +208,10 @@ int RunLesson(RunRequest& request) {
     options.step_schedule = std::move(*schedule);
   }
 
-  std::ofstream trace_file;
-  if (!request.trace_out.empty()) {
-    trace_file.open(request.trace_out, std::ios::out | std::ios::trunc);
-    if (!trace_file)
-      return BadInput("cannot write the trace to " + request.trace_out + ": " +
-                      std::strerror(errno));
-  }
+  PendingFile trace_file;
+  std::string trace_error;
+  if (!request.trace_out.empty() && !trace_file.Open(request.trace_out, &trace_error))
+    return BadInput("cannot write the trace to " + request.trace_out + ": " + trace_error);
 
   std::vector<TrialResult> results;
   nlohmann::json trials_json = nlohmann::json::array();
@@ -194,10 +240,14 @@ int RunLesson(RunRequest& request) {
   }
 
   const int stop_signal = g_stop_signal.load();
+  bool trace_failed = false;
   if (trace_file.is_open()) {
-    WriteChromeTrace(results.back(), trace_file);
-    trace_file.close();
-    if (!trace_file) std::cerr << "proclab-cli: writing " << request.trace_out << " failed\n";
+    WriteChromeTrace(results.back(), trace_file.stream());
+    if (!trace_file.Commit()) {
+      std::cerr << "proclab-cli: writing the trace to " << request.trace_out << " failed: "
+                << std::strerror(errno) << '\n';
+      trace_failed = true;
+    }
   }
   if (request.json) {
     nlohmann::json out = {{"lesson", lesson.id}, {"params", params.ToJson()},
@@ -214,7 +264,7 @@ int RunLesson(RunRequest& request) {
               << "; the children were stopped and the shared memory removed\n";
     return 128 + stop_signal;
   }
-  return 0;
+  return trace_failed ? 1 : 0;
 }
 
 int Bench(bool quick, bool json) {
