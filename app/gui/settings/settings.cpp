@@ -1,6 +1,10 @@
 #include "app/gui/settings/settings.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,18 +22,24 @@ bool ParseLanguage(const std::string& text, Language* language) {
   return true;
 }
 
-std::string ConfigDir() {
+std::string ConfigDir(std::string* problem) {
   std::filesystem::path base;
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && xdg[0] == '/')
     base = xdg;
   else if (const char* home = std::getenv("HOME"); home != nullptr && home[0] != '\0')
     base = std::filesystem::path(home) / ".config";
-  else
-    return {};
+  auto fail = [&](const std::string& why) {
+    if (problem != nullptr) *problem = "settings are not saved: " + why;
+    return std::string();
+  };
+  if (base.empty()) return fail("neither XDG_CONFIG_HOME nor HOME is set");
   const std::filesystem::path dir = base / "proclab";
   std::error_code error;
   std::filesystem::create_directories(dir, error);
-  if (error) return {};
+  if (error) return fail("cannot create " + dir.string() + ": " + error.message());
+  // An existing directory may still be read-only.
+  if (access(dir.c_str(), W_OK) != 0)
+    return fail("cannot write to " + dir.string() + ": " + std::strerror(errno));
   return dir.string();
 }
 

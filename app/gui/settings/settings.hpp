@@ -18,8 +18,9 @@ struct Settings {
   std::set<std::string> lessons_run;
 };
 
-// The directory, created if missing; empty if no home can be found.
-std::string ConfigDir();
+// The directory, created if missing; empty if there is none that can be written, and then
+// `*problem` (if given) says why in one line ("settings are not saved: ...").
+std::string ConfigDir(std::string* problem = nullptr);
 Settings LoadSettings(const std::string& dir);
 bool SaveSettings(const std::string& dir, const Settings& settings);
 

@@ -29,7 +29,11 @@ constexpr float kBaseFontPx = 19.0f;
 
 App::App(CommandLine command_line) : command_line_(std::move(command_line)) {
   // The self-test starts from defaults and leaves the user's settings alone.
-  if (!command_line_.selftest) config_dir_ = ConfigDir();
+  if (!command_line_.selftest) {
+    std::string problem;  // e.g. $XDG_CONFIG_HOME unwritable: the app works, remembers nothing
+    config_dir_ = ConfigDir(&problem);
+    if (!problem.empty()) std::fprintf(stderr, "proclab: %s\n", problem.c_str());
+  }
   settings_ = LoadSettings(config_dir_);
   if (!config_dir_.empty()) ini_path_ = config_dir_ + "/imgui.ini";
   assets_ = AssetsDir();
