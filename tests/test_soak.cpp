@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -42,17 +44,27 @@ ParamValues QuickParams(const Lesson& lesson) {
   return values;
 }
 
-void RunEveryLesson(int times) {
+// Runs every lesson `times` times; returns how many runs that made.
+int RunEveryLesson(int times) {
   RunOptions options;
   options.worker_path = test::BinPath("proclab-worker");
+  int runs = 0;
   for (int i = 0; i < times; ++i) {
     for (const Lesson* lesson : Curriculum()) {
       if (lesson->id == "costs") continue;  // a measurement, not a lesson run: minutes at 500x
+      INFO(lesson->id << ", round " << i + 1);
       Run run(*lesson, QuickParams(*lesson), options);
       const TrialResult result = run.Execute();
       REQUIRE_FALSE(result.stopped);
+      REQUIRE_FALSE(result.children.empty());
+      for (const ChildRecord& child : result.children) {
+        REQUIRE(child.state == ChildState::kExited);
+        REQUIRE(child.exit_status == 0);
+      }
+      ++runs;
     }
   }
+  return runs;
 }
 
 }  // namespace
@@ -65,7 +77,15 @@ TEST_CASE("many runs of every lesson leave fds, /dev/shm, children and memory as
   RunEveryLesson(2);  // warm-up: first-use allocations are not leaks
   const int fds = OpenFds();
   const long resident = ResidentKiB();
-  RunEveryLesson(runs);
+  const auto start = std::chrono::steady_clock::now();
+  const int total = RunEveryLesson(runs);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // The figures, for the release notes and the README.
+  std::printf("soak: %d runs (%d rounds of every lesson but costs) in %.1f s; open fds %d -> %d; "
+              "resident %ld -> %ld KiB; segments left %zu; children left %zu\n",
+              total, runs, seconds, fds, OpenFds(), resident, ResidentKiB(),
+              test::SegmentsOwnedBy(getpid()).size(), test::ChildrenOf(getpid()).size());
   CHECK(OpenFds() == fds);
   CHECK(test::SegmentsOwnedBy(getpid()).empty());
   CHECK(test::ChildrenOf(getpid()).empty());
