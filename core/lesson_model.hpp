@@ -47,6 +47,19 @@ struct ParamSpec {
   std::string RangeText() const;  // "1..64" or "none | exit | crash"
 };
 
+// The views (tabs) the GUI shows for a lesson. Declared by the lesson rather than guessed from
+// the kinds of events a run happens to produce, so the tabs are there before the first run.
+enum class LessonView : uint8_t {
+  kLanes,       // process lanes
+  kProcesses,   // the processes table
+  kShared,      // shared counter, array, lock
+  kTrials,      // histogram over repeated trials
+  kQueue,       // queue slots, items moving, depth over time
+  kPool,        // workers, chunks, task queue, results, callbacks, pool states
+  kTranscript,  // the run's transcript, as the CLI prints it
+  kCosts,       // measured costs, ProcLab next to Python
+};
+
 class ParamError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -98,6 +111,8 @@ struct Lesson {
   std::string_view python;
   // Whether `--step` (the learner as scheduler) is supported.
   bool steppable = false;
+  // The GUI's tabs for this lesson, in order; the first is shown when the lesson opens.
+  std::vector<LessonView> views;
 };
 
 // The code the lesson's children run, cut from lessons/<id>.cpp at build time (generated).

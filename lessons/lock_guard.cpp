@@ -134,6 +134,8 @@ number.value += 1
 lock.release()
 )",
       .steppable = true,
+      .views = {LessonView::kLanes, LessonView::kShared, LessonView::kTrials,
+                LessonView::kProcesses, LessonView::kTranscript},
   };
   return lesson;
 }

@@ -102,6 +102,8 @@ counter = Value('i', 0)
 print(counter.value)         # 200, every time
 )",
       .steppable = true,
+      .views = {LessonView::kLanes, LessonView::kShared, LessonView::kTrials,
+                LessonView::kProcesses, LessonView::kTranscript},
   };
   return lesson;
 }

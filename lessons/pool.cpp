@@ -281,6 +281,8 @@ if __name__ == "__main__":
         pool.close()
         pool.join()
 )",
+      .views = {LessonView::kPool, LessonView::kLanes, LessonView::kProcesses,
+                LessonView::kTranscript},
   };
   return lesson;
 }

@@ -109,6 +109,7 @@ for p in procs: p.start()
 for p in procs: p.join()      # wait for each to exit
 print([p.exitcode for p in procs])
 )",
+      .views = {LessonView::kProcesses, LessonView::kLanes, LessonView::kTranscript},
   };
   return lesson;
 }

@@ -77,6 +77,8 @@ for p in ps: p.join()
 print(counter.value)        # often less than 200
 )",
       .steppable = true,
+      .views = {LessonView::kLanes, LessonView::kShared, LessonView::kTrials,
+                LessonView::kProcesses, LessonView::kTranscript},
   };
   return lesson;
 }
