@@ -116,7 +116,12 @@ ProcessPool::~ProcessPool() {
   }
 }
 
-void ProcessPool::SetState(const char* state) { states_.push_back({state, MonotonicNs()}); }
+void ProcessPool::SetState(const char* state) {
+  states_.push_back({state, MonotonicNs()});
+  for (int64_t i = 0; i < 4; ++i)
+    if (options_.trace && std::strcmp(kPoolStates[i], state) == 0)
+      parent_.Emit(EventKind::kMessage, kPoolStateMessage, i);
+}
 
 std::vector<int> ProcessPool::live_workers() const {
   std::vector<int> live;
@@ -294,7 +299,11 @@ void ProcessPool::FailJob(PoolJob& job, const std::string& error) {
   job.success = false;
   job.error = error;
   job.values.clear();
-  if (job.error_callback) job.error_callback(error);
+  if (job.error_callback) {
+    if (options_.trace)
+      parent_.Emit(EventKind::kMessage, kPoolErrorCallbackMessage, static_cast<int64_t>(job.id));
+    job.error_callback(error);
+  }
 }
 
 void ProcessPool::Finish(PoolJob& job) {
@@ -306,7 +315,13 @@ void ProcessPool::Finish(PoolJob& job) {
   }
   job.ready = true;
   jobs_.erase(job.id);
-  if (job.success && job.callback) job.callback(job.values);
+  if (job.success && job.callback) {
+    if (options_.trace)
+      parent_.Emit(EventKind::kMessage, kPoolCallbackMessage,
+                   job.is_map || job.values.empty() ? static_cast<int64_t>(job.values.size())
+                                                    : job.values.front());
+    job.callback(job.values);
+  }
 }
 
 void ProcessPool::FailEverything(const std::string& error) {
@@ -351,6 +366,8 @@ void ProcessPool::HandleExits() {
       try {
         const int fresh = parent_.SpawnChild();
         replacements.push_back(fresh);
+        if (options_.trace)
+          parent_.Emit(EventKind::kMessage, kPoolReplacedMessage, int64_t{index} * 65536 + fresh);
         if (state() == "closed") pending_.push_back(PoolTask{});  // its own exit task
         replaced = "; worker pid " + std::to_string(parent_.child(fresh).pid) + " replaces it";
       } catch (const std::exception& e) {

@@ -119,6 +119,16 @@ struct PoolStateChange {
   int64_t t_ns = 0;
 };
 
+// kMessage codes the pool emits on the parent's lane while it runs (when traced), so a live view
+// can show what the outcome only tells after the run: state changes, callbacks, replacements.
+enum PoolMessage : int64_t {
+  kPoolStateMessage = 100,          // b: index into kPoolStates
+  kPoolCallbackMessage = 101,       // b: apply: the value; map: how many values
+  kPoolErrorCallbackMessage = 102,  // b: the job's id
+  kPoolReplacedMessage = 103,       // b: dead worker's child index * 65536 + the new one's
+};
+inline constexpr const char* kPoolStates[] = {"running", "closed", "terminated", "joined"};
+
 struct PoolOptions {
   bool trace = true;  // emit queue and task events (off for benchmarks of a million tasks)
 };
