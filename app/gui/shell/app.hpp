@@ -31,7 +31,7 @@ struct Rect {
   ImVec2 Centre() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
 };
 
-enum class ViewTab { kLanes, kProcesses, kShared, kTrials, kQueue, kPool, kTranscript };
+using ViewTab = LessonView;  // the tabs a lesson declares (core/lesson_model.hpp)
 
 class App {
  public:
@@ -135,5 +135,18 @@ class App {
   int saved_x_ = 0, saved_y_ = 0, saved_w_ = 0, saved_h_ = 0;
   std::unique_ptr<SelfTest> selftest_;
 };
+  QueueView queue_view_;
+  PoolView pool_view_;
+  const Lesson* views_lesson_ = nullptr;  // whose tabs were drawn last (to open its first tab)
+  // The save popup for Export trace and Screenshot: an editable path, errors in words.
+  enum class SaveKind { kNone, kTrace, kScreenshot };
+  SaveKind save_kind_ = SaveKind::kNone;
+  bool save_open_ = false;
+  std::string save_path_, save_error_;
+  int save_shot_frames_ = 0;  // frames until a screenshot chosen in the popup is taken
+  void OpenSave(SaveKind kind);
+  void DrawSavePopup();
+  // Checks `path` and saves; false with the reason in words (nothing written) otherwise.
+  bool SaveTo(SaveKind kind, const std::string& path, std::string* error);
 
 }  // namespace proclab::gui

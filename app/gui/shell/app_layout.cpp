@@ -2,11 +2,15 @@
 // id. Sections: top bar · lesson list · lesson text · code pane · controls · views.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 
 #include "app/gui/markdown/markdown_view.hpp"
 #include "app/gui/shell/app.hpp"
@@ -109,19 +113,117 @@ void App::DrawTopBar(float height) {
   ImGui::SameLine();
   const bool can_export = last_result_ != nullptr && !run_busy();
   if (!can_export) ImGui::BeginDisabled();
-  if (ImGui::Button(export_label)) {
-    const std::string path = "proclab-" + std::string(current.id) + "-" + TimeStamp() + ".json";
-    std::string error;
-    notice_ = ExportTrace(path, &error)
-                  ? std::string(Tr(Str::kSaved, lang)) + ": " + path + " (Perfetto / chrome://tracing)"
-                  : error;
-    notice_until_ = glfwGetTime() + 8;
-  }
+  if (ImGui::Button(export_label)) OpenSave(SaveKind::kTrace);
+  Remember(rects, "export");
   if (!can_export) ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button(shot_label))
-    RequestScreenshot("proclab-" + std::string(current.id) + "-" + TimeStamp() + ".png");
+  if (ImGui::Button(shot_label)) OpenSave(SaveKind::kScreenshot);
+  Remember(rects, "screenshot");
   ImGui::End();
+  DrawSavePopup();
+}
+
+// ------------------------------------------------------------------------------- save popup
+
+namespace {
+
+// The folder a save starts in: the home folder when it can be written, else the working one.
+std::string DefaultSaveDir() {
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] != '\0' && access(home, W_OK | X_OK) == 0) return home;
+  std::error_code error;
+  const std::filesystem::path cwd = std::filesystem::current_path(error);
+  return error ? std::string(".") : cwd.string();
+}
+
+// Why `path` cannot be written, in words, or empty when it can. Checked before writing, so a bad
+// path leaves nothing behind and says what is wrong with it.
+std::string SavePathProblem(const std::string& path, Language lang) {
+  namespace fs = std::filesystem;
+  if (path.empty()) return Tr(Str::kSaveFailed, lang);
+  std::error_code error;
+  const fs::path file(path);
+  if (fs::is_directory(file, error)) return std::string(Tr(Str::kSaveIsFolder, lang)) + ": " + path;
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, error)) return std::string(Tr(Str::kSaveNoFolder, lang)) + ": " + dir.string();
+  if (access(dir.c_str(), W_OK | X_OK) != 0 || (fs::exists(file, error) && access(path.c_str(), W_OK) != 0))
+    return std::string(Tr(Str::kSaveNotWritable, lang)) + ": " + dir.string() + " (" + std::strerror(errno) + ")";
+  return {};
+}
+
+}  // namespace
+
+void App::OpenSave(SaveKind kind) {
+  const std::string ext = kind == SaveKind::kTrace ? ".json" : ".png";
+  save_kind_ = kind;
+  save_path_ = DefaultSaveDir() + "/proclab-" + std::string(lesson().id) + "-" + TimeStamp() + ext;
+  save_error_.clear();
+  save_open_ = true;
+}
+
+bool App::SaveTo(SaveKind kind, const std::string& path, std::string* error) {
+  const Language lang = settings_.language;
+  *error = SavePathProblem(path, lang);
+  if (!error->empty()) return false;
+  if (kind == SaveKind::kScreenshot) {
+    // Taken two frames later, once the popup is gone from the picture.
+    save_shot_frames_ = 2;
+    return true;
+  }
+  std::string why;
+  errno = 0;
+  if (!ExportTrace(path, &why)) {
+    *error = std::string(Tr(Str::kSaveFailed, lang)) + " " + path + (errno != 0 ? std::string(": ") + std::strerror(errno) : ": " + why);
+    return false;
+  }
+  notice_ = std::string(Tr(Str::kSaved, lang)) + ": " + path + " (Perfetto / chrome://tracing)";
+  notice_until_ = glfwGetTime() + 8;
+  return true;
+}
+
+void App::DrawSavePopup() {
+  const Language lang = settings_.language;
+  if (save_shot_frames_ > 0 && --save_shot_frames_ == 0) RequestScreenshot(save_path_);
+  if (save_open_ && !ImGui::IsPopupOpen("###save")) ImGui::OpenPopup("###save");
+  const std::string title = std::string(Tr(save_kind_ == SaveKind::kTrace ? Str::kExportTrace : Str::kScreenshot, lang)) + "###save";
+  const float em = ImGui::GetFontSize();
+  ImGui::SetNextWindowSize(ImVec2(std::min(em * 40, ImGui::GetIO().DisplaySize.x * 0.9f), 0));
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.4f),
+                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) return;
+  ImGui::TextUnformatted(Tr(Str::kSaveFile, lang));
+  char buffer[2048];
+  std::snprintf(buffer, sizeof buffer, "%s", save_path_.c_str());
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::InputText("##path", buffer, sizeof buffer)) {
+    save_path_ = buffer;
+    save_error_.clear();
+  }
+  Remember(rects, "save:path");
+  std::error_code error;
+  if (save_error_.empty() && std::filesystem::is_regular_file(save_path_, error))
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.warn), "%s", Tr(Str::kSaveOverwrite, lang));
+  if (!save_error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
+    ImGui::TextWrapped("%s", save_error_.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (ImGui::Button((std::string(Tr(Str::kSaveButton, lang)) + "###save_ok").c_str()) ||
+      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false)) {
+    if (SaveTo(save_kind_, save_path_, &save_error_)) {
+      save_open_ = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  Remember(rects, "save:ok");
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(Tr(Str::kCancel, lang)) + "###save_cancel").c_str()) ||
+      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+    save_open_ = false;
+    ImGui::CloseCurrentPopup();
+  }
+  Remember(rects, "save:cancel");
+  ImGui::EndPopup();
 }
 
 // ------------------------------------------------------------------------------ lesson list
@@ -347,9 +449,12 @@ void App::DrawControls() {
     ResetRun();
     params_[std::string(current.id)] = ParamValues(current.params).raw();
   }
-  ImGui::SameLine();
-  if (ImGui::Button((std::string(Tr(Str::kRunTrials, lang)) + "###trials").c_str())) StartRun(100, false);
-  Remember(rects, "trials");
+  // Repeated trials only where a histogram shows them (the race lessons).
+  if (std::find(current.views.begin(), current.views.end(), LessonView::kTrials) != current.views.end()) {
+    ImGui::SameLine();
+    if (ImGui::Button((std::string(Tr(Str::kRunTrials, lang)) + "###trials").c_str())) StartRun(100, false);
+    Remember(rects, "trials");
+  }
   if (current.steppable) {
     ImGui::SameLine();
     ImGui::Checkbox(Tr(Str::kStepMode, lang), &step_mode);
@@ -380,6 +485,30 @@ void App::DrawControls() {
                            Tr(Str::kGuessWrong, lang), static_cast<long long>(diff), Tr(Str::kFinal, lang),
                            static_cast<long long>(final_value));
       }
+    }
+  }
+  // Predict first, queue lessons: the order the consumer will get the items in.
+  const auto& views = current.views;
+  if (std::find(views.begin(), views.end(), LessonView::kQueue) != views.end()) {
+    std::string& guess = guesses_[std::string(current.id) + "/order"];
+    char buffer[512];
+    std::snprintf(buffer, sizeof buffer, "%s", guess.c_str());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(Tr(Str::kPredictOrder, lang));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 9, ImGui::GetFontSize() * 8));
+    if (ImGui::InputTextWithHint("##order_guess", Tr(Str::kPredictOrderHint, lang), buffer, sizeof buffer))
+      guess = buffer;
+    Remember(rects, "predict:order");
+    if (!guess.empty() && last_result_ && !busy && last_result_->lesson_id == current.id) {
+      const OrderComparison cmp = CompareOrder(guess, queue_view_.DeliveredOrder());
+      ImGui::SameLine();
+      const bool all = cmp.parsed && cmp.same_position == cmp.actual.size() && cmp.guess.size() == cmp.actual.size();
+      if (!cmp.parsed)
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.warn), "?");
+      else
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(all ? theme_.good : theme_.warn), "%zu / %zu",
+                           cmp.same_position, cmp.actual.size());
     }
   }
   if (busy && run_step_mode_) {
@@ -428,68 +557,64 @@ void App::DrawViews(const ImVec2& pos, const ImVec2& size) {
   ImGui::Begin(WindowTitle(Str::kControls, lang).c_str(), nullptr, kPane);
   DrawControls();
   ImGui::Separator();
-  const ViewContext ctx{model_, last_result_.get(), lesson(), lang, fonts_, theme_, run_busy()};
+  const std::string& order_guess = guesses_[std::string(lesson().id) + "/order"];
+  ViewContext ctx{model_, last_result_.get(), lesson(), lang, fonts_, theme_, run_busy()};
+  ctx.instant = exit_after_screenshot_;
+  ctx.order_guess = &order_guess;
+  // The lesson's own tabs, in its order; a lesson that declares none gets the generic ones.
+  static const std::vector<LessonView> kGeneric = {LessonView::kLanes, LessonView::kProcesses,
+                                                   LessonView::kTrials, LessonView::kTranscript};
+  const std::vector<LessonView>& views = lesson().views.empty() ? kGeneric : lesson().views;
+  if (views_lesson_ != &lesson()) {  // a lesson just opened: show its first tab
+    views_lesson_ = &lesson();
+    if (!pending_view) tab_request = views.front();
+  }
   if (ImGui::BeginTabBar("views")) {
-    auto tab_item = [&](ViewTab which, Str title, bool show) {
-      if (!show) return false;
-      ImGuiTabItemFlags flags = 0;
-      if (tab_request && *tab_request == which) flags |= ImGuiTabItemFlags_SetSelected;
-      const std::string label = std::string(Tr(title, lang)) + "###tab" + std::to_string(static_cast<int>(which));
-      const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
-      if (open) tab = which;
-      if (open && pending_view && *pending_view == which) pending_view.reset();
-      return open;
-    };
-    const bool shared = model_.has_counter() || model_.has_locks() ||
-                        (last_result_ && (last_result_->outcome.contains("final") ||
-                                          last_result_->outcome.contains("array_final")));
-    const bool queue = model_.has_queue() ||
-                       (last_result_ && last_result_->outcome.contains("max_depth"));
-    const bool pool = model_.has_tasks() && (last_result_ == nullptr ||
-                                             last_result_->outcome.contains("pool_states") ||
-                                             last_result_->outcome.contains("chunks") ||
-                                             last_result_->outcome.contains("result"));
     const float avail = ImGui::GetContentRegionAvail().y;
-    if (tab_item(ViewTab::kLanes, Str::kLanes, true)) {
-      lanes_.Draw(ctx, avail - ImGui::GetFrameHeightWithSpacing() - ImGui::GetStyle().WindowPadding.y);
-      ImGui::EndTabItem();
-    }
-    if (tab_item(ViewTab::kProcesses, Str::kProcesses, true)) {
-      DrawProcessesTable(ctx);
-      ImGui::EndTabItem();
-    }
-    if (tab_item(ViewTab::kShared, Str::kCounter, shared)) {
-      DrawSharedData(ctx);
-      ImGui::EndTabItem();
-    }
-    if (tab_item(ViewTab::kQueue, Str::kQueue, queue)) {
-      DrawQueueView(ctx);
-      ImGui::EndTabItem();
-    }
-    if (tab_item(ViewTab::kPool, Str::kPool, pool)) {
-      DrawPoolView(ctx);
-      ImGui::EndTabItem();
-    }
-    if (tab_item(ViewTab::kTrials, Str::kTrials, true)) {
-      // This lesson's latest setting beside another lesson's counting the same thing (the
-      // lock lessons beside shared-data), else this lesson's last two settings.
-      const std::string id(lesson().id);
-      std::vector<TrialSeries> shown;
-      const auto& mine = series_[id];
-      if (!mine.empty()) {
-        const TrialSeries* other = nullptr;
-        for (const Lesson* item : Curriculum()) {
-          const auto& theirs = series_[std::string(item->id)];
-          if (item->id != id && !theirs.empty() && theirs.back().field == mine.back().field) other = &theirs.back();
+    for (const LessonView view : views) {
+      static const std::map<LessonView, Str> kTitles = {
+          {LessonView::kLanes, Str::kLanes},       {LessonView::kProcesses, Str::kProcesses},
+          {LessonView::kShared, Str::kCounter},    {LessonView::kTrials, Str::kTrials},
+          {LessonView::kQueue, Str::kQueue},       {LessonView::kPool, Str::kPool},
+          {LessonView::kTranscript, Str::kTranscript}, {LessonView::kCosts, Str::kCosts}};
+      ImGuiTabItemFlags flags = 0;
+      if (tab_request && *tab_request == view) flags |= ImGuiTabItemFlags_SetSelected;
+      const std::string label =
+          std::string(Tr(kTitles.at(view), lang)) + "###tab" + std::to_string(static_cast<int>(view));
+      const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
+      Remember(rects, "tab:" + std::to_string(static_cast<int>(view)));
+      if (!open) continue;
+      tab = view;
+      if (pending_view && *pending_view == view) pending_view.reset();
+      switch (view) {
+        case LessonView::kLanes:
+          lanes_.Draw(ctx, avail - ImGui::GetFrameHeightWithSpacing() - ImGui::GetStyle().WindowPadding.y);
+          break;
+        case LessonView::kProcesses: DrawProcessesTable(ctx); break;
+        case LessonView::kShared: DrawSharedData(ctx); break;
+        case LessonView::kQueue: queue_view_.Draw(ctx); break;
+        case LessonView::kPool: pool_view_.Draw(ctx); break;
+        case LessonView::kCosts: DrawCostsView(ctx); break;
+        case LessonView::kTranscript: DrawTranscript(ctx); break;
+        case LessonView::kTrials: {
+          // This lesson's latest setting beside another lesson's counting the same thing (the
+          // lock lessons beside shared-data), else this lesson's last two settings.
+          const std::string id(lesson().id);
+          std::vector<TrialSeries> shown;
+          const auto& mine = series_[id];
+          if (!mine.empty()) {
+            const TrialSeries* other = nullptr;
+            for (const Lesson* item : Curriculum()) {
+              const auto& theirs = series_[std::string(item->id)];
+              if (item->id != id && !theirs.empty() && theirs.back().field == mine.back().field) other = &theirs.back();
+            }
+            if (other != nullptr) shown = {*other, mine.back()};
+            else shown.assign(mine.size() > 2 ? mine.end() - 2 : mine.begin(), mine.end());
+          }
+          DrawTrials(ctx, shown);
+          break;
         }
-        if (other != nullptr) shown = {*other, mine.back()};
-        else shown.assign(mine.size() > 2 ? mine.end() - 2 : mine.begin(), mine.end());
       }
-      DrawTrials(ctx, shown);
-      ImGui::EndTabItem();
-    }
-    if (tab_item(ViewTab::kTranscript, Str::kTranscript, last_result_ != nullptr)) {
-      DrawTranscript(ctx);
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
@@ -499,7 +624,10 @@ void App::DrawViews(const ImVec2& pos, const ImVec2& size) {
 }
 
 void App::DrawTranscript(const ViewContext& ctx) {
-  if (ctx.result == nullptr) return;
+  if (ctx.result == nullptr) {
+    ImGui::TextDisabled("%s", Tr(ctx.live ? Str::kRunning : Str::kNoRunYet, ctx.language));
+    return;
+  }
   std::vector<std::string> lines;
   if (ctx.lesson.transcript) ctx.lesson.transcript(*ctx.result, lines);
   ImGui::BeginChild("transcript");

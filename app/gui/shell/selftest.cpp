@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "app/gui/shell/app.hpp"
+#include "core/process_pool.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab::gui {
@@ -190,6 +192,16 @@ void SelfTest::Build() {
                    "the views hold " + std::to_string(model.events()) + " events, the trace " +
                        std::to_string(result.trace.size())))
           return false;
+        // The tabs are the ones the lesson declares, no more and no fewer.
+        for (int v = 0; v <= static_cast<int>(LessonView::kCosts); ++v) {
+          const bool declared = std::find(lesson.views.begin(), lesson.views.end(), static_cast<LessonView>(v)) !=
+                                lesson.views.end();
+          if (!Check(declared == (app_.rects.count("tab:" + std::to_string(v)) > 0),
+                     "tab " + std::to_string(v) + (declared ? " is declared but not shown" : " is shown but not declared")))
+            return false;
+        }
+        if (!lesson.views.empty() && !Check(app_.tab == lesson.views.front(), "the lesson's first tab is not the one shown"))
+          return false;
         const nlohmann::json& o = result.outcome;
         if (o.contains("final") && model.has_counter() && result.trace.drops() == 0)
           if (!Check(o["final"].get<int64_t>() == model.slots().at(0).value,
@@ -302,6 +314,243 @@ void SelfTest::Build() {
       return true;
     });
   }
+  BuildQueueChecks();
+  BuildPoolChecks();
+  BuildSaveChecks();
+}
+
+// ------------------------------------------------------------------------------ lesson views
+
+void SelfTest::OpenLesson(const std::string& id, std::vector<std::pair<std::string, std::string>> params) {
+  Add("open " + id + " with " + std::to_string(params.size()) + " parameters set", [this, id, params] {
+    if (app_.run_busy()) return false;
+    const auto lessons = Curriculum();
+    for (size_t i = 0; i < lessons.size(); ++i)
+      if (lessons[i]->id == id) {
+        app_.SetLanguage(Language::kEnglish);
+        app_.SelectLesson(static_cast<int>(i));
+        ParamValues values(lessons[i]->params);  // defaults, then the ones asked for
+        for (const auto& [name, text] : params) values.SetText(name, text);
+        app_.params_of(*lessons[i]) = values.raw();
+        app_.ResetRun();
+        return true;
+      }
+    return Check(false, "no lesson " + id);
+  }, 60);
+  Add("show " + id, WaitFrames(3));
+}
+
+void SelfTest::RunAndWait(const std::string& what, double timeout_s) {
+  Add("run " + what, [this] { return Check(app_.StartRun(1, false), "Run refused to start"); });
+  Add("the run of " + what + " finishes", [this] {
+    if (!app_.last_error().empty()) return Check(false, "the run failed: " + app_.last_error());
+    return !app_.run_busy() && app_.last_result() != nullptr;
+  }, timeout_s);
+  Add("draw " + what, WaitFrames(3));
+}
+
+void SelfTest::BuildQueueChecks() {
+  if (FindLesson("queue") == nullptr) return;
+  // Predict first: the learner expects producer 1's items, then producer 2's.
+  const std::string guess = "1 4 9 16 25 -1 -2 -3 -4 -5";
+  OpenLesson("queue", {});
+  Add("enter a predicted order", [this, guess] {
+    app_.guesses_["queue/order"] = guess;
+    return Check(app_.rects.count("predict:order") > 0, "no order prediction field for the queue lesson");
+  });
+  RunAndWait("queue", 30);
+  Add("the queue view counts every item through the slots, in the order the parent got them", [this, guess] {
+    QueueView& view = app_.queue_view_;
+    view.Rebuild(app_.model());
+    const nlohmann::json& o = app_.last_result()->outcome;
+    const int64_t produced = 2 * app_.last_result()->params["items"].get<int64_t>();
+    std::vector<int64_t> received;
+    for (const auto& item : o["received"]) received.push_back(item["value"].get<int64_t>());
+    if (!Check(static_cast<int64_t>(view.trips().size()) == produced,
+               "the view follows " + std::to_string(view.trips().size()) + " items, the producers put " +
+                   std::to_string(produced)) ||
+        !Check(view.DeliveredOrder() == received, "the view's order differs from the order the parent got") ||
+        !Check(view.steps() == static_cast<size_t>(2 * produced), "the replay has " + std::to_string(view.steps()) + " steps"))
+      return false;
+    view.SkipToEnd();
+    if (!Check(view.entered() == produced && view.delivered() == produced,
+               "at the end of the replay " + std::to_string(view.entered()) + " items went in and " +
+                   std::to_string(view.delivered()) + " came out, of " + std::to_string(produced)))
+      return false;
+    // The predicted order against the real one, position by position.
+    size_t same = 0;
+    const std::vector<int64_t> guessed = {1, 4, 9, 16, 25, -1, -2, -3, -4, -5};
+    for (size_t i = 0; i < guessed.size() && i < received.size(); ++i) same += guessed[i] == received[i] ? 1 : 0;
+    const OrderComparison cmp = CompareOrder(guess, view.DeliveredOrder());
+    if (!Check(cmp.parsed && cmp.same_position == same,
+               "the comparison says " + std::to_string(cmp.same_position) + " positions match, expected " +
+                   std::to_string(same)))
+      return false;
+    view.Replay();
+    return true;
+  });
+  Add("the replay moves items through the slots", [this] {
+    const QueueView& view = app_.queue_view_;
+    if (view.playhead() < 3) return false;  // a few steps in
+    return Check(view.entered() >= view.delivered() && view.entered() > 0,
+                 "the replay shows " + std::to_string(view.delivered()) + " items out and " +
+                     std::to_string(view.entered()) + " in");
+  }, 20);
+  Add("screenshot the queue replay", [this] {
+    app_.RequestScreenshot(dir_ + "/queue-replay.png");
+    return true;
+  });
+  Add("the queue replay screenshot is written", [this] { return !app_.screenshot_pending(); });
+
+  // Join before drain with a tiny queue: the stall is detected and explained.
+  OpenLesson("queue", {{"capacity", "2"}, {"join-before-drain", "on"}});
+  RunAndWait("queue with join-before-drain", 30);
+  Add("the stall is explained", [this] {
+    const nlohmann::json& o = app_.last_result()->outcome;
+    return Check(o.contains("stall") && !o["stall"].is_null(), "the lesson saw no stall: " + o.dump()) &&
+           Check(app_.queue_view_.stall_shown(), "the queue view does not explain the stall") &&
+           Check(app_.queue_view_.DeliveredOrder().size() == static_cast<size_t>(o["received_count"].get<int64_t>()),
+                 "after the stall the view does not show every item received");
+  });
+  Add("screenshot the stall", [this] {
+    app_.RequestScreenshot(dir_ + "/queue-stall.png");
+    return true;
+  });
+  Add("the stall screenshot is written", [this] { return !app_.screenshot_pending(); });
+}
+
+void SelfTest::BuildPoolChecks() {
+  if (FindLesson("pool") == nullptr) return;
+  // map: results in input order, every chunk's result arrived, the pool's states in order.
+  OpenLesson("pool", {{"workers", "2"}, {"items", "10"}});
+  RunAndWait("pool map", 30);
+  Add("the pool view shows results in order and the pool's states", [this] {
+    const PoolFacts& facts = app_.pool_view_.facts();
+    const nlohmann::json& o = app_.last_result()->outcome;
+    std::vector<int64_t> cubes;
+    for (int64_t x = 0; x < 10; ++x) cubes.push_back(x * x * x);
+    std::vector<int> states;
+    for (const PoolFacts::State& s : facts.states) states.push_back(s.state);
+    int64_t covered = 0;
+    for (const PoolFacts::Arrival& a : facts.arrivals) covered += a.last - a.first + 1;
+    return Check(o["result"] == nlohmann::json(cubes), "map returned " + o["result"].dump()) &&
+           Check(facts.arrivals.size() == o["chunks"].size(),
+                 "the view saw " + std::to_string(facts.arrivals.size()) + " results arrive, the pool " +
+                     std::to_string(o["chunks"].size()) + " chunks") &&
+           Check(covered == 10, "the arrived chunks cover " + std::to_string(covered) + " items of 10") &&
+           Check(states == std::vector<int>{0, 1, 3}, "the pool's states are not running, closed, joined") &&
+           Check(facts.WaitingAt(app_.model().last_ns()).empty(), "tasks are left in the task queue") &&
+           Check(facts.replacements.empty(), "a worker is marked replaced in a run where none died");
+  });
+  // crash with apply_async: the worker that dies is marked, its replacement too; callbacks fire.
+  OpenLesson("pool", {{"workers", "2"}, {"items", "10"}, {"task", "crash"}, {"mode", "apply_async"}});
+  RunAndWait("pool with a crashing worker", 30);
+  Add("the replaced worker is marked and the callbacks are shown", [this] {
+    const PoolFacts& facts = app_.pool_view_.facts();
+    const TrialResult& result = *app_.last_result();
+    if (!Check(facts.replacements.size() == 1, std::to_string(facts.replacements.size()) + " replacements shown, expected 1"))
+      return false;
+    const PoolFacts::Replacement& r = facts.replacements.front();
+    const auto& children = result.children;
+    return Check(r.dead >= 0 && r.dead < static_cast<int>(children.size()) &&
+                     children[static_cast<size_t>(r.dead)].state == ChildState::kKilled &&
+                     children[static_cast<size_t>(r.dead)].signal == 9,
+                 "the worker marked dead was not killed by SIGKILL") &&
+           Check(r.fresh == 2 && static_cast<int>(children.size()) == 3, "the replacement is not the third worker") &&
+           Check(facts.callbacks.size() == result.outcome["callbacks"].size(),
+                 std::to_string(facts.callbacks.size()) + " callbacks shown, the lesson ran " +
+                     std::to_string(result.outcome["callbacks"].size())) &&
+           Check(std::count_if(facts.callbacks.begin(), facts.callbacks.end(),
+                               [](const PoolFacts::Callback& c) { return c.error; }) == 1,
+                 "not exactly one error callback for the crashed item");
+  });
+  Add("screenshot the replaced worker", [this] {
+    app_.RequestScreenshot(dir_ + "/pool-crash.png");
+    return true;
+  });
+  Add("the pool screenshot is written", [this] { return !app_.screenshot_pending(); });
+  // Live: slow tasks, so the view shows chunks and the running state before the run ends.
+  OpenLesson("pool", {{"workers", "2"}, {"items", "4"}, {"task", "slow"}, {"delay-ms", "400"}, {"chunksize", "1"}});
+  Add("run the slow pool", [this] { return Check(app_.StartRun(1, false), "Run refused to start"); });
+  Add("the pool view is live", [this] {
+    const PoolFacts& facts = app_.pool_view_.facts();
+    bool chunk_running = false;
+    for (int i = 0; i < app_.model().lanes(); ++i)
+      for (const TaskBlock& task : app_.model().lane(i).tasks) chunk_running |= task.end_ns == 0;
+    if (!app_.run_busy()) return Check(false, "the slow run ended before the view showed a chunk running");
+    return !facts.states.empty() && facts.states.front().state == 0 && chunk_running;
+  }, 30);
+  Add("the slow pool finishes", [this] { return !app_.run_busy(); }, 30);
+  OpenLesson("pool", {});
+}
+
+// ----------------------------------------------------------------------------------- saving
+
+void SelfTest::BuildSaveChecks() {
+  OpenLesson("queue", {});
+  RunAndWait("queue (for export)", 30);
+  Add("click Export trace", Click("export"));
+  Add("the save popup opens with a full default path", [this] {
+    if (!app_.save_open_) return Check(false, "no save popup");
+    const std::string& path = app_.save_path_;
+    return Check(!path.empty() && path[0] == '/' && path.size() > 5 && path.substr(path.size() - 5) == ".json",
+                 "the default path is '" + path + "'");
+  });
+  Add("show the popup", WaitFrames(2));
+  Add("a folder that does not exist", [this] {
+    app_.save_path_ = dir_ + "/no-such-folder/trace.json";
+    return true;
+  });
+  Add("click Save", Click("save:ok"));
+  Add("the popup says why, and nothing is written", [this] {
+    std::error_code error;
+    return Check(app_.save_open_, "the popup closed on a bad path") &&
+           Check(app_.save_error_.find("does not exist") != std::string::npos, "error text: '" + app_.save_error_ + "'") &&
+           Check(!std::filesystem::exists(dir_ + "/no-such-folder", error), "a folder was created");
+  });
+  Add("screenshot the error", [this] {
+    app_.RequestScreenshot(dir_ + "/save-error.png");
+    return true;
+  });
+  Add("the error screenshot is written", [this] { return !app_.screenshot_pending(); });
+  Add("a folder nobody may write", [this] {
+    app_.save_path_ = "/proc/proclab-trace.json";
+    return true;
+  });
+  Add("click Save again", Click("save:ok"));
+  Add("the popup says it cannot write there", [this] {
+    // As a user: "You cannot write into this folder: /proc (Permission denied)"; root passes
+    // the permission check and the write itself fails, which the popup reports as well.
+    return Check(app_.save_open_, "the popup closed on an unwritable path") &&
+           Check(app_.save_error_.find("/proc") != std::string::npos, "error text: '" + app_.save_error_ + "'");
+  });
+  Add("a good path", [this] {
+    app_.save_path_ = dir_ + "/trace.json";
+    std::error_code error;
+    std::filesystem::remove(app_.save_path_, error);
+    return true;
+  });
+  Add("click Save once more", Click("save:ok"));
+  Add("the trace is written and the popup closed", [this] {
+    std::ifstream in(dir_ + "/trace.json");
+    const nlohmann::json trace = nlohmann::json::parse(in, nullptr, false);
+    return Check(!app_.save_open_, "the popup is still open") &&
+           Check(!trace.is_discarded() && trace.contains("traceEvents") && !trace["traceEvents"].empty(),
+                 "the exported trace is not Chrome trace JSON");
+  });
+  Add("click Screenshot", Click("screenshot"));
+  Add("choose where", [this] {
+    if (!Check(app_.save_open_, "no save popup for the screenshot")) return false;
+    app_.save_path_ = dir_ + "/from-popup.png";
+    std::error_code error;
+    std::filesystem::remove(app_.save_path_, error);
+    return true;
+  });
+  Add("click Save for the screenshot", Click("save:ok"));
+  Add("the screenshot is written", [this] {
+    std::error_code error;
+    return !app_.save_open_ && !app_.screenshot_pending() && std::filesystem::file_size(dir_ + "/from-popup.png", error) > 1000;
+  }, 10);
 }
 
 }  // namespace proclab::gui

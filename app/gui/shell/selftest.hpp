@@ -35,6 +35,12 @@ class SelfTest {
   // A click on a named widget: hover, press, release (a button fires on release).
   std::function<bool()> Click(std::string rect_name, float fx = 0.5f);
   std::function<bool()> WaitFrames(int frames);
+  // Selects a lesson in English with some parameters set (the rest at their defaults).
+  void OpenLesson(const std::string& id, std::vector<std::pair<std::string, std::string>> params);
+  void RunAndWait(const std::string& what, double timeout_s);
+  void BuildQueueChecks();  // replay, order, predicted order, the stall
+  void BuildPoolChecks();   // results in order, states, a replaced worker, callbacks, live
+  void BuildSaveChecks();   // the save popup: bad paths in words, trace and screenshot written
 
   App& app_;
   std::string dir_;

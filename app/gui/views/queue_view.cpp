@@ -1,82 +1,258 @@
-// Queue: the items waiting in it drawn as slots, its depth over time, the producers blocked on a
-// full queue, and the outcome (received, max depth, time blocked) with the lesson's notes (the
-// join-before-drain stall is explained there).
+// Queue: the queue drawn as slots between the producers and the consumer. Every item's trip is
+// rebuilt from the real put and get events, and replayed one event per step in the order the
+// events happened (their real times shown), so a run that took microseconds can be watched.
+// Also: the order the consumer got the items (and the learner's predicted order beside it),
+// depth over time, blocked producers, and the join-before-drain stall explained in words.
+//
+// Sections: rebuilding the trips · order comparison · drawing (diagram, order, replay controls,
+// depth, outcome).
 #include <imgui.h>
 
 #include <algorithm>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 #include "app/gui/views/views.hpp"
 
 namespace proclab::gui {
+namespace {
 
-void DrawQueueView(const ViewContext& ctx) {
+// Above this many events the replay would be too long to watch and too slow to rebuild each
+// frame: the view shows the slots at the end and the depth only.
+constexpr size_t kMaxReplayEvents = 50'000;
+constexpr int64_t kOpen = std::numeric_limits<int64_t>::max();
+
+int LaneOf(const Event& e) { return e.worker == kParentLane ? -1 : static_cast<int>(e.worker); }
+
+}  // namespace
+
+// ------------------------------------------------------------------------- rebuilding the trips
+
+void QueueView::Rebuild(const TraceModel& model) {
+  if (model.t0_ns() == t0_ && model.events() == seen_events_) return;
+  if (model.t0_ns() != t0_) Replay();  // a new run: replay from its start
+  t0_ = model.t0_ns();
+  seen_events_ = model.events();
+  trips_.clear();
+  steps_.clear();
+  blocked_.clear();
+  blocked_lane_.clear();
+  too_many_ = model.events() > kMaxReplayEvents;
+  if (too_many_) return;
+
+  struct Put {
+    int64_t value, t_ns;
+    int lane;
+  };
+  struct Get {
+    int64_t value, t_ns;
+    int lane;
+  };
+  const int lanes = model.lanes();
+  std::vector<std::vector<Put>> puts(static_cast<size_t>(lanes) + 1);  // last: the parent
+  std::vector<size_t> next(puts.size(), 0);
+  std::vector<Get> gets;
+  auto scan = [&](const std::vector<Event>& events, size_t slot) {
+    int64_t since = -1;
+    for (const Event& e : events) {
+      if (e.kind == EventKind::kQueuePut) puts[slot].push_back({e.a, e.t_ns, LaneOf(e)});
+      if (e.kind == EventKind::kQueueGet) gets.push_back({e.a, e.t_ns, LaneOf(e)});
+      if (e.kind == EventKind::kQueueBlocked && e.a == 0) since = e.t_ns;
+      if (e.kind == EventKind::kQueueUnblocked && e.a == 0 && since >= 0) {
+        blocked_.push_back({since, e.t_ns});
+        blocked_lane_.push_back(LaneOf(e));
+        since = -1;
+      }
+    }
+    if (since >= 0) {  // still blocked
+      blocked_.push_back({since, kOpen});
+      blocked_lane_.push_back(slot == static_cast<size_t>(lanes) ? -1 : static_cast<int>(slot));
+    }
+  };
+  for (int i = 0; i < lanes; ++i) scan(model.lane(i).events, static_cast<size_t>(i));
+  scan(model.parent_events(), static_cast<size_t>(lanes));
+  std::stable_sort(gets.begin(), gets.end(), [](const Get& a, const Get& b) { return a.t_ns < b.t_ns; });
+
+  // Each get took the front item: the one whose putter's next unmatched put has that value
+  // (each putter's items keep their order in a FIFO queue); the earliest put if several do.
+  for (const Get& get : gets) {
+    size_t best = puts.size();
+    for (size_t p = 0; p < puts.size(); ++p) {
+      if (next[p] >= puts[p].size() || puts[p][next[p]].value != get.value) continue;
+      if (best == puts.size() || puts[p][next[p]].t_ns < puts[best][next[best]].t_ns) best = p;
+    }
+    if (best == puts.size()) continue;  // its put has not been copied from the trace yet
+    const Put& put = puts[best][next[best]++];
+    trips_.push_back({put.value, put.lane, get.lane, put.t_ns, std::max(get.t_ns, 1L)});
+  }
+  std::vector<Put> waiting;
+  for (size_t p = 0; p < puts.size(); ++p)
+    waiting.insert(waiting.end(), puts[p].begin() + static_cast<std::ptrdiff_t>(next[p]), puts[p].end());
+  std::stable_sort(waiting.begin(), waiting.end(), [](const Put& a, const Put& b) { return a.t_ns < b.t_ns; });
+  for (const Put& put : waiting) trips_.push_back({put.value, put.lane, -1, put.t_ns, 0});
+
+  // Events are stamped just after the queue's lock is released, so two putters' stamps can be
+  // out of queue order by a little: the replay keeps queue order (puts in FIFO order, each get
+  // after its put) and shows the stamps as they are.
+  int64_t put_clock = std::numeric_limits<int64_t>::min(), get_clock = put_clock;
+  for (size_t i = 0; i < trips_.size(); ++i) {
+    QueueTrip& trip = trips_[i];
+    put_clock = std::max(put_clock, trip.put_ns);
+    steps_.push_back({put_clock, static_cast<int>(i), false});
+    if (trip.get_ns != 0) {
+      get_clock = std::max({get_clock, trip.get_ns, put_clock});
+      steps_.push_back({get_clock, static_cast<int>(i), true});
+    }
+  }
+  std::stable_sort(steps_.begin(), steps_.end(), [](const Step& a, const Step& b) {
+    if (a.t_ns != b.t_ns) return a.t_ns < b.t_ns;
+    if (a.get != b.get) return !a.get;  // a put before a get at the same stamp
+    return a.trip < b.trip;
+  });
+  for (size_t k = 0; k < steps_.size(); ++k) {
+    QueueTrip& trip = trips_[static_cast<size_t>(steps_[k].trip)];
+    (steps_[k].get ? trip.get_step : trip.put_step) = static_cast<int>(k);
+  }
+  // Gets must stay in FIFO order for the slot positions below; the stable sort keeps them so.
+  playhead_ = std::min(playhead_, static_cast<double>(steps_.size()));
+}
+
+int64_t QueueView::entered() const {
+  const int done = static_cast<int>(std::floor(playhead_));
+  return std::count_if(trips_.begin(), trips_.end(), [&](const QueueTrip& t) { return t.put_step < done; });
+}
+
+int64_t QueueView::delivered() const {
+  const int done = static_cast<int>(std::floor(playhead_));
+  return std::count_if(trips_.begin(), trips_.end(),
+                       [&](const QueueTrip& t) { return t.get_step >= 0 && t.get_step < done; });
+}
+
+std::vector<int64_t> QueueView::DeliveredOrder() const {
+  std::vector<int64_t> order;
+  for (const QueueTrip& trip : trips_)
+    if (trip.get_ns != 0) order.push_back(trip.value);
+  return order;
+}
+
+// ---------------------------------------------------------------------------- order comparison
+
+OrderComparison CompareOrder(const std::string& guess_text, const std::vector<int64_t>& actual) {
+  OrderComparison out;
+  out.actual = actual;
+  const char* p = guess_text.c_str();
+  out.parsed = true;
+  while (*p != '\0') {
+    if (*p == ' ' || *p == ',' || *p == ';' || *p == '\t' || *p == '\n') {
+      ++p;
+      continue;
+    }
+    char* end = nullptr;
+    const long long value = std::strtoll(p, &end, 10);
+    if (end == p) {
+      out.parsed = false;
+      break;
+    }
+    out.guess.push_back(value);
+    p = end;
+  }
+  if (out.guess.empty()) out.parsed = false;
+  for (size_t i = 0; i < std::min(out.guess.size(), actual.size()); ++i)
+    if (out.guess[i] == actual[i]) ++out.same_position;
+  return out;
+}
+
+// ----------------------------------------------------------------------------------- drawing
+
+ImU32 LaneColor(int lane) {
+  // Saturated hues that read on the dark and on the high-contrast light theme, with white text.
+  static const ImU32 kColors[] = {IM_COL32(52, 120, 220, 255), IM_COL32(214, 120, 20, 255),
+                                  IM_COL32(0, 137, 123, 255),  IM_COL32(142, 36, 170, 255),
+                                  IM_COL32(192, 57, 43, 255),  IM_COL32(96, 110, 200, 255)};
+  if (lane < 0) return IM_COL32(120, 120, 120, 255);
+  return kColors[static_cast<size_t>(lane) % std::size(kColors)];
+}
+
+namespace {
+
+ImU32 ProducerColor(const Theme&, int lane) { return LaneColor(lane); }
+
+std::string LaneName(const ViewContext& ctx, int lane) {
+  if (lane < 0) return ctx.T(Str::kParent);
+  return std::string(ctx.T(Str::kChild)) + " " + std::to_string(lane + 1);
+}
+
+void Chip(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, const char* label, bool outline = false) {
+  if (outline) draw->AddRect(min, max, color, 4, 0, 2.0f);
+  else draw->AddRectFilled(min, max, color, 4);
+  const ImVec2 size = ImGui::CalcTextSize(label);
+  if (size.x < max.x - min.x - 2)
+    draw->AddText(ImVec2((min.x + max.x - size.x) * 0.5f, (min.y + max.y - size.y) * 0.5f),
+                  outline ? color : IM_COL32(255, 255, 255, 255), label);
+}
+
+// A row of value chips that wraps; `color(i)` picks each chip's colour.
+template <class ColorOf>
+void ChipRow(const std::vector<int64_t>& values, size_t limit, ColorOf color, bool outline = false) {
+  const float em = ImGui::GetFontSize();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  const float left = ImGui::GetCursorScreenPos().x;
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  const float h = em * 1.5f;
+  for (size_t i = 0; i < values.size() && i < limit; ++i) {
+    const std::string label = std::to_string(values[i]);
+    const float w = std::max(ImGui::CalcTextSize(label.c_str()).x + em * 0.6f, em * 1.6f);
+    if (p.x + w > right && p.x > left) p = ImVec2(left, p.y + h + 3);
+    Chip(draw, p, ImVec2(p.x + w, p.y + h), color(i), label.c_str(), outline);
+    p.x += w + 3;
+  }
+  if (values.size() > limit) {
+    const std::string more = "… +" + std::to_string(values.size() - limit);
+    draw->AddText(ImVec2(p.x + 2, p.y + (h - em) * 0.5f), ImGui::GetColorU32(ImGuiCol_TextDisabled), more.c_str());
+  }
+  ImGui::SetCursorScreenPos(ImVec2(left, p.y + h + 4));
+  ImGui::Dummy(ImVec2(1, 1));
+}
+
+float Ease(float f) { return f * f * (3 - 2 * f); }
+
+ImVec2 Lerp(ImVec2 a, ImVec2 b, float f) { return ImVec2(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f); }
+
+bool IsBlocked(const std::vector<std::pair<int64_t, int64_t>>& spans, const std::vector<int>& lanes, int lane,
+               int64_t t_ns) {
+  for (size_t i = 0; i < spans.size(); ++i)
+    if (lanes[i] == lane && spans[i].first <= t_ns && t_ns < spans[i].second) return true;
+  return false;
+}
+
+void DepthPlot(const ViewContext& ctx, int64_t capacity, int64_t playhead_ns) {
   const TraceModel& model = ctx.model;
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
-  ImGui::BeginChild("queue");
   ImDrawList* draw = ImGui::GetWindowDrawList();
-
-  // Capacity: a parameter named like one, else the deepest the queue got.
-  int64_t capacity = 0;
-  if (ctx.result != nullptr)
-    for (const char* key : {"maxsize", "capacity", "queue_size"})
-      if (ctx.result->params.contains(key) && ctx.result->params[key].is_number())
-        capacity = ctx.result->params[key].get<int64_t>();
-  const std::vector<int64_t> items = model.queue_items();
-  // Draw the slots the run used (at least 8), not all of a large capacity.
-  const int64_t used = std::max({model.max_depth(), static_cast<int64_t>(items.size()), int64_t{8}});
-  const int64_t slots = std::clamp<int64_t>(capacity > 0 ? std::min(capacity, used) : used, 1, 32);
-
-  ImGui::PushFont(ctx.fonts.bold);
-  if (capacity > 0)
-    ImGui::Text("%s  (%zu / %" PRId64 ")", ctx.T(Str::kQueueSlots), items.size(), capacity);
-  else
-    ImGui::Text("%s  (%zu)", ctx.T(Str::kQueueSlots), items.size());
-  ImGui::PopFont();
-  const ImVec2 p = ImGui::GetCursorScreenPos();
-  const float width = ImGui::GetContentRegionAvail().x;
-  const float slot_w = std::min(width / static_cast<float>(slots), em * 3.2f);
-  for (int64_t i = 0; i < slots; ++i) {
-    const float x0 = p.x + slot_w * static_cast<float>(i);
-    const ImVec2 a(x0 + 2, p.y), b(x0 + slot_w - 2, p.y + em * 2.2f);
-    draw->AddRect(a, b, theme.dim, 3, 0, 1.5f);
-    if (i < static_cast<int64_t>(items.size())) {
-      draw->AddRectFilled(ImVec2(a.x + 2, a.y + 2), ImVec2(b.x - 2, b.y - 2), theme.actual, 3);
-      const std::string label = std::to_string(items[static_cast<size_t>(i)]);
-      const float tw = ImGui::CalcTextSize(label.c_str()).x;
-      if (tw < slot_w - 4)
-        draw->AddText(ImVec2((a.x + b.x - tw) * 0.5f, a.y + em * 0.6f), IM_COL32(255, 255, 255, 255), label.c_str());
-    }
-  }
-  ImGui::Dummy(ImVec2(width, em * 2.5f));
-
-  // Blocked producers and consumers, now.
-  std::string blocked;
-  for (int i = 0; i < model.lanes(); ++i) {
-    const LaneModel& lane = model.lane(i);
-    if (!lane.blocked) continue;
-    blocked += (blocked.empty() ? "" : ", ") + std::string(ctx.T(Str::kChild)) + " " + std::to_string(i + 1) +
-               (lane.queue_blocked_kind == 0 ? " (put)" : " (get)");
-  }
-  if (!blocked.empty())
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.State(LaneState::kQueueBlocked)), "%s: %s",
-                       ctx.T(Str::kQueueBlockedProducers), blocked.c_str());
-
-  // Depth over time, one sample per pixel column.
   ImGui::PushFont(ctx.fonts.bold);
   ImGui::TextUnformatted(ctx.T(Str::kQueueDepth));
   ImGui::PopFont();
-  const float plot_h = em * 6;
+  ImGui::SameLine();
+  if (capacity > 0)
+    ImGui::TextDisabled("(%s %" PRId64 " / %" PRId64 ")", ctx.T(Str::kMaxDepth), model.max_depth(), capacity);
+  else
+    ImGui::TextDisabled("(%s %" PRId64 ")", ctx.T(Str::kMaxDepth), model.max_depth());
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float plot_h = em * 4.5f;
   const ImVec2 q = ImGui::GetCursorScreenPos();
   draw->AddRectFilled(q, ImVec2(q.x + width, q.y + plot_h), theme.lane_bg);
-  const int64_t t0 = model.t0_ns();
-  const int64_t t1 = std::max(model.last_ns(), t0 + 1);
-  const int columns = static_cast<int>(width);
+  // The time the queue was in use (the run's start-up before the first put is left out).
+  const auto& depth = model.depth();
+  const int64_t t0 = depth.empty() ? model.t0_ns() : depth.front().t_ns;
+  const int64_t t1 = std::max(std::max(model.last_ns(), depth.empty() ? 0 : depth.back().t_ns), t0 + 1);
+  const int columns = std::max(1, static_cast<int>(width));
   const float top = static_cast<float>(std::max<int64_t>(model.max_depth(), 1));
   // Per column: the deepest the queue got in it (a walk over the sorted depth changes).
-  const auto& depth = model.depth();
   size_t k = 0;
   int64_t current = 0;
   for (int c = 0; c < columns && !depth.empty(); ++c) {
@@ -87,33 +263,282 @@ void DrawQueueView(const ViewContext& ctx) {
       deepest = std::max(deepest, current);
     }
     const float h = plot_h * static_cast<float>(deepest) / top;
-    if (h > 0) draw->AddLine(ImVec2(q.x + c + 0.5f, q.y + plot_h), ImVec2(q.x + c + 0.5f, q.y + plot_h - h), theme.actual);
+    if (h > 0)
+      draw->AddLine(ImVec2(q.x + c + 0.5f, q.y + plot_h), ImVec2(q.x + c + 0.5f, q.y + plot_h - h), theme.actual);
   }
-  // The capacity, when the queue got full.
   if (capacity > 0 && model.max_depth() >= capacity)
     draw->AddLine(ImVec2(q.x, q.y + 1), ImVec2(q.x + width, q.y + 1), theme.bad, 1.5f);
-  char depth_label[32];
-  std::snprintf(depth_label, sizeof depth_label, "%" PRId64, model.max_depth());
-  draw->AddText(ImVec2(q.x + 4, q.y + 2), theme.dim, depth_label);
+  if (playhead_ns >= t0) {
+    const float x = q.x + width * static_cast<float>(static_cast<double>(playhead_ns - t0) / static_cast<double>(t1 - t0));
+    draw->AddLine(ImVec2(x, q.y), ImVec2(x, q.y + plot_h), theme.text, 1.5f);
+  }
+  char label[64];
+  std::snprintf(label, sizeof label, "%.3f – %.3f %s", model.Ms(t0), model.Ms(t1), ctx.T(Str::kMs));
+  draw->AddText(ImVec2(q.x + width - ImGui::CalcTextSize(label).x - 4, q.y + 2), theme.dim, label);
   ImGui::Dummy(ImVec2(width, plot_h + em * 0.3f));
+}
 
-  // Outcome.
+int64_t Capacity(const ViewContext& ctx) {
+  if (ctx.result == nullptr) return 0;
+  for (const char* key : {"capacity", "maxsize"})
+    if (ctx.result->outcome.contains(key) && ctx.result->outcome[key].is_number())
+      return ctx.result->outcome[key].get<int64_t>();
+  if (ctx.result->params.contains("capacity") && ctx.result->params["capacity"].is_number())
+    return ctx.result->params["capacity"].get<int64_t>();
+  return 0;
+}
+
+}  // namespace
+
+void QueueView::Draw(const ViewContext& ctx) {
+  const TraceModel& model = ctx.model;
+  const Theme& theme = ctx.theme;
+  const float em = ImGui::GetFontSize();
+  Rebuild(model);
+  ImGui::BeginChild("queue");
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const int64_t capacity = Capacity(ctx);
+
+  // The replay clock: about 4 steps a second for a short run, at most ~10 s for a long one;
+  // while the run is live it catches up with the newest event.
+  const double now = ImGui::GetTime();
+  const double dt = last_time_ < 0 ? 0 : std::min(now - last_time_, 0.1);
+  last_time_ = now;
+  const double n = static_cast<double>(steps_.size());
+  // Command-line screenshots: the moment the queue held the most items (not the empty end).
+  if (ctx.instant) {
+    int depth = 0, best = 0;
+    playhead_ = 0;
+    playing_ = false;
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      depth += steps_[i].get ? -1 : 1;
+      if (depth > best) best = depth, playhead_ = static_cast<double>(i + 1);
+    }
+  }
+  if (playing_ && playhead_ < n) {
+    double rate = std::max(4.0, n / 10.0);
+    if (ctx.live) rate = std::max(rate, (n - playhead_) * 1.5);
+    playhead_ = std::min(n, playhead_ + dt * rate);
+  }
+  const int k = static_cast<int>(std::floor(playhead_));
+  const float f = k < static_cast<int>(steps_.size()) ? Ease(static_cast<float>(playhead_ - k)) : 0.0f;
+  const bool at_end = k >= static_cast<int>(steps_.size());
+  int64_t playhead_ns = steps_.empty() ? model.t0_ns() : steps_[static_cast<size_t>(std::min(k, static_cast<int>(steps_.size()) - 1))].t_ns;
+  if (at_end) playhead_ns = std::max(playhead_ns, model.last_ns());
+
+  // ----------------------------------------------------------------- the diagram
+  std::vector<int> producers;
+  for (const QueueTrip& trip : trips_)
+    if (std::find(producers.begin(), producers.end(), trip.producer) == producers.end()) producers.push_back(trip.producer);
+  std::sort(producers.begin(), producers.end());
+  int consumer = -1;
+  for (const QueueTrip& trip : trips_)
+    if (trip.get_ns != 0) consumer = trip.consumer;
+
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float box_w = std::min(em * 8.0f, width * 0.22f);
+  const float box_h = em * 2.9f;
+  const float gap = em * 0.4f;
+  const float rows_h = std::max<float>(static_cast<float>(std::max<size_t>(producers.size(), 1)) * (box_h + gap), box_h + gap);
+  const float slot_h = em * 2.2f;
+  const float mid_y = origin.y + rows_h * 0.5f;
+  const float slots_left = origin.x + box_w + em * 1.2f;
+  const float slots_right = origin.x + width - box_w - em * 1.2f;
+  const float slots_w = std::max(slots_right - slots_left, em * 4);
+  const int64_t used = std::max<int64_t>({model.max_depth(), int64_t{4}});
+  const int64_t wanted = capacity > 0 ? std::min(capacity, std::max<int64_t>(used, 4)) : used;
+  const int visible = static_cast<int>(std::clamp<int64_t>(
+      std::min<int64_t>(wanted, static_cast<int64_t>(slots_w / (em * 1.9f))), 1, 40));
+  const float slot_w = std::min(slots_w / static_cast<float>(visible), em * 3.4f);
+  auto slot_min = [&](float pos) {  // position 0 is the head, drawn at the right
+    return ImVec2(slots_right - slot_w * (pos + 1) + 2, mid_y - slot_h * 0.5f);
+  };
+
+  // Slots.
+  for (int i = 0; i < visible; ++i) {
+    const ImVec2 a = slot_min(static_cast<float>(i));
+    draw->AddRect(a, ImVec2(a.x + slot_w - 4, a.y + slot_h), theme.dim, 3, 0, 1.5f);
+  }
+  draw->AddText(ImVec2(slots_right - ImGui::CalcTextSize(ctx.T(Str::kQueueFront)).x - 2, mid_y + slot_h * 0.5f + 2),
+                theme.dim, ctx.T(Str::kQueueFront));
+  draw->AddText(ImVec2(slot_min(static_cast<float>(visible - 1)).x, mid_y + slot_h * 0.5f + 2), theme.dim,
+                ctx.T(Str::kQueueBack));
+  // Arrows in and out.
+  draw->AddTriangleFilled(ImVec2(slots_right + em * 0.3f, mid_y - em * 0.4f), ImVec2(slots_right + em * 0.3f, mid_y + em * 0.4f),
+                          ImVec2(slots_right + em * 0.9f, mid_y), theme.dim);
+
+  // Producer boxes, with "blocked" when put is waiting on a full queue at the playhead.
+  std::vector<ImVec2> producer_out(producers.size());
+  for (size_t p = 0; p < producers.size(); ++p) {
+    const ImVec2 a(origin.x, origin.y + static_cast<float>(p) * (box_h + gap));
+    const ImVec2 b(a.x + box_w, a.y + box_h);
+    const bool blocked = IsBlocked(blocked_, blocked_lane_, producers[p], playhead_ns);
+    const ImU32 color = ProducerColor(theme, producers[p]);
+    draw->AddRectFilled(a, b, theme.panel_bg, 4);
+    draw->AddRect(a, b, blocked ? theme.State(LaneState::kQueueBlocked) : color, 4, 0, blocked ? 3.0f : 1.5f);
+    int64_t put = 0;
+    for (const QueueTrip& trip : trips_)
+      if (trip.producer == producers[p] && trip.put_step < k) ++put;
+    std::string title = LaneName(ctx, producers[p]);
+    if (producers[p] >= 0 && producers[p] < static_cast<int>(model.children().size()))
+      title += " · " + std::to_string(model.children()[static_cast<size_t>(producers[p])].pid);
+    draw->AddText(ImVec2(a.x + em * 0.4f, a.y + em * 0.2f), color, title.c_str());
+    const std::string line = blocked ? std::string(ctx.T(Str::kQueueBlockedFull))
+                                     : std::string(ctx.T(Str::kQueuePutCount)) + " " + std::to_string(put);
+    draw->AddText(ImVec2(a.x + em * 0.4f, a.y + em * 1.45f),
+                  blocked ? theme.State(LaneState::kQueueBlocked) : theme.dim, line.c_str());
+    producer_out[p] = ImVec2(b.x + em * 0.2f, (a.y + b.y) * 0.5f);
+  }
+
+  // Consumer box.
+  const ImVec2 ca(origin.x + width - box_w, mid_y - box_h * 0.5f);
+  const ImVec2 cb(origin.x + width, mid_y + box_h * 0.5f);
+  draw->AddRectFilled(ca, cb, theme.panel_bg, 4);
+  draw->AddRect(ca, cb, theme.text, 4, 0, 1.5f);
+  const std::string consumer_title = LaneName(ctx, consumer) + " · get";
+  draw->AddText(ImVec2(ca.x + em * 0.4f, ca.y + em * 0.2f), theme.text, consumer_title.c_str());
+  const std::string got = std::string(ctx.T(Str::kQueueGotCount)) + " " + std::to_string(delivered());
+  draw->AddText(ImVec2(ca.x + em * 0.4f, ca.y + em * 1.45f), theme.dim, got.c_str());
+
+  // Items: those in the queue at the playhead, the one flying in, the one flying out. Gets and
+  // puts are both in FIFO order, so the items in the queue are one contiguous range of trips.
+  const auto first_not_got = std::partition_point(trips_.begin(), trips_.end(), [&](const QueueTrip& t) {
+    return t.get_step >= 0 && t.get_step < k;
+  });
+  const auto first_not_put = std::partition_point(trips_.begin(), trips_.end(), [&](const QueueTrip& t) {
+    return t.put_step < k;
+  });
+  const int got_done = static_cast<int>(first_not_got - trips_.begin());
+  const int put_done = static_cast<int>(first_not_put - trips_.begin());
+  const bool flying_out = got_done < static_cast<int>(trips_.size()) && trips_[static_cast<size_t>(got_done)].get_step == k;
+  const float shift = flying_out ? f : 0.0f;
+  auto item_at = [&](const QueueTrip& trip, ImVec2 min) {
+    const std::string label = std::to_string(trip.value);
+    Chip(draw, ImVec2(min.x + 2, min.y + 2), ImVec2(min.x + slot_w - 6, min.y + slot_h - 2),
+         ProducerColor(theme, trip.producer), label.c_str());
+  };
+  for (int i = got_done + (flying_out ? 1 : 0); i < put_done; ++i) {
+    const float pos = static_cast<float>(i - got_done) - shift;
+    if (pos >= static_cast<float>(visible)) break;
+    item_at(trips_[static_cast<size_t>(i)], slot_min(pos));
+  }
+  if (put_done - got_done > visible) {
+    const std::string more = "+" + std::to_string(put_done - got_done - visible);
+    draw->AddText(ImVec2(slots_left - ImGui::CalcTextSize(more.c_str()).x - 4, mid_y - em * 0.5f), theme.warn, more.c_str());
+  }
+  if (flying_out) {
+    const ImVec2 from = slot_min(0);
+    const ImVec2 to(ca.x + em * 0.3f, ca.y + box_h * 0.5f - slot_h * 0.5f);
+    item_at(trips_[static_cast<size_t>(got_done)], Lerp(from, to, f));
+  }
+  if (put_done < static_cast<int>(trips_.size()) && trips_[static_cast<size_t>(put_done)].put_step == k) {
+    const QueueTrip& trip = trips_[static_cast<size_t>(put_done)];
+    const size_t p = static_cast<size_t>(std::find(producers.begin(), producers.end(), trip.producer) - producers.begin());
+    const ImVec2 from(producer_out[p].x - slot_w * 0.5f, producer_out[p].y - slot_h * 0.5f);
+    const float target = std::min(static_cast<float>(put_done - got_done) - shift, static_cast<float>(visible - 1));
+    item_at(trip, Lerp(from, slot_min(target), f));
+  }
+  ImGui::Dummy(ImVec2(width, rows_h + em * 1.2f));
+
+  // ------------------------------------------------------- replay controls and what happens now
+  if (!steps_.empty()) {
+    if (ImGui::SmallButton((std::string(ctx.T(Str::kReplay)) + "###replay").c_str())) Replay();
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(playing_ && !at_end ? ctx.T(Str::kPause) : ctx.T(Str::kPlay)) + "###play").c_str())) {
+      if (at_end) Replay();
+      else playing_ = !playing_;
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(ctx.T(Str::kToEnd)) + "###end").c_str())) SkipToEnd();
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(em * 6, ImGui::GetContentRegionAvail().x * 0.3f));
+    float position = static_cast<float>(playhead_);
+    if (ImGui::SliderFloat("##replay_at", &position, 0, static_cast<float>(n), "")) {
+      playhead_ = position;
+      playing_ = false;
+    }
+    ImGui::SameLine();
+    // The newest step taken (the first one while nothing has happened yet).
+    const Step& step = steps_[static_cast<size_t>(std::clamp(k - 1, 0, static_cast<int>(steps_.size()) - 1))];
+    const QueueTrip& trip = trips_[static_cast<size_t>(step.trip)];
+    const int64_t stamp = step.get ? trip.get_ns : trip.put_ns;
+    ImGui::TextDisabled("%d/%zu · %.3f %s · %s %s %" PRId64, std::min(k, static_cast<int>(steps_.size())),
+                        steps_.size(), model.Ms(stamp), ctx.T(Str::kMs),
+                        LaneName(ctx, step.get ? trip.consumer : trip.producer).c_str(), step.get ? "get" : "put",
+                        trip.value);
+  } else if (too_many_) {
+    ImGui::TextDisabled("%s", ctx.T(Str::kReplayTooMany));
+  } else if (!model.has_queue() && ctx.result == nullptr) {
+    ImGui::TextDisabled("%s", ctx.T(ctx.live ? Str::kRunning : Str::kNoRunYet));
+  }
+
+  // Blocked producers, and the join-before-drain stall in words: from the outcome after the
+  // run, and while it happens (every producer blocked on a full queue, nothing taken yet).
+  bool stalled = ctx.result != nullptr && ctx.result->outcome.contains("stall") && !ctx.result->outcome["stall"].is_null();
+  if (!stalled && ctx.live && !producers.empty() && got_done == 0 && at_end) {
+    bool all_blocked = true;
+    for (int p : producers) all_blocked = all_blocked && IsBlocked(blocked_, blocked_lane_, p, model.last_ns());
+    stalled = all_blocked && model.Ms(model.last_ns()) - model.Ms(steps_.empty() ? model.t0_ns() : steps_.back().t_ns) > 200;
+  }
+  stall_shown_ = stalled;
+  if (stalled) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
+    ImGui::PushFont(ctx.fonts.bold);
+    ImGui::TextWrapped("%s", ctx.T(Str::kQueueStallTitle));
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+    ImGui::TextWrapped("%s", ctx.T(Str::kQueueStallExplained));
+  }
+
+  // ---------------------------------------------------------------- the order, and the guess
+  std::vector<int64_t> order;
+  std::vector<int> order_lane;
+  for (int i = 0; i < got_done; ++i) {
+    order.push_back(trips_[static_cast<size_t>(i)].value);
+    order_lane.push_back(trips_[static_cast<size_t>(i)].producer);
+  }
+  if (!order.empty() || ctx.result != nullptr) {
+    ImGui::PushFont(ctx.fonts.bold);
+    ImGui::TextUnformatted(ctx.T(Str::kQueueOrderReceived));
+    ImGui::PopFont();
+    if (order.empty()) ImGui::TextDisabled("—");
+    else ChipRow(order, 60, [&](size_t i) { return ProducerColor(theme, order_lane[i]); });
+  }
+  if (ctx.order_guess != nullptr && !ctx.order_guess->empty() && ctx.result != nullptr && !ctx.live) {
+    const std::vector<int64_t> actual = DeliveredOrder();
+    const OrderComparison cmp = CompareOrder(*ctx.order_guess, actual);
+    ImGui::PushFont(ctx.fonts.bold);
+    ImGui::TextUnformatted(ctx.T(Str::kQueueOrderGuess));
+    ImGui::PopFont();
+    if (!cmp.parsed) {
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.warn), "%s", ctx.T(Str::kGuessNotNumbers));
+    } else {
+      ChipRow(cmp.guess, 60, [&](size_t i) {
+        return i < actual.size() && cmp.guess[i] == actual[i] ? theme.good : theme.bad;
+      }, true);
+      const bool all = cmp.same_position == actual.size() && cmp.guess.size() == actual.size();
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(all ? theme.good : theme.warn), "%s %zu / %zu",
+                         ctx.T(Str::kOrderSamePositions), cmp.same_position, actual.size());
+      if (!all) ImGui::TextWrapped("%s", ctx.T(Str::kOrderLesson));
+    }
+  }
+
+  // -------------------------------------------------------------------- depth, outcome, notes
+  DepthPlot(ctx, capacity, steps_.empty() ? -1 : playhead_ns);
+  if (too_many_) {
+    const std::vector<int64_t> items = model.queue_items();
+    ImGui::Text("%s: %zu", ctx.T(Str::kQueueSlots), items.size());
+  }
   if (ctx.result != nullptr) {
     const nlohmann::json& o = ctx.result->outcome;
-    auto field = [&](const char* key, Str label) {
-      if (!o.contains(key)) return;
-      ImGui::TextWrapped("%s: %s", ctx.T(label), FormatOutcomeList(o[key]).c_str());
-    };
-    field("received", Str::kReceived);
-    field("max_depth", Str::kMaxDepth);
-    field("blocked_ms", Str::kBlockedMs);
+    if (o.contains("blocked_ms"))
+      ImGui::TextWrapped("%s: %s", ctx.T(Str::kBlockedMs), FormatOutcomeList(o["blocked_ms"]).c_str());
     for (const std::string& note : ctx.result->notes) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.warn));
       ImGui::TextWrapped("%s", note.c_str());
       ImGui::PopStyleColor();
     }
-  } else if (!model.has_queue()) {
-    ImGui::TextDisabled("%s", ctx.T(Str::kNoQueue));
   }
   ImGui::EndChild();
 }
