@@ -1,7 +1,10 @@
 // End-to-end runs of the lessons queue-basics, queue and pool through proclab-cli, read the way a
 // script would read them: the JSON outcome, the exit status, and what is left in /dev/shm.
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -191,4 +194,56 @@ TEST_CASE("bad input for each queue and pool parameter: exit 2, one line on stde
     CHECK(result.out.empty());
     CHECK(test::SegmentsOwnedBy(result.pid).empty());
   }
+}
+
+TEST_CASE("a queue producer SIGKILLed mid-run: the run ends with a report naming it, its items a "
+          "prefix in order, the other producer's all") {
+  using namespace std::chrono_literals;
+  test::TempDir dir;
+  // A one-slot queue and a slow consumer: the producers spend the run blocked in put.
+  const pid_t cli = test::StartProgram(
+      "proclab-cli",
+      {"run", "queue", "--items", "4", "--capacity", "1", "--consumer-delay-ms", "150", "--json"},
+      dir.File("out"), dir.File("err"));
+  REQUIRE(cli > 0);
+  std::vector<pid_t> children;
+  test::WaitFor(
+      [&] {
+        children = test::ChildrenOf(cli);
+        return children.size() >= 2;
+      },
+      10s);
+  REQUIRE(children.size() == 2);
+  const pid_t victim = children[0];
+  kill(victim, SIGKILL);
+  bool timed_out = false;
+  const test::CommandResult result = test::WaitProgram(cli, 30s, &timed_out);
+  const std::string err = test::ReadFile(dir.File("err"));
+  INFO("stderr: " << err);
+  CHECK_FALSE(timed_out);
+  CHECK(result.exit_status == 0);
+  CHECK(test::SegmentsOwnedBy(cli).empty());
+  CHECK(test::ChildrenOf(getpid()).empty());
+  const json trial = json::parse(test::ReadFile(dir.File("out"))).at("trials")[0];
+  int killed_producer = 0;
+  for (const json& process : trial.at("processes")) {
+    if (process.at("pid").get<pid_t>() == victim) {
+      killed_producer = process.at("index").get<int>();
+      CHECK(process.at("state") == "killed");
+      CHECK(process.at("signal") == SIGKILL);
+    } else {
+      CHECK(process.at("state") == "exited");
+      CHECK(process.at("exit_status") == 0);
+    }
+  }
+  REQUIRE((killed_producer == 1 || killed_producer == 2));
+  const std::map<int, std::vector<int64_t>> full = {{1, {1, 4, 9, 16}}, {2, {-1, -2, -3, -4}}};
+  auto by = ByProducer(trial);
+  const std::vector<int64_t>& got = by[killed_producer];
+  const std::vector<int64_t>& all = full.at(killed_producer);
+  CHECK(got.size() <= all.size());
+  CHECK(std::equal(got.begin(), got.end(), all.begin()));  // a prefix, each once, in order
+  const int other = 3 - killed_producer;
+  CHECK(by[other] == full.at(other));
+  CHECK(trial.at("received_count") == got.size() + by[other].size());
 }
