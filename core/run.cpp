@@ -45,6 +45,14 @@ void Run::ReadLive(
   if (context_) view(context_->trace_, context_->supervisor_.children());
 }
 
+bool Run::TryReadLive(
+    const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view) {
+  std::unique_lock lock(live_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  if (context_) view(context_->trace_, context_->supervisor_.children());
+  return true;
+}
+
 namespace {
 
 int ChildCountFor(const Lesson& lesson, const ParamValues& params) {

@@ -87,6 +87,9 @@ class Run {
 
   // Any thread: calls `view` with the live trace and children under the run's lock.
   void ReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
+  // The same, but returns false at once, without calling `view`, while the run thread holds
+  // the trace (spawning, draining): a UI thread must not wait for it.
+  bool TryReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
 
   static std::string DefaultWorkerPath();
 

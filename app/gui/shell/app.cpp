@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "app/gui/shell/damage_renderer.hpp"
+#include "app/gui/shell/frame_bench.hpp"
 #include "app/gui/shell/screenshot.hpp"
 #include "app/gui/shell/selftest.hpp"
 #include "core/trace_export.hpp"
@@ -23,13 +25,26 @@ namespace proclab::gui {
 
 namespace {
 constexpr float kBaseFontPx = 19.0f;
-}
+// Events the views take in per frame, live or from a finished run's trace: ~2-4 ms of work,
+// more than a run's rings deliver per frame, so the views keep up and no frame stalls.
+constexpr size_t kSyncBudgetPerFrame = 120'000;
+}  // namespace
+
+// --bench-frames / --bench-idle: what is measured between presented frames.
+struct App::Bench {
+  explicit Bench(size_t frames) : recorder(frames) {}
+  FrameRecorder recorder;
+  double first_frame_ms = -1;
+  double idle_t0 = 0, idle_cpu0 = 0, idle_deadline = 0;
+  int idle_frames = 0;
+  bool run_started = false;
+};
 
 // ------------------------------------------------------------------------------ construction
 
 App::App(CommandLine command_line) : command_line_(std::move(command_line)) {
-  // The self-test starts from defaults and leaves the user's settings alone.
-  if (!command_line_.selftest) {
+  // The self-test and the benchmarks start from defaults and leave the user's settings alone.
+  if (!command_line_.selftest && !command_line_.benchmark()) {
     std::string problem;  // e.g. $XDG_CONFIG_HOME unwritable: the app works, remembers nothing
     config_dir_ = ConfigDir(&problem);
     if (!problem.empty()) std::fprintf(stderr, "proclab: %s\n", problem.c_str());
@@ -62,6 +77,7 @@ App::App(CommandLine command_line) : command_line_(std::move(command_line)) {
 App::~App() {
   runner_.reset();  // stops a run and joins the run thread before the window goes
   if (window_ != nullptr) {
+    renderer_.Shutdown();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
@@ -116,7 +132,7 @@ bool App::OpenWindow() {
     settings_.scale = std::clamp(std::round(static_cast<float>(height) / 100.0f) / 10.0f, 1.0f, 3.0f);
   SetWindowIcon();
   glfwMakeContextCurrent(window_);
-  glfwSwapInterval(1);
+  glfwSwapInterval(command_line_.benchmark() ? 0 : 1);  // benchmarks: vsync off
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -125,6 +141,7 @@ bool App::OpenWindow() {
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  renderer_.Init();
   runner_ = std::make_unique<RunController>([] { glfwPostEmptyEvent(); });
   return true;
 }
@@ -140,6 +157,8 @@ int App::Main() {
     selftest_ = std::make_unique<SelfTest>(*this, command_line_.selftest_dir);
   } else if (!command_line_.screenshot.empty()) {
     exit_after_screenshot_ = true;
+  } else if (command_line_.benchmark()) {
+    bench_ = std::make_unique<Bench>(static_cast<size_t>(command_line_.bench_frames) + 16);
   }
   Loop();
   SaveSettings(config_dir_, settings_);
@@ -149,33 +168,84 @@ int App::Main() {
 
 void App::Loop() {
   int busy_frames = 3;
-  // PROCLAB_FRAME_STATS=1: print frame times at exit (to check the views stay smooth).
-  const bool stats = std::getenv("PROCLAB_FRAME_STATS") != nullptr;
-  double slowest = 0, total = 0;
-  int frames = 0;
   while (!glfwWindowShouldClose(window_) && !quit_) {
-    const double started = glfwGetTime();
     // Sleep until input arrives when nothing moves; redraw continuously while a run is live.
     const bool animate = run_busy() || selftest_ || exit_after_screenshot_ ||
-                         !screenshot_path_.empty() || fonts_dirty_;
+                         !screenshot_path_.empty() || fonts_dirty_ ||
+                         (bench_ && command_line_.bench_frames > 0);
     if (animate || busy_frames > 0) {
       glfwPollEvents();
       busy_frames = animate ? 3 : busy_frames - 1;
     } else {
-      glfwWaitEventsTimeout(5.0);
+      WaitForInput();
       busy_frames = 3;  // a few frames to let hover and clicks settle
     }
+    const bool live = run_busy();  // the frame shows a run (sampled before it starts)
     Frame();
-    if (stats && run_busy()) {
-      const double took = glfwGetTime() - started;
-      slowest = std::max(slowest, took);
-      total += took;
-      ++frames;
-    }
+    if (bench_) AfterPresent(live);
   }
-  if (stats && frames > 0)
-    std::fprintf(stderr, "proclab: %d frames while running, mean %.1f ms, slowest %.1f ms, %zu events\n",
-                 frames, total / frames * 1000, slowest * 1000, model_.events());
+}
+
+void App::WaitForInput() {
+  // Block until input comes; wake on our own only for what changes with time alone: a notice
+  // that expires, the text cursor's blink, the end of an idle measurement.
+  const double now = glfwGetTime();
+  double wake = -1;
+  auto wake_at = [&](double t) {
+    if (t > now && (wake < 0 || t < wake)) wake = t;
+  };
+  if (!notice_.empty()) wake_at(notice_until_);
+  if (ImGui::GetIO().WantTextInput) wake_at(now + 0.5);
+  if (bench_ && command_line_.bench_idle_s > 0) wake_at(bench_->idle_deadline);
+  if (wake < 0) glfwWaitEvents();
+  else glfwWaitEventsTimeout(wake - now);
+}
+
+void App::AfterPresent(bool run_was_live) {
+  Bench& bench = *bench_;
+  const double now = glfwGetTime();
+  if (bench.first_frame_ms < 0) {
+    bench.first_frame_ms = ProcessAgeMs();
+    bench.idle_t0 = now;
+    bench.idle_cpu0 = ProcessCpuSeconds();
+    bench.idle_deadline = now + command_line_.bench_idle_s;
+  }
+  if (command_line_.bench_idle_s > 0) {
+    if (now < bench.idle_deadline) {
+      ++bench.idle_frames;
+      return;
+    }
+    const auto report = IdleReport(now - bench.idle_t0, ProcessCpuSeconds() - bench.idle_cpu0,
+                                   bench.idle_frames, bench.first_frame_ms);
+    std::printf("%s\n", report.dump().c_str());
+    quit_ = true;
+    return;
+  }
+  // --bench-frames: the run starts after the first frame; every later frame is measured, at
+  // least N of them and until the finished run is wholly drawn.
+  bench.recorder.Presented(now, run_was_live);
+  if (!bench.run_started) {
+    bench.run_started = true;
+    if (!StartRun(1, false)) {
+      std::fprintf(stderr, "proclab: the benchmark could not start the run\n");
+      exit_status_ = 1;
+      quit_ = true;
+    }
+    return;
+  }
+  if (!last_error_.empty()) {
+    std::fprintf(stderr, "proclab: the benchmark's run failed: %s\n", last_error_.c_str());
+    exit_status_ = 1;
+    quit_ = true;
+    return;
+  }
+  if (bench.recorder.intervals() < static_cast<size_t>(command_line_.bench_frames) || run_busy()) return;
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(window_, &width, &height);
+  const auto report = FramesReport(std::string(lesson().id), bench.recorder, bench.first_frame_ms,
+                                   model_.events(), width, height);
+  std::printf("%s\n", report.dump().c_str());
+  quit_ = true;
 }
 
 // ------------------------------------------------------------------------------ one frame
@@ -191,7 +261,6 @@ void App::Frame() {
 
   if (pending_view) tab_request = pending_view;  // until that tab exists and is shown
   TakeResults();
-  if (runner_->busy()) runner_->SyncLive(model_, &model_generation_);
   HandleKeys();
 
   // Command line: --run then --screenshot.
@@ -224,11 +293,7 @@ void App::Frame() {
   ImGui::Render();
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(window_, &fb_w, &fb_h);
-  glViewport(0, 0, fb_w, fb_h);
-  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-  glClearColor(bg.x, bg.y, bg.z, 1);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  renderer_.Render(ImGui::GetDrawData(), fb_w, fb_h, ImGui::GetStyle().Colors[ImGuiCol_WindowBg]);
   if (!screenshot_path_.empty()) {
     const std::string path = std::move(screenshot_path_);
     screenshot_path_.clear();
@@ -297,8 +362,11 @@ void App::TakeResults() {
       model_.Reset();
       model_generation_ = done.generation;
     }
-    model_.Sync(done.result->trace, done.result->children, true);
-    last_result_ = done.result;
+    // The views take the result in over the next frames (see below); an older result still
+    // being taken in is shown as it is.
+    if (syncing_result_) last_result_ = std::move(syncing_result_);
+    syncing_result_ = done.result;
+    syncing_generation_ = done.generation;
     last_error_.clear();
     settings_.lessons_run.insert(done.result->lesson_id);
     // Trials: one series per parameter setting; a single run also counts as a trial.
@@ -326,6 +394,12 @@ void App::TakeResults() {
       if (all.size() > 4) all.erase(all.begin());
     }
   }
+  // The live run (or the next trial of a batch) first; a newer live run replaces the model.
+  if (runner_->busy()) runner_->SyncLive(model_, &model_generation_, kSyncBudgetPerFrame);
+  if (!syncing_result_) return;
+  if (model_generation_ != syncing_generation_ ||  // the next trial of a batch took the model
+      model_.Sync(syncing_result_->trace, syncing_result_->children, true, kSyncBudgetPerFrame))
+    last_result_ = std::move(syncing_result_);
 }
 
 // ---------------------------------------------------------------- fonts and screenshots
@@ -362,6 +436,7 @@ void App::RebuildFonts() {
   fonts_ = BuildFonts(std::round(kBaseFontPx * settings_.scale), all_text);
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
+  renderer_.Invalidate();
   theme_ = MakeTheme(settings_.high_contrast);
   ApplyStyle(theme_, settings_.scale);
   if (!fonts_.has_cjk && !cjk_warned_) {
@@ -440,6 +515,7 @@ void App::StopRun() { runner_->Stop(); }
 void App::ResetRun() {
   if (run_busy()) runner_->Stop();
   model_.Reset();
+  syncing_result_.reset();
   last_result_.reset();
   last_error_.clear();
 }

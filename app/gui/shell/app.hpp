@@ -15,6 +15,7 @@
 #include "app/gui/fonts/fonts.hpp"
 #include "app/gui/settings/settings.hpp"
 #include "app/gui/shell/command_line.hpp"
+#include "app/gui/shell/damage_renderer.hpp"
 #include "app/gui/shell/lesson_texts.hpp"
 #include "app/gui/shell/run_controller.hpp"
 #include "app/gui/shell/theme.hpp"
@@ -56,7 +57,8 @@ class App {
   const Lesson& lesson() const;
   int lesson_index() const { return lesson_index_; }
   Language language() const { return settings_.language; }
-  bool run_busy() const { return runner_ && runner_->busy(); }
+  // A run is busy until the views hold its whole result (synced over a few frames).
+  bool run_busy() const { return (runner_ && runner_->busy()) || syncing_result_ != nullptr; }
   const TraceModel& model() const { return model_; }
   const TrialResult* last_result() const { return last_result_.get(); }
   const std::string& last_error() const { return last_error_; }
@@ -85,6 +87,8 @@ class App {
   void Frame();
   void HandleKeys();
   void TakeResults();
+  void WaitForInput();
+  void AfterPresent(bool run_was_live);  // --bench-frames / --bench-idle bookkeeping
   void RebuildFonts();
   void SaveScreenshot(const std::string& path);
   std::string AllTexts() const;
@@ -108,6 +112,7 @@ class App {
   Settings settings_;
   GLFWwindow* window_ = nullptr;
   Fonts fonts_;
+  DamageRenderer renderer_;  // redraws only what changed (software OpenGL pays per pixel)
   Theme theme_;
   bool fonts_dirty_ = true;
   bool cjk_warned_ = false;
@@ -120,21 +125,16 @@ class App {
   TraceModel model_;
   uint64_t model_generation_ = 0;
   std::shared_ptr<TrialResult> last_result_;
+  std::shared_ptr<TrialResult> syncing_result_;  // finished, not yet wholly in model_
+  uint64_t syncing_generation_ = 0;
+  struct Bench;
+  std::unique_ptr<Bench> bench_;
   std::string last_error_;
   bool run_step_mode_ = false;
   int batch_trials_ = 1;
   mutable std::map<std::string, std::vector<TrialSeries>> series_;
   std::map<std::string, std::string> guesses_;  // predict-first text per lesson
   LanesView lanes_;
-  std::string screenshot_path_;
-  int screenshot_settle_ = 0;
-  bool exit_after_screenshot_ = false;
-  bool cli_run_started_ = false;
-  int exit_status_ = 0;
-  bool quit_ = false;
-  int saved_x_ = 0, saved_y_ = 0, saved_w_ = 0, saved_h_ = 0;
-  std::unique_ptr<SelfTest> selftest_;
-};
   QueueView queue_view_;
   PoolView pool_view_;
   const Lesson* views_lesson_ = nullptr;  // whose tabs were drawn last (to open its first tab)
@@ -148,5 +148,14 @@ class App {
   void DrawSavePopup();
   // Checks `path` and saves; false with the reason in words (nothing written) otherwise.
   bool SaveTo(SaveKind kind, const std::string& path, std::string* error);
+  std::string screenshot_path_;
+  int screenshot_settle_ = 0;
+  bool exit_after_screenshot_ = false;
+  bool cli_run_started_ = false;
+  int exit_status_ = 0;
+  bool quit_ = false;
+  int saved_x_ = 0, saved_y_ = 0, saved_w_ = 0, saved_h_ = 0;
+  std::unique_ptr<SelfTest> selftest_;
+};
 
 }  // namespace proclab::gui

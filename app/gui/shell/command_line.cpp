@@ -25,6 +25,10 @@ std::string UsageText() {
       "  --scale F            font and UI scale, 0.6 .. 3 (Ctrl +/- in the app)\n"
       "  --selftest DIR       walk every lesson in both languages, check the app's state,\n"
       "                       write one screenshot per lesson into DIR; exit 1 on failure\n"
+      "  --bench-frames N     with --lesson: run it while drawing N frames (vsync off), then\n"
+      "                       print one JSON object: first_frame_ms, frame_ms_median, _p95 ...\n"
+      "  --bench-idle S       keep the window open S seconds with nothing running, then print\n"
+      "                       JSON with idle_cpu_percent (CPU time over wall time)\n"
       "  --help, --version\n\n"
       "Lessons:\n";
   for (const Lesson* lesson : Curriculum()) {
@@ -69,7 +73,8 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
     } else if (arg == "--high-contrast") {
       cl.high_contrast = true;
     } else if (arg == "--lesson" || arg == "--lang" || arg == "--screenshot" || arg == "--size" ||
-               arg == "--step" || arg == "--view" || arg == "--scale") {
+               arg == "--step" || arg == "--view" || arg == "--scale" || arg == "--bench-frames" ||
+               arg == "--bench-idle") {
       const auto value = take();
       if (!value) return std::nullopt;
       if (arg == "--lesson") {
@@ -94,6 +99,21 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
           return std::nullopt;
         }
         cl.view = *value;
+      } else if (arg == "--bench-frames") {
+        char* end = nullptr;
+        const long frames = std::strtol(value->c_str(), &end, 10);
+        if (end == value->c_str() || *end != '\0' || frames < 1 || frames > 100'000) {
+          *error = "--bench-frames must be a whole number of frames in 1 .. 100000, not '" + *value + "'";
+          return std::nullopt;
+        }
+        cl.bench_frames = static_cast<int>(frames);
+      } else if (arg == "--bench-idle") {
+        char* end = nullptr;
+        cl.bench_idle_s = std::strtod(value->c_str(), &end);
+        if (end == value->c_str() || *end != '\0' || !(cl.bench_idle_s >= 0.1 && cl.bench_idle_s <= 3600)) {
+          *error = "--bench-idle must be a number of seconds in 0.1 .. 3600, not '" + *value + "'";
+          return std::nullopt;
+        }
       } else if (arg == "--scale") {
         char* end = nullptr;
         cl.scale = std::strtof(value->c_str(), &end);
@@ -120,6 +140,23 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
       *error = "unexpected argument '" + arg + "' (see proclab --help)";
       return std::nullopt;
     }
+  }
+  if (cl.bench_frames > 0 && cl.bench_idle_s > 0) {
+    *error = "--bench-frames and --bench-idle measure different things: give one of them";
+    return std::nullopt;
+  }
+  if (cl.bench_frames > 0 && cl.lesson.empty()) {
+    *error = "--bench-frames needs the lesson to run: add --lesson ID";
+    return std::nullopt;
+  }
+  if (cl.benchmark() && (cl.selftest || !cl.screenshot.empty() || cl.trials || !cl.step.empty())) {
+    *error = std::string(cl.bench_frames > 0 ? "--bench-frames" : "--bench-idle") +
+             " cannot be combined with --selftest, --screenshot, --trials or --step";
+    return std::nullopt;
+  }
+  if (cl.bench_idle_s > 0 && cl.run) {
+    *error = "--bench-idle measures the app with nothing running: leave out --run";
+    return std::nullopt;
   }
   if (!cl.lesson.empty() && FindLesson(cl.lesson) == nullptr) {
     *error = "no lesson '" + cl.lesson + "' (see proclab --help for the list)";

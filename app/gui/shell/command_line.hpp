@@ -1,7 +1,7 @@
 // The command line of `proclab`:
 //   proclab [--lesson ID] [--PARAM VALUE ...] [--lang en|zh-CN] [--run] [--screenshot FILE.png]
 //           [--size WxH] [--view NAME] [--high-contrast] [--scale F] [--selftest DIR]
-//           [--help] [--version]
+//           [--bench-frames N] [--bench-idle SECONDS] [--help] [--version]
 #pragma once
 #include <optional>
 #include <string>
@@ -28,6 +28,9 @@ struct CommandLine {
   float scale = 0;  // 0: as remembered
   bool selftest = false;
   std::string selftest_dir;
+  int bench_frames = 0;     // --bench-frames N: run the lesson over N frames, print frame times
+  double bench_idle_s = 0;  // --bench-idle S: window open, nothing running; print the CPU used
+  bool benchmark() const { return bench_frames > 0 || bench_idle_s > 0; }
 };
 
 // Returns nullopt and a one-line reason on bad input. Lesson parameters are checked against

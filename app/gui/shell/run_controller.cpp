@@ -1,6 +1,13 @@
 #include "app/gui/shell/run_controller.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace proclab::gui {
+
+namespace {
+constexpr int kChildNice = 10;
+}  // namespace
 
 RunController::RunController(std::function<void()> wake)
     : wake_(std::move(wake)), thread_([this] { Loop(); }) {}
@@ -40,7 +47,7 @@ void RunController::PostStep(int child, char what) {
   if (current_) current_->PostStep(child, what);
 }
 
-void RunController::SyncLive(TraceModel& model, uint64_t* model_generation) {
+void RunController::SyncLive(TraceModel& model, uint64_t* model_generation, size_t budget) {
   std::shared_ptr<Run> run;
   uint64_t generation = 0;
   {
@@ -53,9 +60,12 @@ void RunController::SyncLive(TraceModel& model, uint64_t* model_generation) {
     model.Reset();
     *model_generation = generation;
   }
-  run->ReadLive([&](const Trace& trace, const std::vector<ChildRecord>& children) {
-    model.Sync(trace, children, false, 60'000);  // a bounded share of each frame
+  // Only the copy holds the run's lock (the run thread waits for it before it drains rings);
+  // when the run thread holds it (spawning, draining), this frame shows what it has.
+  const bool copied = run->TryReadLive([&](const Trace& trace, const std::vector<ChildRecord>& children) {
+    model.Copy(trace, children, budget);
   });
+  if (copied) model.Analyse(false);
 }
 
 std::vector<FinishedTrial> RunController::TakeFinished() {
@@ -67,6 +77,11 @@ std::vector<FinishedTrial> RunController::TakeFinished() {
 }
 
 void RunController::Loop() {
+  // Children are spawned from this thread and inherit its nice value: a lesson that keeps every
+  // core busy (8 children counting as fast as they can) then leaves the UI thread, at the
+  // normal priority, the CPU it needs to stay smooth. Among themselves the children still
+  // compete equally, so races happen as they would. (Raising one's nice value never fails.)
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kChildNice);
   while (true) {
     RunRequest request;
     {

@@ -44,8 +44,9 @@ class RunController {
   int trial() const { return trial_.load(); }
   int trials() const { return trials_.load(); }
 
-  // Copies what is new in the live run into `model` (reset when a new run began).
-  void SyncLive(TraceModel& model, uint64_t* model_generation);
+  // Copies what is new in the live run into `model` (reset when a new run began), at most
+  // `budget` events per call.
+  void SyncLive(TraceModel& model, uint64_t* model_generation, size_t budget);
   std::vector<FinishedTrial> TakeFinished();
 
  private:

@@ -1,6 +1,9 @@
 // Process lanes: one row per child (labelled with its pid), coloured by state, on a time axis
-// with zoom (wheel) and pan (drag). Each row is aggregated per pixel column: one rectangle per
-// run of equal columns, so a million events cost no more to draw than a hundred.
+// with zoom (wheel) and pan (drag). Each row is summarised per pixel column (TraceModel's
+// per-state time summaries): the state that fills most of the column, plus a thin stripe for a
+// lock held, a lock waited for or a blocked queue that happened in it however briefly; one
+// rectangle per run of equal columns. Lost-update marks, parent ticks and task labels are
+// found by binary search per pixel, so a million events cost no more to draw than a hundred.
 #include <imgui.h>
 
 #include <algorithm>
@@ -189,8 +192,8 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
     draw->AddText(ImVec2(x + 3, top_left.y), theme.dim, label.c_str());
   }
 
-  // Lanes.
-  static std::vector<LaneState> columns;
+  // Lanes. (Scratch storage kept between frames: no allocation per frame.)
+  static std::vector<ColumnSummary> columns;
   const int column_count = static_cast<int>(track_w);
   const int64_t t0 = model.t0_ns();
   for (int i = 0; i < lanes; ++i) {
@@ -213,12 +216,12 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
       draw->AddText(ctx.fonts.mono, ctx.fonts.mono->FontSize, ImVec2(x, y), theme.dim, label);
     }
     // Columns, merged into runs of equal state.
-    AggregateColumns(lane, t0 + static_cast<int64_t>(begin_ns), t0 + static_cast<int64_t>(end_ns),
+    SummariseColumns(lane, t0 + static_cast<int64_t>(begin_ns), t0 + static_cast<int64_t>(end_ns),
                      column_count, columns);
     int run_start = 0;
     for (int c = 1; c <= column_count; ++c) {
-      if (c < column_count && columns[static_cast<size_t>(c)] == columns[static_cast<size_t>(run_start)]) continue;
-      const LaneState state = columns[static_cast<size_t>(run_start)];
+      if (c < column_count && columns[static_cast<size_t>(c)].dominant == columns[static_cast<size_t>(run_start)].dominant) continue;
+      const LaneState state = columns[static_cast<size_t>(run_start)].dominant;
       if (state != LaneState::kNone) {
         const float xa = track_x0 + static_cast<float>(run_start);
         const float xb = track_x0 + static_cast<float>(c);
@@ -231,10 +234,39 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
       }
       run_start = c;
     }
-    // Task labels (pool chunks) where they fit.
-    for (const TaskBlock& task : lane.tasks) {
+    // Short notable states: a column where the lock was held or waited for, or the queue
+    // blocked, shows a thin stripe of that colour even when another state fills most of it
+    // (held at the top edge, waits at the bottom edge).
+    const float stripe = std::max(2.0f, (bar_y1 - bar_y0) * 0.22f);
+    for (const LaneState notable : {LaneState::kLockHeld, LaneState::kLockWait, LaneState::kQueueBlocked}) {
+      if (!((model.states_seen() >> static_cast<unsigned>(notable)) & 1u)) continue;
+      const float ya = notable == LaneState::kLockHeld ? bar_y0 : bar_y1 - stripe;
+      auto shows = [&](int c) {
+        const ColumnSummary& column = columns[static_cast<size_t>(c)];
+        return column.Has(notable) && column.dominant != notable;
+      };
+      for (int c = 0; c < column_count;) {
+        if (!shows(c)) {
+          ++c;
+          continue;
+        }
+        int end = c + 1;
+        while (end < column_count && shows(end)) ++end;
+        draw->AddRectFilled(ImVec2(track_x0 + static_cast<float>(c), ya),
+                            ImVec2(track_x0 + static_cast<float>(end), ya + stripe), theme.State(notable));
+        c = end;
+      }
+    }
+    // Task labels (pool chunks) where they fit: at most one task looked at per pixel.
+    auto task_by_start = [](const TaskBlock& task, int64_t t) { return task.start_ns < t; };
+    auto task_it = std::lower_bound(lane.tasks.begin(), lane.tasks.end(), t0 + static_cast<int64_t>(begin_ns), task_by_start);
+    if (task_it != lane.tasks.begin()) --task_it;  // one that began before the view may reach into it
+    for (; task_it != lane.tasks.end() && task_it->start_ns - t0 <= static_cast<int64_t>(end_ns);) {
+      const TaskBlock& task = *task_it;
       const float xa = std::max(x_of(static_cast<double>(task.start_ns - t0)), track_x0);
       const float xb = std::min(x_of(static_cast<double>((task.end_ns ? task.end_ns : model.last_ns()) - t0)), track_x1);
+      const int64_t next_t = std::max(task.start_ns + 1, t0 + static_cast<int64_t>(t_of(std::floor(xa) + 1)));
+      task_it = std::lower_bound(task_it + 1, lane.tasks.end(), next_t, task_by_start);
       if (xb - xa < em * 2.5f) continue;
       char text[48];
       if (task.first == task.last) std::snprintf(text, sizeof text, "%" PRId64, task.first);
@@ -244,19 +276,24 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
       draw->AddRect(ImVec2(xa, bar_y0), ImVec2(xb, bar_y1), theme.panel_bg, 0, 0, 1.5f);
       draw->AddText(ImVec2((xa + xb - tw) * 0.5f, (bar_y0 + bar_y1 - em) * 0.5f), IM_COL32(255, 255, 255, 255), text);
     }
-    // Lost updates: a red mark at the write that overwrote another's update (one per column).
-    // (Not when the lesson reports no lost update: a thinned trace can fake one.)
-    const bool none_lost = ctx.result && ctx.result->outcome.contains("lost") &&
+    // Lost updates: a red mark at the write that overwrote another's update, live as the
+    // merged order reaches it. Dense marks merge, at most one per ~half an em, so the lane stays
+    // readable; each next mark is found by binary search. (Not when the lesson reports no lost
+    // update: a thinned trace can fake one.)
+    const bool none_lost = !ctx.live && ctx.result && ctx.result->outcome.contains("lost") &&
                            ctx.result->outcome["lost"].is_number() && ctx.result->outcome["lost"].get<int64_t>() == 0;
-    float last_x = -1;
-    static const std::vector<int64_t> kNoMarks;
-    for (int64_t t : none_lost ? kNoMarks : lane.lost_marks) {
-      const float x = x_of(static_cast<double>(t - t0));
-      // Dense marks merge: at most one per ~half an em, so the lane stays readable.
-      if (x < track_x0 || x > track_x1 || (last_x >= 0 && x - last_x < em * 0.5f)) continue;
-      last_x = x;
-      draw->AddTriangleFilled(ImVec2(x - em * 0.25f, y0 + 1), ImVec2(x + em * 0.25f, y0 + 1), ImVec2(x, bar_y0 + em * 0.1f), theme.marker);
-      draw->AddLine(ImVec2(x, bar_y0), ImVec2(x, bar_y1), theme.marker, 2.0f);
+    if (!none_lost) {
+      const auto& marks = lane.lost_marks;
+      float x_from = track_x0;
+      while (x_from <= track_x1) {
+        const auto it = std::lower_bound(marks.begin(), marks.end(), t0 + static_cast<int64_t>(std::ceil(t_of(x_from))));
+        if (it == marks.end()) break;
+        const float x = x_of(static_cast<double>(*it - t0));
+        if (x > track_x1) break;
+        draw->AddTriangleFilled(ImVec2(x - em * 0.25f, y0 + 1), ImVec2(x + em * 0.25f, y0 + 1), ImVec2(x, bar_y0 + em * 0.1f), theme.marker);
+        draw->AddLine(ImVec2(x, bar_y0), ImVec2(x, bar_y1), theme.marker, 2.0f);
+        x_from = std::max(x + em * 0.5f, x_from + 1);
+      }
     }
     // Step mode: the values read and written, next to the lane.
     if (ctx.live && lane.step_wait && lane_h > em * 1.6f) {
@@ -277,12 +314,17 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
   if (!model.parent_events().empty()) {
     const float y0 = lanes_y0 + lane_h * static_cast<float>(lanes);
     draw->AddText(ImVec2(top_left.x, y0 + (lane_h - em) * 0.5f), theme.dim, ctx.T(Str::kParent));
-    float last_x = -1;
-    for (const Event& e : model.parent_events()) {
-      const float x = std::floor(x_of(static_cast<double>(e.t_ns - t0)));
-      if (x < track_x0 || x > track_x1 || x == last_x) continue;
-      last_x = x;
+    // One tick per pixel at most, each next event found by binary search.
+    const std::vector<Event>& events = model.parent_events();
+    auto by_time = [](const Event& e, int64_t t) { return e.t_ns < t; };
+    float x_from = track_x0;
+    while (x_from <= track_x1) {
+      const auto it = std::lower_bound(events.begin(), events.end(), t0 + static_cast<int64_t>(std::ceil(t_of(x_from))), by_time);
+      if (it == events.end()) break;
+      const float x = std::floor(x_of(static_cast<double>(it->t_ns - t0)));
+      if (x > track_x1) break;
       draw->AddLine(ImVec2(x, y0 + lane_h * 0.3f), ImVec2(x, y0 + lane_h * 0.7f), theme.accent, 2.0f);
+      x_from = std::max(x + 2, x_from + 1);
     }
   }
 
@@ -312,6 +354,18 @@ void LanesView::Draw(const ViewContext& ctx, float height) {
         ImGui::Text("%9.3f ms  %s", model.Ms(it->t_ns), DescribeEvent(*it).c_str());
       if (count > shown) ImGui::Text("… +%zu %s", count - shown, ctx.T(Str::kEvents));
       ImGui::PopFont();
+      if (lane_index < lanes) {
+        // The lost updates under the mouse, in words.
+        const auto& marks = model.lane(lane_index).lost_marks;
+        const auto mark_lo = std::lower_bound(marks.begin(), marks.end(), t0 + static_cast<int64_t>(ta));
+        const auto mark_hi = std::lower_bound(mark_lo, marks.end(), t0 + static_cast<int64_t>(tb));
+        if (mark_hi != mark_lo) {
+          ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.marker));
+          if (mark_hi - mark_lo == 1) ImGui::TextUnformatted(ctx.T(Str::kLostUpdateCallout));
+          else ImGui::Text("%s (×%td)", ctx.T(Str::kLostUpdateCallout), mark_hi - mark_lo);
+          ImGui::PopStyleColor();
+        }
+      }
       ImGui::EndTooltip();
     }
   }

@@ -1,11 +1,15 @@
 // What the views show, derived from a run's trace: a copy of every lane's events (synced
-// incrementally from the live trace, append-only), each lane's state over time, and the
-// shared counter, array, lock, queue and task facts the events carry. No ImGui here.
+// incrementally from the live trace, append-only), each lane's state over time with per-state
+// time summaries, and the shared counter, array, lock, queue and task facts the events carry.
+// No ImGui here. Syncing costs O(new events); summarising a lane into pixel columns costs
+// O(columns), however many events the run had.
 //
 // Sections: LaneState · LaneModel (one child) · TraceModel · per-pixel-column aggregation.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <map>
 #include <string>
@@ -32,10 +36,17 @@ enum class LaneState : uint8_t {
   kCount
 };
 
+inline constexpr size_t kLaneStates = static_cast<size_t>(LaneState::kCount);
+using StateTimes = std::array<int64_t, kLaneStates>;  // ns spent in each state
+
 struct StateSegment {
   int64_t t_ns;
   LaneState state;
 };
+
+// Segments per summary block: a column's time per state is two block lookups plus at most
+// this many segments on each side.
+inline constexpr size_t kSummaryBlock = 32;
 
 struct TaskBlock {
   int64_t start_ns = 0;
@@ -49,6 +60,10 @@ struct LaneModel {
   std::vector<StateSegment> segments;  // state changes in time order
   std::vector<TaskBlock> tasks;
   std::vector<int64_t> lost_marks;  // times of writes that overwrote another child's update
+  // block_time[k]: time in each state from the first segment to segment k * kSummaryBlock.
+  // Only blocks whose segments can no longer change are summarised (the last segment may
+  // still be replaced: a sleep's wake-up is pushed ahead of time).
+  std::vector<StateTimes> block_time;
   int64_t lock_wait_ns = 0, lock_hold_ns = 0;
   int64_t last_read = -1, last_write = -1;  // values (slot 0), -1: none yet
   int pending_step = -1;                    // 0 read, 1 write: the step the child waits for
@@ -84,10 +99,16 @@ class TraceModel {
   void Reset(int64_t t0_ns = 0);
   // Copies what is new in `trace` (lanes are append-only) and updates the derived facts.
   // `final` means no more events will come: the merged-order analysis runs to the end.
-  // `budget` caps the events copied per call (live: keeps a frame short; the rest comes in
-  // the next frames).
-  void Sync(const Trace& trace, const std::vector<ChildRecord>& children, bool final,
+  // `budget` caps the events copied per call, shared among the lanes (keeps a frame short;
+  // the rest comes in the next calls). `final` takes effect once every event is copied.
+  // Returns true when the model holds every event of `trace` (and, if final, is complete).
+  bool Sync(const Trace& trace, const std::vector<ChildRecord>& children, bool final,
             size_t budget = std::numeric_limits<size_t>::max());
+  // Sync in two steps, for a live trace: Copy only copies (cheap, under the run's lock, so the
+  // run thread's draining waits as little as possible); Analyse derives the rest.
+  bool Copy(const Trace& trace, const std::vector<ChildRecord>& children,
+            size_t budget = std::numeric_limits<size_t>::max());
+  void Analyse(bool final);
 
   int64_t t0_ns() const { return t0_ns_; }
   int64_t last_ns() const { return last_ns_; }  // the latest event or child end seen
@@ -118,6 +139,7 @@ class TraceModel {
   void Apply(int lane, const Event& event);
   void MergeWrites(int64_t watermark);
   void SetState(LaneModel& lane, int64_t t_ns);
+  static void ExtendSummaries(LaneModel& lane);
 
   int64_t t0_ns_ = 0;
   int64_t last_ns_ = 0;
@@ -127,7 +149,13 @@ class TraceModel {
   std::vector<ChildRecord> children_;
   std::map<int64_t, SlotStats> slots_;
   std::vector<size_t> write_cursor_;  // per child lane, then the parent's (kept last)
-  std::vector<Event> queue_events_;   // puts and gets, merged at the watermark
+  std::vector<size_t> applied_;       // per lane: events analysed so far
+  std::vector<size_t> available_;     // per lane: events in the trace at the last Copy
+  size_t parent_available_ = 0;
+  bool all_copied_ = true;
+  std::vector<std::pair<int64_t, size_t>> merge_heads_;  // the merge's heap, kept between calls
+  std::deque<int64_t> queue_items_;   // put and not yet taken, in merged order
+  int64_t early_gets_ = 0;            // gets stamped before the put they took
   std::vector<DepthPoint> depth_;
   int64_t max_depth_ = 0;
   uint32_t states_seen_ = 0;
@@ -135,9 +163,22 @@ class TraceModel {
   bool has_locks_ = false, has_queue_block_ = false, has_tasks_ = false, owner_died_ = false;
 };
 
-// The state that fills most of each of `columns` equal slices of [t_begin, t_end): one value per
-// pixel column, however many events fall in it. Cost per column is bounded (exact up to 32
-// segments, sampled beyond).
+// Time per state from the lane's first segment up to `t_ns`. `cursor` is the segment found by
+// the previous call (-1 at first); calls with increasing times reuse it, so a sweep over a row
+// of pixel columns costs O(columns x log(segments per column)). Returns the segment at t_ns.
+long TimeUpTo(const LaneModel& lane, int64_t t_ns, long& cursor, StateTimes& out);
+
+// One pixel column of a lane.
+struct ColumnSummary {
+  LaneState dominant = LaneState::kNone;  // the state that fills most of the column
+  uint16_t present = 0;                   // bit per LaneState: occurs in the column, however briefly
+  bool Has(LaneState state) const { return (present >> static_cast<unsigned>(state)) & 1u; }
+};
+// Summarises each of `columns` equal slices of [t_begin, t_end), exactly (time per state, not
+// sampled), in O(columns) whatever the number of events. Reuses `out`'s storage.
+void SummariseColumns(const LaneModel& lane, int64_t t_begin, int64_t t_end, int columns,
+                      std::vector<ColumnSummary>& out);
+// The dominant state only (one value per pixel column).
 void AggregateColumns(const LaneModel& lane, int64_t t_begin, int64_t t_end, int columns,
                       std::vector<LaneState>& out);
 // How many events of `lane` fall in [t_begin, t_end) (binary search).

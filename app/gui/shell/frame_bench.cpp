@@ -1,0 +1,96 @@
+#include "app/gui/shell/frame_bench.hpp"
+
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace proclab::gui {
+
+FrameSummary SummariseFrames(std::vector<double> frame_ms) {
+  FrameSummary summary;
+  summary.frames = frame_ms.size();
+  if (frame_ms.empty()) return summary;
+  std::sort(frame_ms.begin(), frame_ms.end());
+  auto rank = [&](double p) {
+    const size_t index = static_cast<size_t>(std::ceil(p * static_cast<double>(frame_ms.size())));
+    return frame_ms[std::clamp<size_t>(index, 1, frame_ms.size()) - 1];
+  };
+  summary.median_ms = rank(0.5);
+  summary.p95_ms = rank(0.95);
+  summary.max_ms = frame_ms.back();
+  return summary;
+}
+
+double ProcessAgeMs() {
+  std::ifstream in("/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The command name may hold spaces: fields are counted after its closing parenthesis.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  unsigned long long start_ticks = 0;
+  for (int number = 3; fields >> field; ++number) {
+    if (number == 22) {
+      start_ticks = std::stoull(field);
+      break;
+    }
+  }
+  const long ticks_per_s = sysconf(_SC_CLK_TCK);
+  timespec now{};
+  if (start_ticks == 0 || ticks_per_s <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) != 0) return -1;
+  const double now_ms = static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+  return now_ms - static_cast<double>(start_ticks) * 1e3 / static_cast<double>(ticks_per_s);
+}
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+void FrameRecorder::Presented(double now_s, bool run_live) {
+  if (last_s_ >= 0) {
+    intervals_ms_.push_back((now_s - last_s_) * 1e3);
+    if (run_live) live_ms_.push_back(intervals_ms_.back());
+  }
+  last_s_ = now_s;
+}
+
+namespace {
+double Round3(double value) { return std::round(value * 1000) / 1000; }
+}  // namespace
+
+nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& frames,
+                            double first_frame_ms, size_t events, int width, int height) {
+  const FrameSummary all = SummariseFrames(frames.intervals_ms());
+  const FrameSummary live = SummariseFrames(frames.live_intervals_ms());
+  return nlohmann::json{{"lesson", lesson},
+                        {"frames", all.frames},
+                        {"events", events},
+                        {"first_frame_ms", Round3(first_frame_ms)},
+                        {"frame_ms_median", Round3(all.median_ms)},
+                        {"frame_ms_p95", Round3(all.p95_ms)},
+                        {"frame_ms_max", Round3(all.max_ms)},
+                        {"frames_running", live.frames},
+                        {"running_frame_ms_median", Round3(live.median_ms)},
+                        {"running_frame_ms_p95", Round3(live.p95_ms)},
+                        {"width", width},
+                        {"height", height}};
+}
+
+nlohmann::json IdleReport(double wall_s, double cpu_s, int frames, double first_frame_ms) {
+  return nlohmann::json{{"idle_seconds", Round3(wall_s)},
+                        {"cpu_seconds", std::round(cpu_s * 1e6) / 1e6},
+                        {"idle_cpu_percent", Round3(wall_s > 0 ? cpu_s / wall_s * 100 : 0)},
+                        {"frames", frames},
+                        {"first_frame_ms", Round3(first_frame_ms)}};
+}
+
+}  // namespace proclab::gui
