@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "app/gui/markdown/markdown_view.hpp"
 #include "app/gui/views/views.hpp"
 #include "lessons/costs_benchmarks.hpp"
 
@@ -47,7 +48,7 @@ void DrawCostsView(const ViewContext& ctx) {
   const float em = ImGui::GetFontSize();
   ImGui::BeginChild("costs");
   if (ctx.result == nullptr || !ctx.result->outcome.contains("proclab")) {
-    ImGui::TextWrapped("%s", ctx.T(ctx.live ? Str::kCostsMeasuring : Str::kCostsHint));
+    DrawWrappedText(ctx.T(ctx.live ? Str::kCostsMeasuring : Str::kCostsHint), ctx.fonts, theme.text);
     ImGui::EndChild();
     return;
   }
@@ -56,8 +57,8 @@ void DrawCostsView(const ViewContext& ctx) {
   const nlohmann::json python = o.contains("python") ? o["python"] : nlohmann::json(nullptr);
   const nlohmann::json ratios = o.contains("ratios") ? o["ratios"] : nlohmann::json::object();
   if (!python.is_object()) {
+    DrawWrappedText(ctx.T(Str::kCostsNoPython), ctx.fonts, theme.warn);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.warn));
-    ImGui::TextWrapped("%s", ctx.T(Str::kCostsNoPython));
     if (o.contains("python_note") && o["python_note"].is_string())
       ImGui::TextWrapped("%s", o["python_note"].get<std::string>().c_str());
     ImGui::PopStyleColor();

@@ -200,7 +200,7 @@ void PoolView::Draw(const ViewContext& ctx) {
 
   // ------------------------------------------------------------ worker lanes on a time axis
   // Drawn first, so a hover over them sets the moment everything below shows.
-  const float label_w = std::min(em * 9.5f, ImGui::GetContentRegionAvail().x * 0.3f);
+  const float label_w = std::min(ImGui::CalcTextSize("w99 · 1234567").x + em * 0.6f, ImGui::GetContentRegionAvail().x * 0.3f);
   const float lane_h = em * 1.6f;
   const ImVec2 top = ImGui::GetCursorScreenPos();
   // Leave room above the lanes for the state row (drawn after the hover time is known).

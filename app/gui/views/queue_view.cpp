@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "app/gui/markdown/markdown_view.hpp"
 #include "app/gui/views/views.hpp"
 
 namespace proclab::gui {
@@ -44,11 +45,11 @@ void QueueView::Rebuild(const TraceModel& model) {
   if (too_many_) return;
 
   struct Put {
-    int64_t value, t_ns;
+    int64_t value, t_ns, depth;
     int lane;
   };
   struct Get {
-    int64_t value, t_ns;
+    int64_t value, t_ns, depth;
     int lane;
   };
   const int lanes = model.lanes();
@@ -58,8 +59,8 @@ void QueueView::Rebuild(const TraceModel& model) {
   auto scan = [&](const std::vector<Event>& events, size_t slot) {
     int64_t since = -1;
     for (const Event& e : events) {
-      if (e.kind == EventKind::kQueuePut) puts[slot].push_back({e.a, e.t_ns, LaneOf(e)});
-      if (e.kind == EventKind::kQueueGet) gets.push_back({e.a, e.t_ns, LaneOf(e)});
+      if (e.kind == EventKind::kQueuePut) puts[slot].push_back({e.a, e.t_ns, e.b, LaneOf(e)});
+      if (e.kind == EventKind::kQueueGet) gets.push_back({e.a, e.t_ns, e.b, LaneOf(e)});
       if (e.kind == EventKind::kQueueBlocked && e.a == 0) since = e.t_ns;
       if (e.kind == EventKind::kQueueUnblocked && e.a == 0 && since >= 0) {
         blocked_.push_back({since, e.t_ns});
@@ -86,37 +87,47 @@ void QueueView::Rebuild(const TraceModel& model) {
     }
     if (best == puts.size()) continue;  // its put has not been copied from the trace yet
     const Put& put = puts[best][next[best]++];
-    trips_.push_back({put.value, put.lane, get.lane, put.t_ns, std::max(get.t_ns, 1L)});
+    QueueTrip trip{put.value, put.lane, get.lane, put.t_ns, std::max<int64_t>(get.t_ns, 1)};
+    trip.put_depth = put.depth;
+    trip.get_depth = get.depth;
+    trips_.push_back(trip);
   }
   std::vector<Put> waiting;
   for (size_t p = 0; p < puts.size(); ++p)
     waiting.insert(waiting.end(), puts[p].begin() + static_cast<std::ptrdiff_t>(next[p]), puts[p].end());
   std::stable_sort(waiting.begin(), waiting.end(), [](const Put& a, const Put& b) { return a.t_ns < b.t_ns; });
-  for (const Put& put : waiting) trips_.push_back({put.value, put.lane, -1, put.t_ns, 0});
-
-  // Events are stamped just after the queue's lock is released, so two putters' stamps can be
-  // out of queue order by a little: the replay keeps queue order (puts in FIFO order, each get
-  // after its put) and shows the stamps as they are.
-  int64_t put_clock = std::numeric_limits<int64_t>::min(), get_clock = put_clock;
-  for (size_t i = 0; i < trips_.size(); ++i) {
-    QueueTrip& trip = trips_[i];
-    put_clock = std::max(put_clock, trip.put_ns);
-    steps_.push_back({put_clock, static_cast<int>(i), false});
-    if (trip.get_ns != 0) {
-      get_clock = std::max({get_clock, trip.get_ns, put_clock});
-      steps_.push_back({get_clock, static_cast<int>(i), true});
-    }
+  for (const Put& put : waiting) {
+    QueueTrip trip{put.value, put.lane, -1, put.t_ns, 0};
+    trip.put_depth = put.depth;
+    trips_.push_back(trip);
   }
-  std::stable_sort(steps_.begin(), steps_.end(), [](const Step& a, const Step& b) {
-    if (a.t_ns != b.t_ns) return a.t_ns < b.t_ns;
-    if (a.get != b.get) return !a.get;  // a put before a get at the same stamp
-    return a.trip < b.trip;
-  });
+
+  // The replay's order. Events are stamped just after the queue's lock is released, so stamps
+  // alone can put a get before the put that made room for it. The depth each put and get saw
+  // under the lock says exactly how many gets came before the k-th put (k + 1 - depth) and how
+  // many puts before the j-th get (j + 1 + depth); stamps decide only where those are missing.
+  const size_t n = trips_.size();
+  size_t taken = 0;
+  while (taken < n && trips_[taken].get_ns != 0) ++taken;
+  size_t ip = 0, ig = 0;
+  int64_t clock = std::numeric_limits<int64_t>::min();
+  while (ip < n || ig < taken) {
+    const QueueTrip* put = ip < n ? &trips_[ip] : nullptr;
+    const QueueTrip* get = ig < taken && ig < ip ? &trips_[ig] : nullptr;
+    const bool put_ok = put != nullptr && (put->put_depth < 0 || static_cast<int64_t>(ig) >= static_cast<int64_t>(ip) + 1 - put->put_depth);
+    const bool get_ok = get != nullptr && (get->get_depth < 0 || static_cast<int64_t>(ip) >= static_cast<int64_t>(ig) + 1 + get->get_depth);
+    bool take_get;
+    if (put_ok != get_ok) take_get = get_ok;
+    else if (put == nullptr || get == nullptr) take_get = put == nullptr;
+    else take_get = get->get_ns < put->put_ns;  // both or neither allowed: the stamps decide
+    const int64_t stamp = take_get ? get->get_ns : put->put_ns;
+    clock = std::max(clock, stamp);
+    steps_.push_back({clock, static_cast<int>(take_get ? ig++ : ip++), take_get});
+  }
   for (size_t k = 0; k < steps_.size(); ++k) {
     QueueTrip& trip = trips_[static_cast<size_t>(steps_[k].trip)];
     (steps_[k].get ? trip.get_step : trip.put_step) = static_cast<int>(k);
   }
-  // Gets must stay in FIFO order for the slot positions below; the stable sort keeps them so.
   playhead_ = std::min(playhead_, static_cast<double>(steps_.size()));
 }
 
@@ -337,7 +348,10 @@ void QueueView::Draw(const ViewContext& ctx) {
 
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x;
-  const float box_w = std::min(em * 8.0f, width * 0.22f);
+  // Wide enough for "blocked: queue full" and "child 2 · 12345", narrow enough to leave the slots room.
+  const float label_w = std::max(ImGui::CalcTextSize(ctx.T(Str::kQueueBlockedFull)).x,
+                                 ImGui::CalcTextSize((LaneName(ctx, 1) + " · 1234567").c_str()).x);
+  const float box_w = std::min(label_w + em * 0.9f, width * 0.3f);
   const float box_h = em * 2.9f;
   const float gap = em * 0.4f;
   const float rows_h = std::max<float>(static_cast<float>(std::max<size_t>(producers.size(), 1)) * (box_h + gap), box_h + gap);
@@ -360,10 +374,12 @@ void QueueView::Draw(const ViewContext& ctx) {
     const ImVec2 a = slot_min(static_cast<float>(i));
     draw->AddRect(a, ImVec2(a.x + slot_w - 4, a.y + slot_h), theme.dim, 3, 0, 1.5f);
   }
-  draw->AddText(ImVec2(slots_right - ImGui::CalcTextSize(ctx.T(Str::kQueueFront)).x - 2, mid_y + slot_h * 0.5f + 2),
-                theme.dim, ctx.T(Str::kQueueFront));
-  draw->AddText(ImVec2(slot_min(static_cast<float>(visible - 1)).x, mid_y + slot_h * 0.5f + 2), theme.dim,
-                ctx.T(Str::kQueueBack));
+  // "front" under the head, "back" under the tail, when both fit without touching.
+  const float front_x = slots_right - ImGui::CalcTextSize(ctx.T(Str::kQueueFront)).x - 2;
+  const float back_x = slot_min(static_cast<float>(visible - 1)).x;
+  draw->AddText(ImVec2(front_x, mid_y + slot_h * 0.5f + 2), theme.dim, ctx.T(Str::kQueueFront));
+  if (back_x + ImGui::CalcTextSize(ctx.T(Str::kQueueBack)).x + em < front_x)
+    draw->AddText(ImVec2(back_x, mid_y + slot_h * 0.5f + 2), theme.dim, ctx.T(Str::kQueueBack));
   // Arrows in and out.
   draw->AddTriangleFilled(ImVec2(slots_right + em * 0.3f, mid_y - em * 0.4f), ImVec2(slots_right + em * 0.3f, mid_y + em * 0.4f),
                           ImVec2(slots_right + em * 0.9f, mid_y), theme.dim);
@@ -413,10 +429,11 @@ void QueueView::Draw(const ViewContext& ctx) {
   const int put_done = static_cast<int>(first_not_put - trips_.begin());
   const bool flying_out = got_done < static_cast<int>(trips_.size()) && trips_[static_cast<size_t>(got_done)].get_step == k;
   const float shift = flying_out ? f : 0.0f;
-  auto item_at = [&](const QueueTrip& trip, ImVec2 min) {
+  auto item_at = [&](const QueueTrip& trip, ImVec2 min, float alpha = 1.0f) {
     const std::string label = std::to_string(trip.value);
-    Chip(draw, ImVec2(min.x + 2, min.y + 2), ImVec2(min.x + slot_w - 6, min.y + slot_h - 2),
-         ProducerColor(theme, trip.producer), label.c_str());
+    const ImU32 color = (ProducerColor(theme, trip.producer) & 0x00FFFFFF) |
+                        (static_cast<ImU32>(255 * std::clamp(alpha, 0.0f, 1.0f)) << 24);
+    Chip(draw, ImVec2(min.x + 2, min.y + 2), ImVec2(min.x + slot_w - 6, min.y + slot_h - 2), color, label.c_str());
   };
   for (int i = got_done + (flying_out ? 1 : 0); i < put_done; ++i) {
     const float pos = static_cast<float>(i - got_done) - shift;
@@ -429,8 +446,9 @@ void QueueView::Draw(const ViewContext& ctx) {
   }
   if (flying_out) {
     const ImVec2 from = slot_min(0);
-    const ImVec2 to(ca.x + em * 0.3f, ca.y + box_h * 0.5f - slot_h * 0.5f);
-    item_at(trips_[static_cast<size_t>(got_done)], Lerp(from, to, f));
+    // Into the consumer's box edge, fading as it arrives (the box keeps its text readable).
+    const ImVec2 to(ca.x - slot_w * 0.4f, mid_y - slot_h * 0.5f);
+    item_at(trips_[static_cast<size_t>(got_done)], Lerp(from, to, f), f < 0.6f ? 1.0f : (1.0f - f) / 0.4f);
   }
   if (put_done < static_cast<int>(trips_.size()) && trips_[static_cast<size_t>(put_done)].put_step == k) {
     const QueueTrip& trip = trips_[static_cast<size_t>(put_done)];
@@ -488,7 +506,7 @@ void QueueView::Draw(const ViewContext& ctx) {
     ImGui::TextWrapped("%s", ctx.T(Str::kQueueStallTitle));
     ImGui::PopFont();
     ImGui::PopStyleColor();
-    ImGui::TextWrapped("%s", ctx.T(Str::kQueueStallExplained));
+    DrawWrappedText(ctx.T(Str::kQueueStallExplained), ctx.fonts, theme.text);  // breaks Chinese too
   }
 
   // ---------------------------------------------------------------- the order, and the guess
@@ -520,7 +538,7 @@ void QueueView::Draw(const ViewContext& ctx) {
       const bool all = cmp.same_position == actual.size() && cmp.guess.size() == actual.size();
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(all ? theme.good : theme.warn), "%s %zu / %zu",
                          ctx.T(Str::kOrderSamePositions), cmp.same_position, actual.size());
-      if (!all) ImGui::TextWrapped("%s", ctx.T(Str::kOrderLesson));
+      if (!all) DrawWrappedText(ctx.T(Str::kOrderLesson), ctx.fonts, theme.text);
     }
   }
 

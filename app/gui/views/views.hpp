@@ -54,6 +54,7 @@ struct QueueTrip {
   int consumer = -1;  // lane that got it (-1: the parent)
   int64_t put_ns = 0, get_ns = 0;  // get_ns 0: still in the queue
   int put_step = 0, get_step = -1;  // positions in the replay (one step per put or get)
+  int64_t put_depth = -1, get_depth = -1;  // the queue's depth just after (taken under its lock)
 };
 
 // The learner's predicted order compared with the real one, position by position.
