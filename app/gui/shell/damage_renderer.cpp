@@ -55,6 +55,65 @@ uint64_t HashList(const ImDrawList& list) {
 
 }  // namespace
 
+namespace {
+
+struct Box {
+  float x0 = FLT_MAX, y0 = FLT_MAX, x1 = -FLT_MAX, y1 = -FLT_MAX;
+  void Add(const ImVec2& p, const ImVec4& clip) {
+    x0 = std::min(x0, std::max(p.x, clip.x)), y0 = std::min(y0, std::max(p.y, clip.y));
+    x1 = std::max(x1, std::min(p.x, clip.z)), y1 = std::max(y1, std::min(p.y, clip.w));
+  }
+};
+
+// Adds the triangles of (vertices, indices, commands) that use a vertex in [lo, hi).
+void AddTrianglesUsing(const ImDrawVert* vertices, const ImDrawIdx* indices, const ImDrawCmd* commands,
+                       int command_count, size_t lo, size_t hi, Box& box) {
+  if (lo >= hi) return;
+  for (int c = 0; c < command_count; ++c) {
+    const ImDrawCmd& cmd = commands[c];
+    for (unsigned k = 0; k + 2 < cmd.ElemCount; k += 3) {
+      const size_t a = cmd.VtxOffset + indices[cmd.IdxOffset + k];
+      const size_t b = cmd.VtxOffset + indices[cmd.IdxOffset + k + 1];
+      const size_t d = cmd.VtxOffset + indices[cmd.IdxOffset + k + 2];
+      if ((a < lo || a >= hi) && (b < lo || b >= hi) && (d < lo || d >= hi)) continue;
+      box.Add(vertices[a].pos, cmd.ClipRect);
+      box.Add(vertices[b].pos, cmd.ClipRect);
+      box.Add(vertices[d].pos, cmd.ClipRect);
+    }
+  }
+}
+
+}  // namespace
+
+bool DamageRenderer::ChangedArea(const ImDrawList& now, const Snapshot& before, const ImVec2& offset,
+                                 const ImVec2& scale, int area[4]) const {
+  const size_t n = static_cast<size_t>(now.VtxBuffer.Size), m = before.vertices.size();
+  auto same = [](const ImDrawVert& a, const ImDrawVert& b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+  // What changed lies between the longest common prefix and the longest common suffix (a
+  // number that grew a digit shifts what follows it, but leaves it the same).
+  size_t prefix = 0;
+  while (prefix < n && prefix < m && same(now.VtxBuffer[static_cast<int>(prefix)], before.vertices[prefix])) ++prefix;
+  size_t suffix = 0;
+  while (suffix < n - prefix && suffix < m - prefix &&
+         same(now.VtxBuffer[static_cast<int>(n - 1 - suffix)], before.vertices[m - 1 - suffix]))
+    ++suffix;
+  if (prefix + suffix >= n && prefix + suffix >= m) return false;
+  Box box;
+  AddTrianglesUsing(now.VtxBuffer.Data, now.IdxBuffer.Data, now.CmdBuffer.Data, now.CmdBuffer.Size, prefix,
+                    n - suffix, box);
+  AddTrianglesUsing(before.vertices.data(), before.indices.data(), before.commands.data(),
+                    static_cast<int>(before.commands.size()), prefix, m - suffix, box);
+  if (box.x1 < box.x0 || box.y1 < box.y0) {
+    area[0] = area[1] = area[2] = area[3] = 0;  // only vertices no triangle uses
+    return true;
+  }
+  area[0] = static_cast<int>(std::floor((box.x0 - offset.x) * scale.x)) - 1;
+  area[1] = static_cast<int>(std::floor((box.y0 - offset.y) * scale.y)) - 1;
+  area[2] = static_cast<int>(std::ceil((box.x1 - offset.x) * scale.x)) + 1;
+  area[3] = static_cast<int>(std::ceil((box.y1 - offset.y) * scale.y)) + 1;
+  return true;
+}
+
 void DamageRenderer::Init() {
   auto load = [](const char* name) { return glfwGetProcAddress(name); };
   gen_framebuffers = reinterpret_cast<PFNGLGENFRAMEBUFFERSPROC>(load("glGenFramebuffers"));
@@ -156,6 +215,15 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
       for (size_t j = 0; before == nullptr && j < previous_.size(); ++j)
         if (previous_[j].list == now.list) before = &previous_[j];
       if (before != nullptr && same_place && before->hash == now.hash) continue;
+      // Same list in the same place: only around the vertices that changed.
+      const Snapshot* snapshot = nullptr;
+      for (const Snapshot& candidate : snapshots_)
+        if (candidate.list == now.list) snapshot = &candidate;
+      int area[4];
+      if (same_place && snapshot != nullptr && ChangedArea(*now.list, *snapshot, offset, scale, area)) {
+        damage(ListState{now.list, 0, area[0], area[1], area[2], area[3]});
+        continue;
+      }
       damage(now);
       if (before != nullptr) damage(*before);
     }
@@ -167,6 +235,17 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
   }
   x0 = std::max(x0, 0), y0 = std::max(y0, 0), x1 = std::min(x1, fb_width), y1 = std::min(y1, fb_height);
   std::swap(previous_, current_);
+  // Keep this frame's lists for the next comparison (reusing last frame's storage).
+  std::swap(snapshots_, spare_snapshots_);
+  snapshots_.resize(static_cast<size_t>(data->CmdListsCount));
+  for (int l = 0; l < data->CmdListsCount; ++l) {
+    const ImDrawList& list = *data->CmdLists[l];
+    Snapshot& snapshot = snapshots_[static_cast<size_t>(l)];
+    snapshot.list = &list;
+    snapshot.vertices.assign(list.VtxBuffer.begin(), list.VtxBuffer.end());
+    snapshot.indices.assign(list.IdxBuffer.begin(), list.IdxBuffer.end());
+    snapshot.commands.assign(list.CmdBuffer.begin(), list.CmdBuffer.end());
+  }
   full_ = false;
   clear_ = clear;
   last_redrawn_ = x1 > x0 && y1 > y0

@@ -28,7 +28,18 @@ class DamageRenderer {
     uint64_t hash;
     int x0, y0, x1, y1;  // framebuffer pixels the list can touch (its clip rectangles)
   };
+  // Last frame's copy of one draw list, to find which of its vertices changed.
+  struct Snapshot {
+    const ImDrawList* list = nullptr;
+    std::vector<ImDrawVert> vertices;
+    std::vector<ImDrawIdx> indices;
+    std::vector<ImDrawCmd> commands;
+  };
   bool Resize(int width, int height);
+  // The pixels a changed list touched before or touches now: around the triangles that use a
+  // vertex that differs. False when its vertices are the same (then the whole list counts).
+  bool ChangedArea(const ImDrawList& now, const Snapshot& before, const ImVec2& offset,
+                   const ImVec2& scale, int box[4]) const;
 
   bool available_ = false;
   bool full_ = true;
@@ -36,6 +47,7 @@ class DamageRenderer {
   int width_ = 0, height_ = 0;
   ImVec4 clear_{};
   std::vector<ListState> previous_, current_;
+  std::vector<Snapshot> snapshots_, spare_snapshots_;
   double last_redrawn_ = 1;
 };
 
