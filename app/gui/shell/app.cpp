@@ -169,9 +169,10 @@ int App::Main() {
 void App::Loop() {
   int busy_frames = 3;
   while (!glfwWindowShouldClose(window_) && !quit_) {
-    // Sleep until input arrives when nothing moves; redraw continuously while a run is live.
+    // Sleep until input arrives when nothing moves; redraw continuously while a run is live
+    // or the last frame still changed (a view's replay or animation is under way).
     const bool animate = run_busy() || selftest_ || exit_after_screenshot_ ||
-                         !screenshot_path_.empty() || fonts_dirty_ ||
+                         !screenshot_path_.empty() || fonts_dirty_ || renderer_.frame_changed() ||
                          (bench_ && command_line_.bench_frames > 0);
     if (animate || busy_frames > 0) {
       glfwPollEvents();

@@ -21,6 +21,9 @@ class DamageRenderer {
   void Invalidate() { full_ = true; }  // the next frame redraws everything (fonts rebuilt)
   // The share of the window redrawn by the last Render, 0 .. 1.
   double last_redrawn() const { return last_redrawn_; }
+  // The last frame differed from the one before (something animates: draw the next one too).
+  // Always false without damage tracking.
+  bool frame_changed() const { return available_ && last_redrawn_ > 0; }
 
  private:
   struct ListState {
