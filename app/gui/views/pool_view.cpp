@@ -182,7 +182,10 @@ void PoolView::Draw(const ViewContext& ctx) {
   const TraceModel& model = ctx.model;
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
-  if (model.t0_ns() != t0_ || model.events() != seen_events_) {
+  // Re-read when the trace grew; a big live run at most four times a second (a full pass).
+  const bool big = model.events() > 100'000 && ctx.live && model.t0_ns() == t0_;
+  if ((model.t0_ns() != t0_ || model.events() != seen_events_) && (!big || ImGui::GetTime() - read_at_ > 0.25)) {
+    read_at_ = ImGui::GetTime();
     facts_ = ReadPoolFacts(model);
     t0_ = model.t0_ns();
     seen_events_ = model.events();
@@ -364,9 +367,14 @@ void PoolView::Draw(const ViewContext& ctx) {
     const float cell_h = em * 1.5f;
     const ImVec2 p = ImGui::GetCursorScreenPos();
     draw->AddRectFilled(p, ImVec2(p.x + width, p.y + cell_h), theme.lane_bg);
+    // Many small chunks: one rectangle per pixel column at most (the first chunk to reach it).
+    std::vector<bool> painted(static_cast<size_t>(std::max(width, 1.0f)) + 2, false);
     for (const PoolFacts::Arrival* a : arrived) {
       const float xa = p.x + width * static_cast<float>(a->first) / static_cast<float>(items);
       const float xb = std::max(p.x + width * static_cast<float>(a->last + 1) / static_cast<float>(items), xa + 1);
+      const size_t column = static_cast<size_t>(std::clamp(xa - p.x, 0.0f, width));
+      if (xb - xa < 2 && painted[column]) continue;
+      painted[column] = true;
       draw->AddRectFilled(ImVec2(xa + (cell_w > 4 ? 1 : 0), p.y), ImVec2(xb - (cell_w > 4 ? 1 : 0), p.y + cell_h),
                           WorkerColor(theme, a->worker), 2);
     }

@@ -135,6 +135,7 @@ class PoolView {
   PoolFacts facts_;
   int64_t t0_ = -1;
   size_t seen_events_ = 0;
+  double read_at_ = -1;
 };
 
 // The `costs` lesson: each measured figure as a bar, ProcLab (C++) beside Python, with the ratio.
