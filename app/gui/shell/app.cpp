@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "app/gui/shell/damage_renderer.hpp"
 #include "app/gui/shell/frame_bench.hpp"
@@ -28,6 +29,12 @@ constexpr float kBaseFontPx = 19.0f;
 // Events the views take in per frame, live or from a finished run's trace: ~2-4 ms of work,
 // more than a run's rings deliver per frame, so the views keep up and no frame stalls.
 constexpr size_t kSyncBudgetPerFrame = 120'000;
+
+// Every character the texts and the UI use, in both languages (the glyphs the fonts need).
+std::string& CachedFontText() {
+  static std::string text;
+  return text;
+}
 }  // namespace
 
 // --bench-frames / --bench-idle: what is measured between presented frames.
@@ -125,23 +132,36 @@ bool App::OpenWindow() {
   }
   // A fixed size for screenshots and tests: the window manager must not change it.
   if (command_line_.width != 0 || command_line_.selftest) glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
-  window_ = glfwCreateWindow(width, height, "ProcLab", nullptr, nullptr);
-  if (window_ == nullptr) return false;
   // First start on a large screen: text about 19 px per 1000 px of height (classroom size).
   if (!settings_.scale_saved && command_line_.scale == 0 && !command_line_.selftest)
     settings_.scale = std::clamp(std::round(static_cast<float>(height) / 100.0f) / 10.0f, 1.0f, 3.0f);
-  SetWindowIcon();
-  glfwMakeContextCurrent(window_);
-  glfwSwapInterval(command_line_.benchmark() ? 0 : 1);  // benchmarks: vsync off
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
+  // The font atlas (FreeType, no OpenGL) is built while the window and its OpenGL context are
+  // created: each took a good part of the time to the first frame. Until the join below this
+  // thread touches only the atlas, that one only GLFW and the backends' own fields of io.
+  std::thread font_builder([this] {
+    std::string& text = CachedFontText();
+    if (text.empty()) text = AllTexts();
+    fonts_ = BuildFonts(std::round(kBaseFontPx * settings_.scale), text);
+  });
+  window_ = glfwCreateWindow(width, height, "ProcLab", nullptr, nullptr);
+  if (window_ == nullptr) {
+    font_builder.join();
+    return false;
+  }
+  SetWindowIcon();
+  glfwMakeContextCurrent(window_);
+  glfwSwapInterval(command_line_.benchmark() ? 0 : 1);  // benchmarks: vsync off
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = ini_path_.empty() ? nullptr : ini_path_.c_str();
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   renderer_.Init();
+  font_builder.join();
+  RebuildFonts(true);
   runner_ = std::make_unique<RunController>([] { glfwPostEmptyEvent(); });
   return true;
 }
@@ -430,11 +450,13 @@ std::string App::AllTexts() const {
   return text;
 }
 
-void App::RebuildFonts() {
+void App::RebuildFonts(bool atlas_built) {
   fonts_dirty_ = false;
-  static std::string all_text;
-  if (all_text.empty()) all_text = AllTexts();
-  fonts_ = BuildFonts(std::round(kBaseFontPx * settings_.scale), all_text);
+  if (!atlas_built) {
+    std::string& text = CachedFontText();
+    if (text.empty()) text = AllTexts();
+    fonts_ = BuildFonts(std::round(kBaseFontPx * settings_.scale), text);
+  }
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
   renderer_.Invalidate();

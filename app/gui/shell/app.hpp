@@ -89,7 +89,7 @@ class App {
   void TakeResults();
   void WaitForInput();
   void AfterPresent(bool run_was_live);  // --bench-frames / --bench-idle bookkeeping
-  void RebuildFonts();
+  void RebuildFonts(bool atlas_built = false);  // atlas_built: only upload it and restyle
   void SaveScreenshot(const std::string& path);
   std::string AllTexts() const;
   // app_layout.cpp

@@ -73,6 +73,7 @@ std::vector<FinishedTrial> RunController::TakeFinished() {
   std::vector<FinishedTrial> out(std::make_move_iterator(finished_.begin()),
                                  std::make_move_iterator(finished_.end()));
   finished_.clear();
+  untaken_ -= static_cast<int>(out.size());
   return out;
 }
 
@@ -117,6 +118,7 @@ void RunController::Loop() {
         std::lock_guard lock(mutex_);
         current_.reset();
         finished_.push_back(std::move(done));
+        ++untaken_;
       }
       wake_();
     }

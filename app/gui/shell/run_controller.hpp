@@ -40,7 +40,8 @@ class RunController {
   bool Start(RunRequest request);  // false if a run is under way
   void Stop();
   void PostStep(int child, char what);
-  bool busy() const { return busy_.load(); }
+  // A run is under way, or finished runs wait in TakeFinished.
+  bool busy() const { return busy_.load() || untaken_.load() > 0; }
   int trial() const { return trial_.load(); }
   int trials() const { return trials_.load(); }
 
@@ -63,6 +64,7 @@ class RunController {
   std::atomic<bool> busy_{false};
   std::atomic<bool> stop_batch_{false};
   std::atomic<int> trial_{0}, trials_{0};
+  std::atomic<int> untaken_{0};  // finished trials not yet taken (busy() stays true until then)
   std::thread thread_;
 };
 
