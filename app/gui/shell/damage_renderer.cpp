@@ -166,7 +166,10 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(data);
   };
-  if (fb_width <= 0 || fb_height <= 0) return;
+  if (fb_width <= 0 || fb_height <= 0) {  // minimised: nothing drawn, nothing changes
+    last_redrawn_ = 0;
+    return;
+  }
   if (!available_ || ((fb_width != width_ || fb_height != height_) && !Resize(fb_width, fb_height))) {
     last_redrawn_ = 1;
     draw_all();
