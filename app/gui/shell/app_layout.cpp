@@ -501,6 +501,7 @@ void App::DrawControls() {
       guess = buffer;
     Remember(rects, "predict:order");
     if (!guess.empty() && last_result_ && !busy && last_result_->lesson_id == current.id) {
+      queue_view_.Rebuild(model_);  // the queue tab may not have been drawn since the run
       const OrderComparison cmp = CompareOrder(guess, queue_view_.DeliveredOrder());
       ImGui::SameLine();
       const bool all = cmp.parsed && cmp.same_position == cmp.actual.size() && cmp.guess.size() == cmp.actual.size();

@@ -3,8 +3,10 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <map>
 
 #include "app/gui/views/views.hpp"
+#include "core/process_pool.hpp"
 
 namespace proclab::gui {
 
@@ -20,10 +22,12 @@ void DrawProcessesTable(const ViewContext& ctx) {
     std::string line;
     for (const auto& [key, value] : ctx.result->outcome.items()) {
       if (!value.is_primitive()) continue;
-      char text[96];
-      if (value.is_number_float()) std::snprintf(text, sizeof text, "%s: %.2f", key.c_str(), value.get<double>());
-      else std::snprintf(text, sizeof text, "%s: %s", key.c_str(), value.dump().c_str());
-      line += (line.empty() ? "" : "   ") + std::string(text);
+      char number[48];
+      std::string text = key + ": ";
+      if (value.is_number_float()) std::snprintf(number, sizeof number, "%.2f", value.get<double>()), text += number;
+      else if (value.is_string()) text += value.get<std::string>();  // whole, unquoted (an error message)
+      else text += value.dump();
+      line += (line.empty() ? "" : "   ") + text;
     }
     if (!line.empty()) ImGui::TextWrapped("%s", line.c_str());
     for (const std::string& note : ctx.result->notes)
@@ -33,13 +37,20 @@ void DrawProcessesTable(const ViewContext& ctx) {
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("processes", 5, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn(ctx.T(Str::kChild), ImGuiTableColumnFlags_WidthStretch, 0.7f);
+  ImGui::TableSetupColumn(ctx.T(Str::kChild), ImGuiTableColumnFlags_WidthStretch, 0.5f);
   ImGui::TableSetupColumn(ctx.T(Str::kPid), ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableSetupColumn(ctx.T(Str::kState), ImGuiTableColumnFlags_WidthStretch, 1.4f);
-  ImGui::TableSetupColumn(ctx.T(Str::kExitStatus), ImGuiTableColumnFlags_WidthStretch, 1.6f);
-  ImGui::TableSetupColumn(ctx.T(Str::kRuntime), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn(ctx.T(Str::kState), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn(ctx.T(Str::kExitStatus), ImGuiTableColumnFlags_WidthStretch, 2.3f);
+  ImGui::TableSetupColumn(ctx.T(Str::kRuntime), ImGuiTableColumnFlags_WidthStretch, 0.9f);
   ImGui::TableHeadersRow();
   const int64_t now = model.last_ns();
+  // Pool workers that died and were replaced, and their replacements (the pool lesson).
+  std::map<int, int> replaced_by, replaces;
+  for (const Event& e : model.parent_events())
+    if (e.kind == EventKind::kMessage && e.a == kPoolReplacedMessage) {
+      replaced_by[static_cast<int>(e.b / 65536)] = static_cast<int>(e.b % 65536);
+      replaces[static_cast<int>(e.b % 65536)] = static_cast<int>(e.b / 65536);
+    }
   for (size_t i = 0; i < children.size(); ++i) {
     const ChildRecord& child = children[i];
     const LaneState state = static_cast<int>(i) < model.lanes()
@@ -74,6 +85,16 @@ void DrawProcessesTable(const ViewContext& ctx) {
       else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx.theme.warn), "%d", child.exit_status);
     } else {
       ImGui::TextDisabled("—");
+    }
+    const int index = static_cast<int>(i);
+    if (replaced_by.count(index) > 0) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx.theme.bad), "· %s %d", ctx.T(Str::kPoolReplacedBy),
+                         replaced_by[index] + 1);
+    } else if (replaces.count(index) > 0) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx.theme.good), "· %s %d", ctx.T(Str::kPoolReplaces),
+                         replaces[index] + 1);
     }
     ImGui::TableNextColumn();
     const int64_t from = child.spawn_ns;
