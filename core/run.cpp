@@ -207,28 +207,41 @@ int ParentContext::SpawnChild() {
 }
 
 void ParentContext::Drain() {
-  scratch_.clear();
+  CollectEvents();
+  PublishEvents();
+}
+
+void ParentContext::CollectEvents() {
+  const size_t from = scratch_.size();
   for (EventRing* ring : rings_) ring->Drain(scratch_);
+  if (scratch_.size() == from) return;
+  const TickScale scale = CurrentTickScale();
+  for (size_t i = from; i < scratch_.size(); ++i) scratch_[i].t_ns = scale.ToNs(scratch_[i].t_ns);
+}
+
+void ParentContext::PublishEvents() {
   // rings_[0] is the parent's; rings_[i] belongs to child i-1.
   for (size_t i = 1; i < rings_.size(); ++i)
     trace_.SetDrops(static_cast<int>(i - 1), rings_[i]->drops());
   if (scratch_.empty()) return;
-  const TickScale scale = CurrentTickScale();
-  for (Event& event : scratch_) event.t_ns = scale.ToNs(event.t_ns);
   trace_.Append(scratch_);
   for (const Event& event : scratch_)
     if (event.kind == EventKind::kStarted && event.worker != kParentLane)
       supervisor_.MarkRunning(event.worker, event.t_ns);
+  scratch_.clear();
 }
 
 void ParentContext::Poll() {
+  // The bulk of the events leaves the rings before the live lock is taken, so a view reading
+  // the trace (the GUI, every frame) waits only for the short publish below.
+  CollectEvents();
   {
     std::lock_guard lock(run_.live_mutex_);
-    // Reap first: everything a reaped child emitted was published before it exited, so the
-    // drain that follows holds all of its events. (Drain-then-reap could report a child done
-    // while its last events were still in the ring.)
+    // Reap, then drain what is left: everything a reaped child emitted was published before it
+    // exited, so the trace holds all of its events by the time it shows as exited.
     supervisor_.Reap();
-    Drain();
+    CollectEvents();
+    PublishEvents();
   }
   if (run_.stop_requested_ ||
       (run_.options_.stop_signal != nullptr && run_.options_.stop_signal->load() != 0))

@@ -151,7 +151,9 @@ class ParentContext {
 
  private:
   friend class Run;
-  void Drain();
+  void Drain();           // CollectEvents then PublishEvents (the caller holds the live lock)
+  void CollectEvents();   // rings -> scratch_, times converted to ns; no lock needed
+  void PublishEvents();   // scratch_ -> the trace; under the live lock
   void SpawnChildAt(int index);
 
   Run& run_;
