@@ -59,6 +59,13 @@ enum class LessonView : uint8_t {
   kTranscript,  // the run's transcript, as the CLI prints it
   kCosts,       // measured costs, ProcLab next to Python
 };
+inline constexpr LessonView kAllLessonViews[] = {
+    LessonView::kLanes,  LessonView::kProcesses, LessonView::kShared,     LessonView::kTrials,
+    LessonView::kQueue,  LessonView::kPool,      LessonView::kTranscript, LessonView::kCosts};
+// The name a view has on the command line (--view): "lanes", "processes" ...
+std::string_view LessonViewName(LessonView view);
+std::optional<LessonView> LessonViewFromName(std::string_view name);
+std::string LessonViewNames();  // "lanes, processes, ..." for help and error texts
 
 class ParamError : public std::runtime_error {
  public:

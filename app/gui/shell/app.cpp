@@ -72,12 +72,7 @@ App::App(CommandLine command_line) : command_line_(std::move(command_line)) {
   }
   if (command_line_.high_contrast) settings_.high_contrast = true;
   if (command_line_.scale > 0) settings_.scale = command_line_.scale;
-  static const std::pair<const char*, ViewTab> kViews[] = {
-      {"lanes", ViewTab::kLanes}, {"processes", ViewTab::kProcesses}, {"shared", ViewTab::kShared},
-      {"queue", ViewTab::kQueue}, {"pool", ViewTab::kPool}, {"trials", ViewTab::kTrials},
-      {"transcript", ViewTab::kTranscript}};
-  for (const auto& [name, view] : kViews)
-    if (command_line_.view == name) pending_view = view;
+  if (!command_line_.view.empty()) pending_view = LessonViewFromName(command_line_.view);
   theme_ = MakeTheme(settings_.high_contrast);
 }
 

@@ -20,7 +20,8 @@ std::string UsageText() {
       "  --step 1r,2r,1w,2w   run in step mode and take these steps (steppable lessons)\n"
       "  --screenshot FILE    after the run (or at once), save the window as PNG and exit\n"
       "  --size WxH           window size, e.g. 1920x1080\n"
-      "  --view NAME          show this view: lanes, processes, shared, queue, pool, trials\n"
+      "  --view NAME          show this view: lanes, processes, shared, trials, queue, pool,\n"
+      "                       transcript, costs\n"
       "  --high-contrast      the high-contrast theme (for projectors)\n"
       "  --scale F            font and UI scale, 0.6 .. 3 (Ctrl +/- in the app)\n"
       "  --selftest DIR       walk every lesson in both languages, check the app's state,\n"
@@ -91,11 +92,8 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
       } else if (arg == "--step") {
         cl.step = *value;
       } else if (arg == "--view") {
-        static const char* kViews[] = {"lanes", "processes", "shared", "queue", "pool", "trials", "transcript"};
-        bool known = false;
-        for (const char* v : kViews) known = known || *value == v;
-        if (!known) {
-          *error = "--view must be one of lanes, processes, shared, queue, pool, trials, transcript";
+        if (!LessonViewFromName(*value)) {
+          *error = "--view must be one of " + LessonViewNames();
           return std::nullopt;
         }
         cl.view = *value;
