@@ -137,7 +137,8 @@ TrialResult Run::Execute() {
     if (supervisor.alive() > 0 && !context.WaitChildren(std::chrono::seconds(2))) {
       supervisor.KillAll();
       context.WaitChildren(std::chrono::seconds(2));
-      result.notes.push_back("some children were still running at the end and were killed");
+      result.notes.push_back({"some children were still running at the end and were killed",
+                              "运行结束时仍有子进程在运行，已将它们终止"});
     }
   } catch (const RunStopped&) {
     result.stopped = true;

@@ -46,6 +46,15 @@ struct RunOptions {
   bool interactive_steps = false;  // step mode driven by PostStep (the GUI)
 };
 
+// An explanation a run produced (a stall, a dead holder ...), in both languages of the app.
+struct RunNote {
+  std::string en;
+  std::string zh;
+  const std::string& In(Language language) const {
+    return language == Language::kChinese && !zh.empty() ? zh : en;
+  }
+};
+
 struct TrialResult {
   std::string lesson_id;
   nlohmann::json params;
@@ -53,7 +62,7 @@ struct TrialResult {
   std::vector<std::string> child_errors;  // per child: what it threw, or empty
   Trace trace;
   nlohmann::json outcome = nlohmann::json::object();
-  std::vector<std::string> notes;  // explanations the run produced (a stall, a dead holder ...)
+  std::vector<RunNote> notes;
   int64_t release_ns = 0;          // when the children were released from the start barrier
   int64_t end_ns = 0;
   bool stopped = false;  // stopped early (Stop button, Ctrl-C)
@@ -147,7 +156,9 @@ class ParentContext {
 
   void Emit(EventKind kind, int64_t a = 0, int64_t b = 0);
   nlohmann::json& outcome() { return result_.outcome; }
-  void Note(std::string text) { result_.notes.push_back(std::move(text)); }
+  void Note(std::string en, std::string zh) {
+    result_.notes.push_back({std::move(en), std::move(zh)});
+  }
 
  private:
   friend class Run;

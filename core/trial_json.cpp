@@ -27,7 +27,7 @@ nlohmann::json TrialJson(const TrialResult& result) {
   trial["events"] = result.trace.size();
   trial["dropped_events"] = result.trace.drops();
   trial["duration_ms"] = result.end_ns ? result.Ms(result.end_ns) : 0.0;
-  if (!result.notes.empty()) trial["notes"] = result.notes;
+  for (const RunNote& note : result.notes) trial["notes"].push_back(note.en);
   if (result.stopped) trial["stopped"] = true;
   return trial;
 }

@@ -10,6 +10,10 @@ std::string ChildName(const ChildRecord& child) {
   return "child " + std::to_string(child.index + 1) + " (pid " + std::to_string(child.pid) + ")";
 }
 
+std::string ChildNameZh(const ChildRecord& child) {
+  return "子进程 " + std::to_string(child.index + 1) + "（pid " + std::to_string(child.pid) + "）";
+}
+
 std::string HowItEnded(const ChildRecord& child) {
   if (child.state == ChildState::kKilled)
     return "killed by signal " + std::to_string(child.signal) + " (" + SignalName(child.signal) +

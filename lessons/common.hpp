@@ -18,6 +18,7 @@ inline void Keep(const T& value) {
 
 // "child 1 (pid 4242)": children are numbered from 1 for people, from 0 in code.
 std::string ChildName(const ChildRecord& child);
+std::string ChildNameZh(const ChildRecord& child);  // "子进程 1（pid 1234）"
 // "exited with status 0" / "killed by signal 11 (SIGSEGV)"
 std::string HowItEnded(const ChildRecord& child);
 // "12.35 ms"

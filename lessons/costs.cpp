@@ -293,20 +293,22 @@ std::string FindComparisonScript() {
 
 // Runs python3 compare_python.py --python-only --json and returns its figures, or a note on why
 // there are none. Polls the run while waiting, so Stop works; never waits more than 5 minutes.
-nlohmann::json MeasurePython(ParentContext& parent, bool quick, std::string* note) {
+nlohmann::json MeasurePython(ParentContext& parent, bool quick, RunNote* note) {
   const std::string python = FindExecutable("python3");
   const std::string script = FindComparisonScript();
   if (python.empty()) {
-    *note = "python3 is not installed here, so only ProcLab's figures are shown.";
+    *note = {"python3 is not installed here, so only ProcLab's figures are shown.",
+             "这里没有安装 python3，所以只显示 ProcLab 的数据。"};
     return nullptr;
   }
   if (script.empty()) {
-    *note = "bench/compare_python.py was not found, so only ProcLab's figures are shown.";
+    *note = {"bench/compare_python.py was not found, so only ProcLab's figures are shown.",
+             "找不到 bench/compare_python.py，所以只显示 ProcLab 的数据。"};
     return nullptr;
   }
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
-    *note = "cannot start python3 (no pipe).";
+    *note = {"cannot start python3 (no pipe).", "无法启动 python3（无法创建管道）。"};
     return nullptr;
   }
   std::vector<std::string> args = {python, script, "--python-only", "--json"};
@@ -324,7 +326,7 @@ nlohmann::json MeasurePython(ParentContext& parent, bool quick, std::string* not
   close(out[1]);
   if (error != 0) {
     close(out[0]);
-    *note = "cannot start python3.";
+    *note = {"cannot start python3.", "无法启动 python3。"};
     return nullptr;
   }
   std::string text;
@@ -355,8 +357,9 @@ nlohmann::json MeasurePython(ParentContext& parent, bool quick, std::string* not
     if (figures.contains("python")) figures = figures.at("python");
     return figures;
   } catch (const nlohmann::json::exception&) {
-    *note = "python3's measurement did not finish (exit status " +
-            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ").";
+    const std::string code = std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    *note = {"python3's measurement did not finish (exit status " + code + ").",
+             "python3 的测量没有完成（退出状态 " + code + "）。"};
     return nullptr;
   }
 }
@@ -371,10 +374,11 @@ void MeasureEverything(ParentContext& parent) {
   };
   nlohmann::json& out = parent.outcome();
   out["proclab"] = MeasurePrimitives(options);
-  std::string note;
+  RunNote note;
   out["python"] = parent.param("python") == kPythonOn ? MeasurePython(parent, quick, &note)
                                                        : nlohmann::json(nullptr);
-  if (parent.param("python") == kPythonOff) note = "Python was not measured (--python off).";
+  if (parent.param("python") == kPythonOff)
+    note = {"Python was not measured (--python off).", "没有测量 Python（--python off）。"};
   // How many times better ProcLab is, per figure Python also has.
   nlohmann::json ratios = nlohmann::json::object();
   if (out["python"].is_object())
@@ -385,9 +389,10 @@ void MeasureEverything(ParentContext& parent) {
       ratios[figure.key] = figure.larger_is_better ? ours / py.get<double>() : py.get<double>() / ours;
     }
   out["ratios"] = ratios;
-  if (!note.empty()) {
-    out["python_note"] = note;
-    parent.Note(note);
+  if (!note.en.empty()) {
+    out["python_note"] = note.en;
+    out["python_note_zh"] = note.zh;
+    parent.Note(note.en, note.zh);
   }
 }
 

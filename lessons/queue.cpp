@@ -59,10 +59,13 @@ void JoinBeforeDrain(ParentContext& parent, SharedQueue& queue) {
     char seconds[16];
     std::snprintf(seconds, sizeof seconds, "%.1f", NsToMs(now - last_progress) / 1000);
     parent.Note("Deadlock: the producers are blocked putting into a full queue (" +
-                std::to_string(queue.capacity()) +
-                " items) that nobody drains while the parent waits in join() for them to "
-                "exit, so ProcLab stopped joining after " + seconds +
-                " s without progress and drained the queue itself.");
+                    std::to_string(queue.capacity()) +
+                    " items) that nobody drains while the parent waits in join() for them to "
+                    "exit, so ProcLab stopped joining after " + seconds +
+                    " s without progress and drained the queue itself.",
+                "死锁：生产者向已满的队列（容量 " + std::to_string(queue.capacity()) +
+                    "）放入数据而被阻塞，没有人取出；父进程却在 join() 里等它们退出。" +
+                    "ProcLab 在 " + seconds + " 秒没有进展后停止等待，自己把队列取空。");
     parent.outcome()["stall"] = {{"detected_ms", parent.trace().Ms(now)},
                                  {"depth", queue.size()}};
     return;

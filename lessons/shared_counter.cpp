@@ -202,7 +202,8 @@ void RunSteps(ParentContext& parent, SharedNumbers& numbers, const RaceKnobs& kn
 // it there with SIGKILL, so it dies holding the lock.
 void KillTheHolder(ParentContext& parent, SharedNumbers& numbers, const RaceKnobs& knobs) {
   if (knobs.counter_children < 1 || knobs.iterations < 1) {
-    parent.Note("--kill-holder: there is no increment to interrupt, so nobody was killed.");
+    parent.Note("--kill-holder: there is no increment to interrupt, so nobody was killed.",
+                "--kill-holder：没有可以打断的自增，所以没有杀死任何子进程。");
     return;
   }
   auto awaiting_kill = [&] {
@@ -242,13 +243,19 @@ void WaitForChildren(ParentContext& parent, SharedNumbers& numbers, const RaceKn
       char seconds[32];
       std::snprintf(seconds, sizeof seconds, "%.1f s", NsToMs(limit_ns) / 1000.0);
       std::string why = std::string("Stuck: no child made progress for ") + seconds + ". ";
-      if (holder >= 0 && !parent.child(holder).done())
+      std::string why_zh = std::string("卡住了：") + seconds + " 内没有任何子进程取得进展。";
+      if (holder >= 0 && !parent.child(holder).done()) {
         why += "C" + ChildName(parent.child(holder)).substr(1) +
                " is alive and still holds the lock: the exception skipped its unlock(), so the "
                "others wait forever. ProcLab stopped the children.";
-      else
+        why_zh += ChildNameZh(parent.child(holder)) +
+                  "还活着，并且仍持有锁：异常跳过了它的 unlock()，其他子进程只能永远等下去。"
+                  "ProcLab 已停止这些子进程。";
+      } else {
         why += "The children are blocked; ProcLab stopped them.";
-      parent.Note(why);
+        why_zh += "子进程都被阻塞了；ProcLab 已停止它们。";
+      }
+      parent.Note(why, why_zh);
       parent.outcome()["stuck"] = true;
       parent.outcome()["stuck_holder"] =
           holder >= 0 ? nlohmann::json(parent.child(holder).pid) : nlohmann::json(nullptr);
@@ -341,8 +348,11 @@ void DriveRace(ParentContext& parent, const RaceDrive& drive) {
                               : nlohmann::json(nullptr);
     if (died >= 0 && died < parent.child_count())
       parent.Note(ChildName(parent.child(died)) +
-                  " died holding the lock; the next child to lock it was told the owner died, "
-                  "marked it consistent and carried on.");
+                      " died holding the lock; the next child to lock it was told the owner died, "
+                      "marked it consistent and carried on.",
+                  ChildNameZh(parent.child(died)) +
+                      "在持有锁时死亡；下一个加锁的子进程得知锁的主人已死，"
+                      "把锁标记为一致（consistent）后继续运行。");
   }
 }
 

@@ -137,7 +137,8 @@ TEST_CASE("killing the lock holder: the others finish and died_holding names it"
   CHECK(o.at("final") == 30);
   CHECK(o.at("array_final") == json({40.0, 140.0, 240.0}));
   REQUIRE_FALSE(result.notes.empty());
-  CHECK_THAT(result.notes.back(), Catch::Contains("died holding the lock"));
+  CHECK_THAT(result.notes.back().en, Catch::Contains("died holding the lock"));
+  CHECK_THAT(result.notes.back().zh, Catch::Contains("持有锁时死亡"));
 }
 
 TEST_CASE("an exception inside a guarded critical section releases the lock and the others finish") {
@@ -160,7 +161,8 @@ TEST_CASE("a manual unlock skipped by an exception is reported as a stuck lock, 
   CHECK(o.at("stuck") == true);
   CHECK(o.at("stuck_holder") == result.children[0].pid);
   REQUIRE_FALSE(result.notes.empty());
-  CHECK_THAT(result.notes[0], Catch::Contains("still holds the lock"));
+  CHECK_THAT(result.notes[0].en, Catch::Contains("still holds the lock"));
+  CHECK_THAT(result.notes[0].zh, Catch::Contains("仍持有锁"));
   for (const ChildRecord& child : result.children) CHECK(child.done());
   CHECK(o.at("final").get<int64_t>() < 20);
 }

@@ -171,7 +171,7 @@ void PrintTranscript(const Lesson& lesson, const TrialResult& result) {
   std::vector<std::string> lines;
   if (lesson.transcript) lesson.transcript(result, lines);
   for (const std::string& line : lines) std::cout << line << '\n';
-  for (const std::string& note : result.notes) std::cout << "Note: " << note << '\n';
+  for (const RunNote& note : result.notes) std::cout << "Note: " << note.en << '\n';
   if (result.trace.drops() > 0)
     std::cout << "Note: " << result.trace.drops()
               << " trace events were dropped because a child's ring was full; totals are exact, "

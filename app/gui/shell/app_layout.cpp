@@ -634,7 +634,8 @@ void App::DrawTranscript(const ViewContext& ctx) {
   ImGui::BeginChild("transcript");
   ImGui::PushFont(fonts_.mono);
   for (const std::string& line : lines) ImGui::TextWrapped("%s", line.c_str());
-  for (const std::string& note : ctx.result->notes) ImGui::TextWrapped("Note: %s", note.c_str());
+  for (const RunNote& note : ctx.result->notes)
+    ImGui::TextWrapped("%s %s", ctx.T(Str::kNoteLabel), note.In(ctx.language).c_str());
   ImGui::PopFont();
   ImGui::EndChild();
 }

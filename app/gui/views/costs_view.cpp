@@ -59,8 +59,11 @@ void DrawCostsView(const ViewContext& ctx) {
   if (!python.is_object()) {
     DrawWrappedText(ctx.T(Str::kCostsNoPython), ctx.fonts, theme.warn);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.warn));
-    if (o.contains("python_note") && o["python_note"].is_string())
-      ImGui::TextWrapped("%s", o["python_note"].get<std::string>().c_str());
+    const char* note_key =
+        ctx.language == Language::kChinese && o.contains("python_note_zh") ? "python_note_zh"
+                                                                            : "python_note";
+    if (o.contains(note_key) && o[note_key].is_string())
+      ImGui::TextWrapped("%s", o[note_key].get<std::string>().c_str());
     ImGui::PopStyleColor();
   }
   ImGui::TextDisabled("%s", ctx.T(Str::kCostsLegend));

@@ -182,7 +182,8 @@ void DrawSharedData(const ViewContext& ctx) {
     }
   }
   if (ctx.result != nullptr)
-    for (const std::string& note : ctx.result->notes) ImGui::TextWrapped("%s", note.c_str());
+    for (const RunNote& note : ctx.result->notes)
+      ImGui::TextWrapped("%s", note.In(ctx.language).c_str());
   ImGui::EndChild();
 }
 

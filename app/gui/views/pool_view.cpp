@@ -449,7 +449,8 @@ void PoolView::Draw(const ViewContext& ctx) {
     if (o.contains("replacements") && o["replacements"].is_array())
       for (const auto& line : o["replacements"])
         if (line.is_string()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.bad), "%s", line.get<std::string>().c_str());
-    for (const std::string& note : ctx.result->notes) ImGui::TextWrapped("%s", note.c_str());
+    for (const RunNote& note : ctx.result->notes)
+      ImGui::TextWrapped("%s", note.In(ctx.language).c_str());
   }
   ImGui::EndChild();
 }

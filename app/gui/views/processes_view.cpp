@@ -30,8 +30,9 @@ void DrawProcessesTable(const ViewContext& ctx) {
       line += (line.empty() ? "" : "   ") + text;
     }
     if (!line.empty()) ImGui::TextWrapped("%s", line.c_str());
-    for (const std::string& note : ctx.result->notes)
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx.theme.warn), "%s", note.c_str());
+    for (const RunNote& note : ctx.result->notes)
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx.theme.warn), "%s",
+                         note.In(ctx.language).c_str());
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;

@@ -552,9 +552,9 @@ void QueueView::Draw(const ViewContext& ctx) {
     const nlohmann::json& o = ctx.result->outcome;
     if (o.contains("blocked_ms"))
       ImGui::TextWrapped("%s: %s", ctx.T(Str::kBlockedMs), FormatOutcomeList(o["blocked_ms"]).c_str());
-    for (const std::string& note : ctx.result->notes) {
+    for (const RunNote& note : ctx.result->notes) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.warn));
-      ImGui::TextWrapped("%s", note.c_str());
+      ImGui::TextWrapped("%s", note.In(ctx.language).c_str());
       ImGui::PopStyleColor();
     }
   }
