@@ -2,7 +2,8 @@
 # ProcLab's Quick start: installs what is missing (Debian 12 packages), builds, then either starts
 # ProcLab or runs every test.
 #   ./quickstart.sh app    install, build, start the GUI (or list the lessons without a display)
-#   ./quickstart.sh test   install, build, run every test (GUI tests under Xvfb)
+#   ./quickstart.sh test   install, build, run every test (GUI tests under Xvfb), then the
+#                          sanitizer builds (ASan+UBSan, TSan; PROCLAB_SANITIZERS=0 skips them)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -37,6 +38,30 @@ cmake --build "$build" -j "$(nproc)"
 
 if [ "$mode" = test ]; then
   ctest --test-dir "$build" --output-on-failure -j "$(nproc)"
+  # Sanitizers (PROCLAB_SANITIZERS=0 skips them): the core, lesson and CLI tests under
+  # AddressSanitizer + UndefinedBehaviorSanitizer, and the threaded ring, queue, lock and barrier
+  # tests under ThreadSanitizer (it cannot follow fork, so only threads). Only the test programs
+  # are built there. Any report fails the run.
+  if [ "${PROCLAB_SANITIZERS:-1}" != 0 ]; then
+    export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+    asan=${PROCLAB_ASAN_DIR:-$build-asan}
+    tsan=${PROCLAB_TSAN_DIR:-$build-tsan}
+    echo "== AddressSanitizer + UndefinedBehaviorSanitizer: $asan"
+    cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROCLAB_SANITIZE=address \
+      -DPROCLAB_GUI=OFF >/dev/null
+    cmake --build "$asan" -j "$(nproc)" --target proclab-tests
+    # Not the soak (ASan keeps freed memory in quarantine, so resident size grows by design), the
+    # benchmarks, or the lessons' deliberate crash ([crash]: UBSan reports its null store before
+    # the kernel's SIGSEGV the test expects).
+    "$asan/bin/proclab-tests" "~[soak]~[bench]~[gui]~[crash]"
+    echo "== ThreadSanitizer: $tsan"
+    cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROCLAB_SANITIZE=thread \
+      -DPROCLAB_GUI=OFF >/dev/null
+    cmake --build "$tsan" -j "$(nproc)" --target proclab-thread-tests
+    "$tsan/bin/proclab-thread-tests" "[tsan]"
+  fi
   exit
 fi
 

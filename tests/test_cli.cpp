@@ -207,7 +207,8 @@ TEST_CASE("cli: run processes --json gives one object with 3 distinct pids, all 
   CHECK(ChildrenOf(getpid()).empty());
 }
 
-TEST_CASE("cli: --fail exit and --fail crash show status 3 and SIGSEGV for the last child") {
+TEST_CASE("cli: --fail exit and --fail crash show status 3 and SIGSEGV for the last child",
+          "[crash]") {
   const CommandResult exit_run =
       RunProgram("proclab-cli", {"run", "processes", "--json", "--processes", "2", "--fail", "exit"});
   CHECK(exit_run.exit_status == 0);  // the lesson ran as asked; the child's status is the lesson

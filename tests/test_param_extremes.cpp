@@ -23,7 +23,7 @@ ParamValues QuickDefaults(const Lesson& lesson) {
     const auto set = [&](int64_t value) {
       values.Set(spec.name, std::clamp(value, spec.min, spec.max));
     };
-    if (name == "iterations") set(10);
+    if (name == "iterations") set(3);
     if (name == "work") set(1000);
     if (name == "items") set(10);
     if (name.ends_with("-ms")) set(0);
@@ -36,7 +36,7 @@ ParamValues QuickDefaults(const Lesson& lesson) {
 bool MaxIsQuick(const ParamSpec& spec) {
   const std::string_view name = spec.name;
   if (name.ends_with("-ms")) return false;
-  if (name == "window-us") return true;  // 0.1 s per increment, 10 increments per child
+  if (name == "window-us") return true;  // 0.1 s per increment, 3 increments per child
   return spec.max <= 65'536 || name == "chunksize";
 }
 

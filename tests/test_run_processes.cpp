@@ -138,7 +138,7 @@ TEST_CASE("fail=exit makes the last child exit with status 3, the others 0") {
   CheckNothingLeft();
 }
 
-TEST_CASE("fail=crash makes the last child die by SIGSEGV") {
+TEST_CASE("fail=crash makes the last child die by SIGSEGV", "[crash]") {
   const TrialResult result = RunProcesses(2, "crash");
   REQUIRE(result.children.size() == 2);
   CHECK(result.children[0].state == ChildState::kExited);
