@@ -321,7 +321,11 @@ void PoolView::Draw(const ViewContext& ctx) {
     for (const PoolFacts::State& s : facts.states) {
       if (s.t_ns > at) break;
       char text[64];
-      std::snprintf(text, sizeof text, "%s %.2f %s", kPoolStates[std::clamp(s.state, 0, 3)], model.Ms(s.t_ns), ctx.T(Str::kMs));
+      // The same order as kPoolStates (core/process_pool.hpp).
+      static constexpr Str kStateNames[] = {Str::kPoolStateRunning, Str::kPoolStateClosed,
+                                            Str::kPoolStateTerminated, Str::kPoolStateJoined};
+      std::snprintf(text, sizeof text, "%s %.2f %s", ctx.T(kStateNames[std::clamp(s.state, 0, 3)]),
+                    model.Ms(s.t_ns), ctx.T(Str::kMs));
       const bool current = &s == &facts.states.back() || (&s + 1)->t_ns > at;
       FlowChip(text, current ? (s.state == 2 ? theme.bad : theme.good) : theme.dim, current ? IM_COL32(255, 255, 255, 255) : theme.text, !current);
       (void)now_state;
