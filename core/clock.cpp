@@ -56,10 +56,9 @@ const TickBase& Base() {
 TickScale CurrentTickScale() {
   const TickBase& base = Base();
   TickScale scale;
-  TraceTicks();  // decides the clock if no event did yet
-  if (detail::trace_clock.load(std::memory_order_relaxed) != 1) return scale;
-  const int64_t now_ticks = TraceTicks();
+  const int64_t now_ticks = TraceTicks();  // decides the clock if no event did yet
   const int64_t now_ns = MonotonicNs();
+  if (detail::trace_clock.load(std::memory_order_relaxed) != 1) return scale;
   if (now_ticks <= base.ticks0 || now_ns <= base.ns0) return scale;
   scale.identity = false;
   scale.ticks0 = base.ticks0;

@@ -1,7 +1,7 @@
 // Clocks. MonotonicNs is CLOCK_MONOTONIC in nanoseconds: the time base of every trace.
 // Children stamp events with TraceTicks, the CPU's invariant time-stamp counter where there is
 // one (a few ns, against ~25-50 ns for clock_gettime), and the parent converts ticks to
-// CLOCK_MONOTONIC nanoseconds as it drains the rings (TicksToNs). Without an invariant TSC,
+// CLOCK_MONOTONIC nanoseconds as it drains the rings (CurrentTickScale). Without an invariant TSC,
 // ticks are nanoseconds and the conversion is the identity.
 #pragma once
 #include <time.h>
