@@ -34,9 +34,11 @@ size_t EventRing::Drain(std::vector<Event>& out) {
   return static_cast<size_t>(head - tail);
 }
 
-void Emitter::operator()(EventKind kind, int64_t a, int64_t b) const noexcept {
+void Emitter::Emit(EventKind kind, uint32_t object, int64_t a, int64_t b,
+                   ValueType type) const noexcept {
   if (ring_ == nullptr) return;
-  ring_->Push(Event{TraceTicks(), worker_, kind, 0, a, b});  // the parent converts to ns
+  // Stamped in ticks; the parent converts them to ns as it drains.
+  ring_->Push(Event{TraceTicks(), worker_, kind, type, object, a, b});
 }
 
 }  // namespace proclab

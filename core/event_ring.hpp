@@ -54,12 +54,18 @@ class EventRing {
 };
 static_assert(sizeof(EventRing) % alignof(Event) == 0);
 
-// What a child holds to emit events into its own ring.
+// What a process holds to emit events into its own ring.
 class Emitter {
  public:
   Emitter() = default;
   Emitter(EventRing* ring, uint16_t worker) : ring_(ring), worker_(worker) {}
-  void operator()(EventKind kind, int64_t a = 0, int64_t b = 0) const noexcept;
+  // An event about no particular object (object 0), with whole-number fields.
+  void operator()(EventKind kind, int64_t a = 0, int64_t b = 0) const noexcept {
+    Emit(kind, 0, a, b);
+  }
+  // An event about one object (a slot, a lock, a queue, a job: see core/event_schema.cpp).
+  void Emit(EventKind kind, uint32_t object, int64_t a = 0, int64_t b = 0,
+            ValueType type = ValueType::kInt) const noexcept;
   uint16_t worker() const { return worker_; }
 
  private:

@@ -57,6 +57,11 @@ std::optional<int64_t> ParamSpec::Parse(std::string_view text, std::string* erro
   return value;
 }
 
+ParamValues::ParamValues() {
+  static const std::vector<ParamSpec> kNone;
+  specs_ = &kNone;
+}
+
 ParamValues::ParamValues(const std::vector<ParamSpec>& specs) : specs_(&specs) {
   for (const ParamSpec& spec : specs) values_.push_back(spec.Default());
 }
@@ -75,6 +80,11 @@ int64_t ParamValues::Get(std::string_view name) const {
   size_t index = 0;
   Spec(name, &index);
   return values_[index];
+}
+
+std::string ParamValues::Text(std::string_view name) const {
+  size_t index = 0;
+  return Spec(name, &index).Format(values_[index]);
 }
 
 void ParamValues::Set(std::string_view name, int64_t value) {

@@ -11,22 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/language.hpp"
+
 namespace proclab {
 
 class ChildContext;
 class ParentContext;
 class Segment;
 struct TrialResult;
-
-enum class Language : uint8_t { kEnglish, kChinese };
-
-struct LocalText {
-  std::string_view en;
-  std::string_view zh;
-  std::string_view In(Language language) const {
-    return language == Language::kChinese && !zh.empty() ? zh : en;
-  }
-};
 
 enum class ParamKind : uint8_t { kInt, kChoice };
 
@@ -75,8 +67,10 @@ class ParamError : public std::runtime_error {
 // Values of a lesson's parameters, in declaration order.
 class ParamValues {
  public:
+  ParamValues();  // no parameters
   explicit ParamValues(const std::vector<ParamSpec>& specs);  // all defaults
   int64_t Get(std::string_view name) const;                   // throws on an unknown name
+  std::string Text(std::string_view name) const;              // "7", or a choice's name
   void Set(std::string_view name, int64_t value);             // throws ParamError out of range
   void SetText(std::string_view name, std::string_view text);  // parses; throws ParamError
   const std::vector<int64_t>& raw() const { return values_; }
@@ -100,8 +94,9 @@ struct Lesson {
   int (*child_count)(const ParamValues&) = nullptr;
   // Extra bytes the lesson's shared objects need in the segment (optional).
   size_t (*shared_bytes)(const ParamValues&) = nullptr;
-  // Builds the lesson's shared objects in the segment before any child starts (optional).
-  void (*setup)(Segment&, const ParamValues&) = nullptr;
+  // Builds the lesson's shared objects in the segment and declares them (their names in every
+  // report), before any child starts (optional).
+  void (*setup)(ParentContext&) = nullptr;
   // Runs in each child process; its return value is the child's exit status.
   int (*child)(ChildContext&) = nullptr;
   // Runs in the parent once the children are released: drives the run and fills the outcome.

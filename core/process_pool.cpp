@@ -80,12 +80,18 @@ size_t ProcessPool::SharedBytes(int64_t max_items) {
          static_cast<size_t>(std::max<int64_t>(max_items, 0)) * 2 * sizeof(int64_t) + 64 * 1024;
 }
 
-void ProcessPool::Setup(Segment& segment, bool trace) {
+void ProcessPool::Setup(ParentContext& parent, bool trace) {
+  Segment& segment = parent.segment();
   PoolShared* shared = segment.Construct<PoolShared>(kSharedName);
   shared->trace = trace ? 1 : 0;
   static_assert(sizeof(PoolTask) % 8 == 0 && sizeof(PoolResult) % 8 == 0);
-  SharedQueue::Construct(segment, kTasksName, kTaskCapacity, sizeof(PoolTask));
-  SharedQueue::Construct(segment, kResultsName, kResultCapacity, sizeof(PoolResult));
+  SharedQueue::Construct(segment, kTasksName, kTaskCapacity, sizeof(PoolTask), kPoolTaskQueueId);
+  SharedQueue::Construct(segment, kResultsName, kResultCapacity, sizeof(PoolResult),
+                         kPoolResultQueueId);
+  if (!trace) return;
+  parent.Declare(ObjectKind::kPool, kPoolId, "pool");
+  parent.Declare(ObjectKind::kQueue, kPoolTaskQueueId, "task queue");
+  parent.Declare(ObjectKind::kQueue, kPoolResultQueueId, "result queue");
 }
 
 int64_t ProcessPool::AutoChunksize(int64_t items, int workers) {
@@ -105,22 +111,20 @@ ProcessPool::ProcessPool(ParentContext& parent, PoolOptions options)
   if (!options_.trace) caller_.emit = nullptr;
   workers_ = parent.child_count();
   for (int i = 0; i < workers_; ++i) pool_workers_.push_back({i});
-  SetState("running");
+  SetState(PoolState::kRunning);
 }
 
 ProcessPool::~ProcessPool() {
-  if (state() == "joined" || state() == "terminated") return;
+  if (state() == PoolState::kJoined || state() == PoolState::kTerminated) return;
   try {
     Terminate();
   } catch (...) {  // a stop request while unwinding: the run kills the children itself
   }
 }
 
-void ProcessPool::SetState(const char* state) {
-  states_.push_back({state, MonotonicNs()});
-  for (int64_t i = 0; i < 4; ++i)
-    if (options_.trace && std::strcmp(kPoolStates[i], state) == 0)
-      parent_.Emit(EventKind::kMessage, kPoolStateMessage, i);
+void ProcessPool::SetState(PoolState state) {
+  state_ = state;
+  if (options_.trace) parent_.EmitOn(EventKind::kPoolState, kPoolId, static_cast<int64_t>(state));
 }
 
 std::vector<int> ProcessPool::live_workers() const {
@@ -140,8 +144,9 @@ int ProcessPool::BusyWorker() const {
 // ------------------------------------------------------------------------ submitting work
 
 void ProcessPool::RequireRunning(const char* operation) const {
-  if (state() != "running")
-    throw PoolStateError(std::string(operation) + "() on a pool that is " + state() +
+  if (state() != PoolState::kRunning)
+    throw PoolStateError(std::string(operation) + "() on a pool that is " +
+                         std::string(PoolStateName(state())) +
                          ": a pool takes no new work after close() or terminate()");
 }
 
@@ -277,8 +282,6 @@ void ProcessPool::OnResult(const PoolResult& result) {
   if (task == in_flight_.end()) return;  // its job already failed (its worker was declared dead)
   const uint64_t job_id = task->second.job;
   in_flight_.erase(task);
-  chunks_.push_back({job_id, result.first, result.last, result.worker, result.pid,
-                     result.start_ns, result.end_ns, result.ok != 0});
   const auto job = jobs_.find(job_id);
   if (job == jobs_.end()) return;
   std::shared_ptr<PoolJob> keep = job->second;
@@ -300,8 +303,7 @@ void ProcessPool::FailJob(PoolJob& job, const std::string& error) {
   job.error = error;
   job.values.clear();
   if (job.error_callback) {
-    if (options_.trace)
-      parent_.Emit(EventKind::kMessage, kPoolErrorCallbackMessage, static_cast<int64_t>(job.id));
+    if (options_.trace) parent_.EmitOn(EventKind::kPoolCallback, kPoolId, 0, 1);
     job.error_callback(error);
   }
 }
@@ -317,9 +319,10 @@ void ProcessPool::Finish(PoolJob& job) {
   jobs_.erase(job.id);
   if (job.success && job.callback) {
     if (options_.trace)
-      parent_.Emit(EventKind::kMessage, kPoolCallbackMessage,
-                   job.is_map || job.values.empty() ? static_cast<int64_t>(job.values.size())
-                                                    : job.values.front());
+      parent_.EmitOn(EventKind::kPoolCallback, kPoolId,
+                     job.is_map || job.values.empty() ? static_cast<int64_t>(job.values.size())
+                                                      : job.values.front(),
+                     0);
     job.callback(job.values);
   }
 }
@@ -357,30 +360,27 @@ void ProcessPool::HandleExits() {
     if (!child.done()) continue;
     pool_workers_[i].handled_exit = true;
     const bool clean = child.state == ChildState::kExited && child.exit_status == 0 &&
-                       state() != "running";
-    if (clean || state() == "terminated") continue;
+                       state() != PoolState::kRunning;
+    if (clean || state() == PoolState::kTerminated) continue;
     DrainResults();  // whatever it sent before it died counts
     std::string text = "worker pid " + std::to_string(child.pid) + " " + Ended(child);
     std::string replaced;
-    if (state() == "running" || work_left) {
+    if (state() == PoolState::kRunning || work_left) {
       try {
         const int fresh = parent_.SpawnChild();
         replacements.push_back(fresh);
-        if (options_.trace)
-          parent_.Emit(EventKind::kMessage, kPoolReplacedMessage, int64_t{index} * 65536 + fresh);
-        if (state() == "closed") pending_.push_back(PoolTask{});  // its own exit task
+        if (options_.trace) parent_.EmitOn(EventKind::kPoolReplaced, kPoolId, index, fresh);
+        if (state() == PoolState::kClosed) pending_.push_back(PoolTask{});  // its own exit task
         replaced = "; worker pid " + std::to_string(parent_.child(fresh).pid) + " replaces it";
       } catch (const std::exception& e) {
         replaced = std::string("; no replacement could be started: ") + e.what();
       }
-      replacements_.push_back(text + replaced);
     }
     const uint64_t seq = shared_->current[index].load();
     const auto task = seq != 0 ? in_flight_.find(seq) : in_flight_.end();
     if (task == in_flight_.end()) continue;
     const PoolTask held = task->second;
     in_flight_.erase(task);
-    chunks_.push_back({held.job, held.first, held.last, index, child.pid, 0, child.end_ns, false});
     const auto job = jobs_.find(held.job);
     if (job == jobs_.end()) continue;
     std::shared_ptr<PoolJob> keep = job->second;
@@ -395,24 +395,25 @@ void ProcessPool::HandleExits() {
   }
   for (int index : replacements) pool_workers_.push_back({index});
   if (!replacements.empty()) Feed();
-  if (state() != "terminated" && live_workers().empty() && (work_left || !in_flight_.empty()))
+  if (state() != PoolState::kTerminated && live_workers().empty() &&
+      (work_left || !in_flight_.empty()))
     FailEverything("no worker is left to run the pool's tasks");
 }
 
 // ----------------------------------------------------------------- close, terminate, join
 
 void ProcessPool::Close() {
-  if (state() != "running") return;
-  SetState("closed");
+  if (state() != PoolState::kRunning) return;
+  SetState(PoolState::kClosed);
   for (size_t i = 0; i < live_workers().size(); ++i) pending_.push_back(PoolTask{});
   Feed();
 }
 
 void ProcessPool::Terminate() {
-  if (state() == "terminated" || state() == "joined") return;
-  SetState("terminated");
+  if (state() == PoolState::kTerminated || state() == PoolState::kJoined) return;
+  SetState(PoolState::kTerminated);
   pending_.clear();
-  for (const Worker& worker : pool_workers_) parent_.Kill(worker.index, SIGKILL);
+  for (const Worker& worker : pool_workers_) parent_.Kill(worker.index, SIGKILL, KillReason::kLesson);
   const bool all_gone = parent_.WaitUntil([this] { return live_workers().empty(); },
                                           std::chrono::seconds(5));
   for (Worker& worker : pool_workers_) worker.handled_exit = true;
@@ -426,11 +427,11 @@ void ProcessPool::Terminate() {
 }
 
 bool ProcessPool::Join(std::chrono::milliseconds timeout) {
-  if (state() == "running")
+  if (state() == PoolState::kRunning)
     throw PoolStateError(
         "join() needs close() or terminate() first: a running pool's workers wait for more "
         "work forever, so join() would never return");
-  if (state() == "joined") return true;
+  if (state() == PoolState::kJoined) return true;
   const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
   while (!live_workers().empty()) {
     const int64_t left_us = (deadline - MonotonicNs()) / 1000;
@@ -440,7 +441,7 @@ bool ProcessPool::Join(std::chrono::milliseconds timeout) {
   Pump();
   HandleExits();
   if (!jobs_.empty()) FailEverything("the pool's workers exited before this task finished");
-  SetState("joined");
+  SetState(PoolState::kJoined);
   return true;
 }
 
@@ -474,7 +475,7 @@ int ServePool(ChildContext& child, PoolFunction function) {
     result.worker = child.index();
     result.pid = pid;
     result.start_ns = MonotonicNs();
-    if (shared.trace != 0) child.Emit(EventKind::kTaskStart, task.first, task.last);
+    if (shared.trace != 0) child.emit().Emit(EventKind::kTaskStart, kPoolId, task.first, task.last);
     try {
       if (task.kind == PoolTaskKind::kApply) {
         result.value = function(task.function, task.first, task.arg);
@@ -490,7 +491,9 @@ int ServePool(ChildContext& child, PoolFunction function) {
       std::strncpy(result.error, e.what(), kPoolErrorBytes - 1);
     }
     result.end_ns = MonotonicNs();
-    if (shared.trace != 0) child.Emit(EventKind::kTaskEnd, task.first, task.last);
+    if (shared.trace != 0)
+      child.emit().Emit(result.ok != 0 ? EventKind::kTaskEnd : EventKind::kTaskFailed, kPoolId,
+                        task.first, task.last);
     status = results->Put(result, caller, kWaitForever);
     current.store(0);
     if (status != QueueStatus::kOk) return 1;

@@ -46,7 +46,8 @@ class Segment;
 enum class PoolTaskKind : int32_t { kMapChunk, kApply, kExit };
 
 struct PoolTask {
-  int64_t first = 0;  // map: first item index; apply: the input (trace value: leads the slot)
+  int64_t first = -1;  // map: first item index; apply: the input; -1: the exit task (the trace
+                       // value: it leads the slot, so put and get events carry it alike)
   int64_t last = 0;   // map: last item index (inclusive)
   uint64_t seq = 0;   // unique per task, never 0 for work
   uint64_t job = 0;
@@ -105,29 +106,13 @@ class PoolTimeout : public PoolError {
   using PoolError::PoolError;
 };
 
-struct PoolChunk {
-  uint64_t job = 0;
-  int64_t first = 0, last = 0;
-  int worker = -1;  // child index
-  pid_t pid = -1;
-  int64_t start_ns = 0, end_ns = 0;
-  bool ok = true;
-};
-
-struct PoolStateChange {
-  std::string state;  // running, closed, terminated, joined
-  int64_t t_ns = 0;
-};
-
-// kMessage codes the pool emits on the parent's lane while it runs (when traced), so a live view
-// can show what the outcome only tells after the run: state changes, callbacks, replacements.
-enum PoolMessage : int64_t {
-  kPoolStateMessage = 100,          // b: index into kPoolStates
-  kPoolCallbackMessage = 101,       // b: apply: the value; map: how many values
-  kPoolErrorCallbackMessage = 102,  // b: the job's id
-  kPoolReplacedMessage = 103,       // b: dead worker's child index * 65536 + the new one's
-};
-inline constexpr const char* kPoolStates[] = {"running", "closed", "terminated", "joined"};
+// What the pool does is told by events (when traced): kPoolState, kPoolCallback and
+// kPoolReplaced on the parent's lane, kTaskStart / kTaskEnd / kTaskFailed on each worker's,
+// queue events on both. The run's facts (core/facts/pool_facts.hpp) read them; the pool keeps
+// no second record of its own.
+inline constexpr uint32_t kPoolId = 1;           // the pool's id in events (one pool per run)
+inline constexpr uint32_t kPoolTaskQueueId = 1;  // its queues' ids
+inline constexpr uint32_t kPoolResultQueueId = 2;
 
 struct PoolOptions {
   bool trace = true;  // emit queue and task events (off for benchmarks of a million tasks)
@@ -182,8 +167,8 @@ class ProcessPool {
 
   // Segment bytes the pool needs for map jobs of up to `max_items` items in flight at once.
   static size_t SharedBytes(int64_t max_items);
-  // Builds the queues and the shared record in the segment (Lesson::setup).
-  static void Setup(Segment& segment, bool trace = true);
+  // Builds the queues and the shared record in the segment and declares them (Lesson::setup).
+  static void Setup(ParentContext& parent, bool trace = true);
   // Python's rule: divmod(items, workers * 4), plus one when there is a remainder; 0 for none.
   static int64_t AutoChunksize(int64_t items, int workers);
 
@@ -214,10 +199,7 @@ class ProcessPool {
   // for a result when there is nothing to do. True if anything happened.
   bool Pump(std::chrono::microseconds wait = std::chrono::microseconds(0));
 
-  const std::string& state() const { return states_.back().state; }
-  const std::vector<PoolChunk>& chunks() const { return chunks_; }
-  const std::vector<PoolStateChange>& states() const { return states_; }
-  const std::vector<std::string>& replacements() const { return replacements_; }
+  PoolState state() const { return state_; }
   int worker_count() const { return workers_; }
   std::vector<int> live_workers() const;  // child indices
   // A worker running a task right now (its child index), or -1.
@@ -239,7 +221,7 @@ class ProcessPool {
   bool DrainResults();
   bool Feed();
   void HandleExits();
-  void SetState(const char* state);
+  void SetState(PoolState state);
   bool WaitJob(PoolJob& job, std::chrono::milliseconds timeout);
 
   ParentContext& parent_;
@@ -255,9 +237,7 @@ class ProcessPool {
   std::unordered_map<uint64_t, std::shared_ptr<PoolJob>> jobs_;
   uint64_t next_seq_ = 1;
   uint64_t next_job_ = 1;
-  std::vector<PoolChunk> chunks_;
-  std::vector<PoolStateChange> states_;
-  std::vector<std::string> replacements_;
+  PoolState state_ = PoolState::kRunning;
 };
 
 // -------------------------------------------------------------------------------- ServePool

@@ -72,8 +72,9 @@ TrialResult Run::Execute() {
 
   TrialResult result;
   result.lesson_id = std::string(lesson_.id);
-  result.params = params_.ToJson();
+  result.params = params_;
   result.trace.Reset(MonotonicNs());
+  result.facts = RunFacts(result.trace.t0_ns());
 
   const size_t ring_bytes = EventRing::BytesFor(options_.ring_capacity) + 64;
   const size_t lesson_bytes = lesson_.shared_bytes ? lesson_.shared_bytes(params_) : 0;
@@ -110,7 +111,7 @@ TrialResult Run::Execute() {
   } clear_running{*this};
 
   try {
-    if (lesson_.setup) lesson_.setup(segment, params_);
+    if (lesson_.setup) lesson_.setup(context);
     for (int i = 0; i < children; ++i) context.SpawnChildAt(i);
     header->child_count = static_cast<uint32_t>(children);
 
@@ -135,7 +136,7 @@ TrialResult Run::Execute() {
       context.WaitChildren();
     // A lesson's parent side ends only when its children have; make sure of it.
     if (supervisor.alive() > 0 && !context.WaitChildren(std::chrono::seconds(2))) {
-      supervisor.KillAll();
+      context.KillAll(SIGKILL, KillReason::kDeadline);
       context.WaitChildren(std::chrono::seconds(2));
       result.notes.push_back({"some children were still running at the end and were killed",
                               "运行结束时仍有子进程在运行，已将它们终止"});
@@ -143,7 +144,7 @@ TrialResult Run::Execute() {
   } catch (const RunStopped&) {
     result.stopped = true;
     header->stop = 1;
-    supervisor.KillAll();
+    context.KillAll(SIGKILL, KillReason::kStop);
     supervisor.JoinAll(std::chrono::seconds(5));
   } catch (...) {
     supervisor.KillAll();
@@ -152,12 +153,16 @@ TrialResult Run::Execute() {
   }
   {
     std::lock_guard lock(live_mutex_);
+    supervisor.Reap();
     context.Drain();
+    context.FinishFacts();
   }
   result.end_ns = MonotonicNs();
   result.children = supervisor.children();
-  for (int i = 0; i < static_cast<int>(result.children.size()); ++i)
-    result.child_errors.push_back(context.ChildError(i));
+  if (result.outcome) {
+    result.outcome->t0_ns = result.facts.t0_ns();
+    result.outcome->Conclude(result);
+  }
   return result;  // the segment is removed and every child reaped as the locals go
 }
 
@@ -222,14 +227,37 @@ void ParentContext::CollectEvents() {
 
 void ParentContext::PublishEvents() {
   // rings_[0] is the parent's; rings_[i] belongs to child i-1.
-  for (size_t i = 1; i < rings_.size(); ++i)
+  RunFacts& facts = result_.facts;
+  for (size_t i = 1; i < rings_.size(); ++i) {
     trace_.SetDrops(static_cast<int>(i - 1), rings_[i]->drops());
-  if (scratch_.empty()) return;
-  trace_.Append(scratch_);
-  for (const Event& event : scratch_)
-    if (event.kind == EventKind::kStarted && event.worker != kParentLane)
-      supervisor_.MarkRunning(event.worker, event.t_ns);
-  scratch_.clear();
+    facts.SetDrops(static_cast<int>(i - 1), rings_[i]->drops());
+  }
+  facts.SetDrops(kParentFactLane, rings_[0]->drops());
+  if (!scratch_.empty()) {
+    trace_.Append(scratch_);
+    facts.Add(scratch_);
+    for (const Event& event : scratch_)
+      if (event.kind == EventKind::kStarted && event.worker != kParentLane)
+        supervisor_.MarkRunning(event.worker, event.t_ns);
+    scratch_.clear();
+  }
+  // Poll reaps before it drains, so every reaped child's events are in by now.
+  facts.UpdateChildren(supervisor_.children(),
+                       std::vector<bool>(supervisor_.children().size(), true));
+}
+
+void ParentContext::FinishFacts() {
+  RunFacts& facts = result_.facts;
+  for (int i = 0; i < child_count(); ++i) {
+    const ChildSlot& slot = header_.children[i];
+    for (const SharedSlotTally& tally : slot.tallies) {
+      const uint32_t id = tally.slot_plus_one.load();
+      if (id == 0) continue;
+      facts.ApplyTally(i, id - 1, SlotTally{tally.reads.load(), tally.writes.load(), tally.erased.load()});
+    }
+  }
+  for (int i = 0; i < child_count(); ++i) facts.SetError(i, ChildError(i));
+  facts.Finalise();
 }
 
 void ParentContext::Poll() {
@@ -279,8 +307,25 @@ bool ParentContext::WaitUntil(const std::function<bool()>& done,
   return true;
 }
 
-void ParentContext::Kill(int index, int signal) { supervisor_.Kill(index, signal); }
-void ParentContext::KillAll(int signal) { supervisor_.KillAll(signal); }
+void ParentContext::Kill(int index, int signal, KillReason reason) {
+  if (index < 0 || index >= child_count() || supervisor_.child(index).done()) return;
+  parent_emitter_.Emit(EventKind::kKill, static_cast<uint32_t>(reason), index, signal);
+  supervisor_.Kill(index, signal);
+}
+
+void ParentContext::KillAll(int signal, KillReason reason) {
+  for (int i = 0; i < child_count(); ++i) Kill(i, signal, reason);
+}
+
+void ParentContext::ReportStall(StallCause cause, uint32_t object, int64_t quiet_ms) {
+  parent_emitter_.Emit(EventKind::kStall, object, static_cast<int64_t>(cause), quiet_ms);
+}
+
+void ParentContext::Declare(ObjectKind kind, uint32_t id, std::string_view name,
+                            SlotValue initial) {
+  for (const Event& e : DeclarationEvents(kind, id, name, initial, kParentLane))
+    parent_emitter_.Emit(e.kind, e.object, e.a, e.b, e.type);
+}
 
 void ParentContext::AskChildrenToStop() { header_.stop = 1; }
 
@@ -319,6 +364,9 @@ bool ParentContext::GrantStep(int child, std::chrono::milliseconds timeout) {
 }
 
 void ParentContext::Emit(EventKind kind, int64_t a, int64_t b) { parent_emitter_(kind, a, b); }
+void ParentContext::EmitOn(EventKind kind, uint32_t object, int64_t a, int64_t b) {
+  parent_emitter_.Emit(kind, object, a, b);
+}
 
 // ------------------------------------------------------------------------------- ChildContext
 
@@ -368,6 +416,18 @@ void ChildContext::StepGate(char what) {
     if (getppid() != header_.parent_pid) _exit(70);  // the parent is gone
   }
   gate.taken.store(step);
+}
+
+SharedSlotTally* ChildContext::TallyFor(uint32_t slot) {
+  for (SharedSlotTally& tally : header_.children[index_].tallies) {
+    const uint32_t claimed = tally.slot_plus_one.load(std::memory_order_relaxed);
+    if (claimed == slot + 1) return &tally;
+    if (claimed == 0) {
+      tally.slot_plus_one.store(slot + 1, std::memory_order_relaxed);
+      return &tally;
+    }
+  }
+  return nullptr;  // more slots than a child tallies: its events still count
 }
 
 void ChildContext::SleepMs(int64_t ms) const { SleepUs(ms * 1000); }

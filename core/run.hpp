@@ -5,8 +5,8 @@
 //   Run run(lesson, params);
 //   TrialResult result = run.Execute();   // blocks; the GUI calls it on a run thread
 //
-// Sections: RunOptions and TrialResult · Run · ParentContext (the lesson's parent side) ·
-// ChildContext (what a child sees).
+// Sections: RunOptions, LessonOutcome and TrialResult · Run · ParentContext (the lesson's parent
+// side) · ChildContext (what a child sees).
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -22,10 +22,13 @@
 
 #include "core/event.hpp"
 #include "core/event_ring.hpp"
+#include "core/facts/run_facts.hpp"
+#include "core/language.hpp"
 #include "core/lesson_model.hpp"
 #include "core/process.hpp"
 #include "core/segment.hpp"
 #include "core/trace.hpp"
+#include "core/traced_value.hpp"
 
 namespace proclab {
 
@@ -47,26 +50,41 @@ struct RunOptions {
 };
 
 // An explanation a run produced (a stall, a dead holder ...), in both languages of the app.
-struct RunNote {
-  std::string en;
-  std::string zh;
-  const std::string& In(Language language) const {
-    return language == Language::kChinese && !zh.empty() ? zh : en;
-  }
+using RunNote = Sentence;
+
+struct TrialResult;
+
+// A lesson's own result of one trial, typed: what the parent read from shared memory at the end
+// (the final counter, the pool's results ...) and what the lesson concludes from the run's facts.
+// Each lesson defines its struct (lessons/<id>.cpp); JSON exists only at the edges (ToJson).
+class LessonOutcome {
+ public:
+  virtual ~LessonOutcome() = default;
+  int64_t t0_ns = 0;  // the run's time zero (set before Conclude): times in JSON are ms from it
+  double Ms(int64_t t_ns) const { return static_cast<double>(t_ns - t0_ns) / 1e6; }
+  // Called once, after the run, when the facts are final: derives the fields the facts give.
+  virtual void Conclude(const TrialResult&) {}
+  // The lesson's fields of the trial's JSON (core/trial_json.cpp adds processes and facts).
+  virtual nlohmann::json ToJson() const = 0;
 };
 
 struct TrialResult {
   std::string lesson_id;
-  nlohmann::json params;
+  ParamValues params;
   std::vector<ChildRecord> children;
-  std::vector<std::string> child_errors;  // per child: what it threw, or empty
   Trace trace;
-  nlohmann::json outcome = nlohmann::json::object();
+  RunFacts facts;  // derived once from the trace and the children: what every report reads
+  std::shared_ptr<LessonOutcome> outcome;  // the lesson's typed result; null if it has none
   std::vector<RunNote> notes;
-  int64_t release_ns = 0;          // when the children were released from the start barrier
+  int64_t release_ns = 0;  // when the children were released from the start barrier
   int64_t end_ns = 0;
   bool stopped = false;  // stopped early (Stop button, Ctrl-C)
   double Ms(int64_t t_ns) const { return trace.Ms(t_ns); }
+  // The lesson's outcome as its own type, or null.
+  template <class T>
+  const T* Outcome() const {
+    return dynamic_cast<const T*>(outcome.get());
+  }
 };
 
 class RunError : public std::runtime_error {
@@ -128,8 +146,14 @@ class ParentContext {
   const ChildRecord& child(int index) const { return supervisor_.child(index); }
   const std::vector<ChildRecord>& children() const { return supervisor_.children(); }
   const Trace& trace() const { return trace_; }
+  // The run's facts so far (every event drained up to the last Poll).
+  const RunFacts& facts() const { return result_.facts; }
   std::string ChildError(int index) const;
   int64_t release_ns() const { return result_.release_ns; }
+
+  // Names one of the run's objects for every report (emits kDeclare and kName). Lessons declare
+  // their slots, locks and queues in setup, before any child starts.
+  void Declare(ObjectKind kind, uint32_t id, std::string_view name, SlotValue initial = {});
 
   // Drains every ring and reaps exited children. Throws RunStopped when a stop was requested.
   void Poll();
@@ -139,8 +163,12 @@ class ParentContext {
   bool WaitChildren(std::chrono::milliseconds timeout = std::chrono::hours(24 * 365));
   // Waits until `done()` holds or `timeout` passes; returns done().
   bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout);
-  void Kill(int index, int signal = 9);
-  void KillAll(int signal = 9);
+  // Signals a child and records why (kKill), so a report can tell a death the lesson caused
+  // from one ProcLab caused by stopping the run.
+  void Kill(int index, int signal = 9, KillReason reason = KillReason::kLesson);
+  void KillAll(int signal = 9, KillReason reason = KillReason::kStop);
+  // The lesson's parent saw the run stall (kStall): reports read the cause from the facts.
+  void ReportStall(StallCause cause, uint32_t object, int64_t quiet_ms);
   // Starts one more child (e.g. a pool replacing a dead worker); returns its index.
   int SpawnChild();
   // Asks children to stop at their next check (ChildContext::stop_requested).
@@ -155,7 +183,14 @@ class ParentContext {
   bool interactive_steps() const { return run_.options_.interactive_steps; }
 
   void Emit(EventKind kind, int64_t a = 0, int64_t b = 0);
-  nlohmann::json& outcome() { return result_.outcome; }
+  void EmitOn(EventKind kind, uint32_t object, int64_t a = 0, int64_t b = 0);
+  const Emitter& emitter() const { return parent_emitter_; }
+  // The lesson's typed outcome of this trial (created on first use).
+  template <class T>
+  T& outcome() {
+    if (!result_.outcome) result_.outcome = std::make_shared<T>();
+    return dynamic_cast<T&>(*result_.outcome);
+  }
   void Note(std::string en, std::string zh) {
     result_.notes.push_back({std::move(en), std::move(zh)});
   }
@@ -164,8 +199,9 @@ class ParentContext {
   friend class Run;
   void Drain();           // CollectEvents then PublishEvents (the caller holds the live lock)
   void CollectEvents();   // rings -> scratch_, times converted to ns; no lock needed
-  void PublishEvents();   // scratch_ -> the trace; under the live lock
+  void PublishEvents();   // scratch_ -> the trace and the facts; under the live lock
   void SpawnChildAt(int index);
+  void FinishFacts();     // the run is over: tallies in, facts final
 
   Run& run_;
   Segment& segment_;
@@ -196,6 +232,12 @@ class ChildContext {
   }
   const Emitter& emit() const { return emitter_; }
   void Emit(EventKind kind, int64_t a = 0, int64_t b = 0) const { emitter_(kind, a, b); }
+  // A shared number (Value, Array element) as slot `slot`: its reads and writes are events,
+  // and this child keeps its own exact count of them (core/traced_value.hpp).
+  template <class T>
+  TracedValue<T> Traced(std::atomic<T>& value, uint32_t slot) {
+    return TracedValue<T>(value, emitter_, slot, TallyFor(slot));
+  }
   bool stop_requested() const;
   // Records what went wrong for the parent's report without ending the child.
   void ReportError(std::string_view text);
@@ -206,6 +248,7 @@ class ChildContext {
   void SleepUs(int64_t us) const;
 
  private:
+  SharedSlotTally* TallyFor(uint32_t slot);
   Segment& segment_;
   RunHeader& header_;
   ParamValues params_;

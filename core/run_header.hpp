@@ -13,6 +13,16 @@ namespace proclab {
 inline constexpr int kMaxLanes = 160;   // children of one run, replacements included
 inline constexpr int kMaxParams = 16;
 inline constexpr size_t kErrorTextBytes = 240;
+inline constexpr int kTalliedSlots = 16;  // slots a child counts its reads and writes of
+
+// A child's own count of its reads, writes and lost updates of one slot (core/traced_value.hpp):
+// exact however many events its ring drops. Only the child writes it; the parent reads it after.
+struct SharedSlotTally {
+  std::atomic<uint32_t> slot_plus_one{0};  // which slot (+1); 0: unused
+  std::atomic<int64_t> reads{0};
+  std::atomic<int64_t> writes{0};
+  std::atomic<int64_t> erased{0};
+};
 
 struct StepGate {
   std::atomic<uint32_t> granted{0};  // futex word: steps the scheduler has allowed
@@ -23,11 +33,12 @@ struct ChildSlot {
   boost::interprocess::managed_shared_memory::handle_t ring = 0;
   StepGate step;
   char error[kErrorTextBytes] = {};  // what the child's code threw, for the parent's report
+  SharedSlotTally tallies[kTalliedSlots];
 };
 
 struct RunHeader {
   static constexpr uint32_t kMagic = 0x50524c42;  // "PRLB"
-  static constexpr uint32_t kVersion = 2;
+  static constexpr uint32_t kVersion = 3;
   uint32_t magic = kMagic;
   uint32_t version = kVersion;
   int32_t parent_pid = 0;

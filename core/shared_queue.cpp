@@ -26,8 +26,8 @@ const char* QueueStatusName(QueueStatus status) {
 
 QueueCaller QueueCaller::Traced(const Emitter& emitter, int32_t who) {
   QueueCaller caller;
-  caller.emit = [](const void* sink, EventKind kind, int64_t a, int64_t b) {
-    (*static_cast<const Emitter*>(sink))(kind, a, b);
+  caller.emit = [](const void* sink, EventKind kind, uint32_t object, int64_t a, int64_t b) {
+    static_cast<const Emitter*>(sink)->Emit(kind, object, a, b);
   };
   caller.sink = &emitter;
   caller.who = who;
@@ -38,12 +38,13 @@ size_t SharedQueue::BytesFor(uint32_t capacity, uint32_t slot_bytes) {
   return kHeaderBytes + static_cast<size_t>(capacity) * slot_bytes;
 }
 
-SharedQueue* SharedQueue::Create(void* memory, uint32_t capacity, uint32_t slot_bytes) {
+SharedQueue* SharedQueue::Create(void* memory, uint32_t capacity, uint32_t slot_bytes,
+                                 uint32_t id) {
   static_assert(sizeof(SharedQueue) <= kHeaderBytes);
   if (capacity == 0) throw std::invalid_argument("a queue needs room for at least one item");
   if (slot_bytes == 0 || slot_bytes % 8 != 0)
     throw std::invalid_argument("queue slots are a positive multiple of 8 bytes");
-  return new (memory) SharedQueue(capacity, slot_bytes);
+  return new (memory) SharedQueue(capacity, slot_bytes, id);
 }
 
 namespace {
@@ -54,10 +55,10 @@ struct QueueAnchor {
 }  // namespace
 
 SharedQueue* SharedQueue::Construct(Segment& segment, const char* name, uint32_t capacity,
-                                    uint32_t slot_bytes) {
+                                    uint32_t slot_bytes, uint32_t id) {
   boost::interprocess::managed_shared_memory::handle_t handle = 0;
   void* memory = segment.Allocate(BytesFor(capacity, slot_bytes), &handle);
-  SharedQueue* queue = Create(memory, capacity, slot_bytes);
+  SharedQueue* queue = Create(memory, capacity, slot_bytes, id);
   segment.Construct<QueueAnchor>(name, QueueAnchor{handle});
   return queue;
 }
@@ -91,7 +92,7 @@ void SharedQueue::Lock(const QueueCaller& caller) {
   if (mutex_.Lock(caller.who) == RobustMutex::Locked::kOwnerDied)
     // The ring is consistent at every instant (head and tail are single stores), so the queue
     // carries on; the trace records whose death it survived.
-    caller.Emit(EventKind::kLockOwnerDied, -1, mutex_.died_holding());
+    caller.Emit(EventKind::kLockOwnerDied, kQueueLockBit | id_, mutex_.died_holding());
 }
 
 size_t SharedQueue::size() const {
@@ -161,10 +162,11 @@ QueueStatus SharedQueue::PutRaw(const void* item, size_t bytes, int64_t trace_va
       // per sleep, not one per put while a woken getter waits for a core.
       const bool wake = get_waiters_.exchange(0, std::memory_order_relaxed) > 0;
       if (wake) not_empty_.fetch_add(1, std::memory_order_release);
+      // Stamped under the lock: the events' time order is the queue's order.
+      if (blocked) caller.Emit(EventKind::kQueueUnblocked, id_, 0);
+      caller.Emit(EventKind::kQueuePut, id_, trace_value, depth);
       mutex_.Unlock();
       if (wake) FutexWakeAll(not_empty_);
-      if (blocked) caller.Emit(EventKind::kQueueUnblocked, 0);
-      caller.Emit(EventKind::kQueuePut, trace_value, depth);
       return QueueStatus::kOk;
     }
     // Full: sleep until a get bumps not_full_ (read under the lock, so no wake-up is lost).
@@ -186,7 +188,7 @@ QueueStatus SharedQueue::PutRaw(const void* item, size_t bytes, int64_t trace_va
     const uint32_t seen = not_full_.load(std::memory_order_acquire);
     put_waiters_.fetch_add(1, std::memory_order_relaxed);
     mutex_.Unlock();
-    if (!blocked) caller.Emit(EventKind::kQueueBlocked, 0);
+    if (!blocked) caller.Emit(EventKind::kQueueBlocked, id_, 0);
     blocked = true;
     FutexWait(not_full_, seen, sleep_ns);  // the waker unregisters us; a timed-out sleeper
                                            // stays registered and costs one spare wake later
@@ -195,7 +197,7 @@ QueueStatus SharedQueue::PutRaw(const void* item, size_t bytes, int64_t trace_va
       break;
     }
   }
-  if (blocked) caller.Emit(EventKind::kQueueUnblocked, 0);
+  if (blocked) caller.Emit(EventKind::kQueueUnblocked, id_, 0);
   return status;
 }
 
@@ -221,10 +223,10 @@ QueueStatus SharedQueue::GetRaw(void* item, size_t bytes, const QueueCaller& cal
       std::memcpy(&trace_value, slot, sizeof trace_value);  // every slot type starts with it
       const bool wake = put_waiters_.exchange(0, std::memory_order_relaxed) > 0;
       if (wake) not_full_.fetch_add(1, std::memory_order_release);
+      if (blocked) caller.Emit(EventKind::kQueueUnblocked, id_, 1);
+      caller.Emit(EventKind::kQueueGet, id_, trace_value, depth);
       mutex_.Unlock();
       if (wake) FutexWakeAll(not_full_);
-      if (blocked) caller.Emit(EventKind::kQueueUnblocked, 1);
-      caller.Emit(EventKind::kQueueGet, trace_value, depth);
       return QueueStatus::kOk;
     }
     if (closed_.load(std::memory_order_relaxed) != 0) {
@@ -250,7 +252,7 @@ QueueStatus SharedQueue::GetRaw(void* item, size_t bytes, const QueueCaller& cal
     const uint32_t seen = not_empty_.load(std::memory_order_acquire);
     get_waiters_.fetch_add(1, std::memory_order_relaxed);
     mutex_.Unlock();
-    if (!blocked) caller.Emit(EventKind::kQueueBlocked, 1);
+    if (!blocked) caller.Emit(EventKind::kQueueBlocked, id_, 1);
     blocked = true;
     FutexWait(not_empty_, seen, sleep_ns);
     if (!StillWaiting(clock, caller)) {
@@ -258,7 +260,7 @@ QueueStatus SharedQueue::GetRaw(void* item, size_t bytes, const QueueCaller& cal
       break;
     }
   }
-  if (blocked) caller.Emit(EventKind::kQueueUnblocked, 1);
+  if (blocked) caller.Emit(EventKind::kQueueUnblocked, id_, 1);
   return status;
 }
 
@@ -317,8 +319,8 @@ QueueCaller ChildQueueCaller(const ChildContext& child) {
 
 QueueCaller ParentQueueCaller(ParentContext& parent, std::function<bool()> keep_waiting) {
   QueueCaller caller;
-  caller.emit = [](const void* sink, EventKind kind, int64_t a, int64_t b) {
-    const_cast<ParentContext*>(static_cast<const ParentContext*>(sink))->Emit(kind, a, b);
+  caller.emit = [](const void* sink, EventKind kind, uint32_t object, int64_t a, int64_t b) {
+    static_cast<const ParentContext*>(sink)->emitter().Emit(kind, object, a, b);
   };
   caller.sink = &parent;
   caller.who = kParentLane;

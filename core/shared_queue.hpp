@@ -5,9 +5,9 @@
 // caller's keep_waiting() is asked, so a child notices a vanished parent or a stop request and a
 // parent keeps draining event rings; nothing ever waits unbounded.
 //
-// Every put, get, block and unblock is an event in the caller's trace lane:
-//   kQueuePut a=value b=depth after · kQueueGet a=value b=depth after
-//   kQueueBlocked / kQueueUnblocked a=0 full (put) / 1 empty (get)
+// Every put, get, block and unblock is an event in the caller's trace lane, about the queue's
+// id (core/event_schema.cpp): kQueuePut / kQueueGet (value, depth after), stamped while the
+// queue's lock is held so their order is the queue's own; kQueueBlocked / kQueueUnblocked.
 //
 // Why a lock and not lock-free: the critical section is a copy and an index store (~20 ns), the
 // robust mutex makes holder death recoverable, and head/tail are single stores, so the ring is
@@ -53,18 +53,22 @@ const char* QueueStatusName(QueueStatus status);
 // Who is calling: where its events go, its worker index (recorded as the lock's holder), and
 // what to ask between wait slices.
 struct QueueCaller {
-  using EmitFn = void (*)(const void* sink, EventKind kind, int64_t a, int64_t b);
+  using EmitFn = void (*)(const void* sink, EventKind kind, uint32_t object, int64_t a, int64_t b);
   EmitFn emit = nullptr;  // nullptr: untraced (benchmarks, tests)
   const void* sink = nullptr;
   int32_t who = -1;
   std::function<bool()> keep_waiting;  // empty: always keep waiting (until the timeout)
   int64_t slice_ns = 50'000'000;       // how often keep_waiting is asked while blocked
 
-  void Emit(EventKind kind, int64_t a, int64_t b = 0) const {
-    if (emit != nullptr) emit(sink, kind, a, b);
+  void Emit(EventKind kind, uint32_t object, int64_t a, int64_t b = 0) const {
+    if (emit != nullptr) emit(sink, kind, object, a, b);
   }
   static QueueCaller Traced(const Emitter& emitter, int32_t who);
 };
+
+// A queue's own lock in lock events (kLockOwnerDied when a holder died inside a put or get):
+// the queue's id with this bit set, apart from the locks a lesson declares.
+inline constexpr uint32_t kQueueLockBit = 1u << 31;
 
 // A no-limit timeout: the caller still gets keep_waiting() checks.
 inline constexpr int64_t kWaitForever = -1;
@@ -73,11 +77,12 @@ class SharedQueue {
  public:
   // Bytes for a queue of `capacity` slots of `slot_bytes` each, header included.
   static size_t BytesFor(uint32_t capacity, uint32_t slot_bytes = sizeof(QueueItem));
-  // Builds a queue in `memory` (BytesFor bytes, 64-byte aligned).
-  static SharedQueue* Create(void* memory, uint32_t capacity, uint32_t slot_bytes);
+  // Builds a queue in `memory` (BytesFor bytes, 64-byte aligned). `id` names it in events.
+  static SharedQueue* Create(void* memory, uint32_t capacity, uint32_t slot_bytes,
+                             uint32_t id = 0);
   // Builds a queue in the segment under `name`; children find it with Find.
   static SharedQueue* Construct(Segment& segment, const char* name, uint32_t capacity,
-                                uint32_t slot_bytes = sizeof(QueueItem));
+                                uint32_t slot_bytes = sizeof(QueueItem), uint32_t id = 0);
   static SharedQueue* Find(Segment& segment, const char* name);  // nullptr if absent
 
   SharedQueue(const SharedQueue&) = delete;
@@ -129,6 +134,7 @@ class SharedQueue {
   uint32_t capacity() const { return capacity_; }
   uint32_t slot_bytes() const { return slot_bytes_; }
   uint32_t max_depth() const { return max_depth_.load(std::memory_order_relaxed); }
+  uint32_t id() const { return id_; }
   uint64_t puts() const { return tail_.load(std::memory_order_acquire); }
   uint64_t gets() const { return head_.load(std::memory_order_acquire); }
   // Callers registered as sleeping in put (full) or get (empty); approximate: a sleeper that
@@ -150,8 +156,8 @@ class SharedQueue {
   RobustMutex& mutex() { return mutex_; }  // for tests that kill a holder
 
  private:
-  SharedQueue(uint32_t capacity, uint32_t slot_bytes)
-      : capacity_(capacity), slot_bytes_(slot_bytes) {}
+  SharedQueue(uint32_t capacity, uint32_t slot_bytes, uint32_t id)
+      : capacity_(capacity), slot_bytes_(slot_bytes), id_(id) {}
   template <class T>
   void CheckType() const {
     static_assert(std::is_trivially_copyable_v<T>, "queue slots are copied as bytes");
@@ -175,6 +181,7 @@ class SharedQueue {
   std::atomic<uint32_t> put_waiters_{0};
   uint32_t capacity_;
   uint32_t slot_bytes_;
+  uint32_t id_;
 };
 
 // A caller for a child process: traced into its lane; gives up when the parent is gone or a stop

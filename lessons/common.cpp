@@ -2,26 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 
 namespace proclab {
-
-std::string ChildName(const ChildRecord& child) {
-  return "child " + std::to_string(child.index + 1) + " (pid " + std::to_string(child.pid) + ")";
-}
-
-std::string ChildNameZh(const ChildRecord& child) {
-  return "子进程 " + std::to_string(child.index + 1) + "（pid " + std::to_string(child.pid) + "）";
-}
-
-std::string HowItEnded(const ChildRecord& child) {
-  if (child.state == ChildState::kKilled)
-    return "killed by signal " + std::to_string(child.signal) + " (" + SignalName(child.signal) +
-           ")";
-  if (child.state == ChildState::kExited)
-    return "exited with status " + std::to_string(child.exit_status);
-  return std::string(ChildStateName(child.state));
-}
 
 std::string FormatMs(double ms) {
   char text[32];
@@ -30,16 +12,16 @@ std::string FormatMs(double ms) {
 }
 
 void AddLifecycleLines(const TrialResult& result, std::vector<TimedLine>& lines) {
-  auto at = [&](int64_t t) { return " at " + FormatMs(result.Ms(t)); };
-  for (const ChildRecord& child : result.children) {
-    lines.push_back({child.spawn_ns, ChildName(child) + " started" + at(child.spawn_ns)});
-    if (child.start_ns != 0)
-      lines.push_back({child.start_ns, ChildName(child) + " running" + at(child.start_ns)});
-    if (child.done()) {
-      std::string text = ChildName(child) + " " + HowItEnded(child) + at(child.end_ns);
-      const std::string& error = result.child_errors.at(static_cast<size_t>(child.index));
-      if (!error.empty()) text += ": " + error;
-      lines.push_back({child.end_ns, text});
+  const RunFacts& facts = result.facts;
+  auto at = [&](int64_t t) { return " at " + FormatMs(facts.Ms(t)); };
+  for (const ChildFacts& child : facts.all_children()) {
+    const std::string name = ChildName(child.record, Language::kEnglish);
+    lines.push_back({child.record.spawn_ns, name + " started" + at(child.record.spawn_ns)});
+    if (child.started_ns != 0) lines.push_back({child.started_ns, name + " running" + at(child.started_ns)});
+    if (child.ended()) {
+      std::string text = name + " " + HowItEnded(child, Language::kEnglish) + at(child.end_ns());
+      if (!child.error.empty()) text += ": " + child.error;
+      lines.push_back({child.end_ns(), text});
     }
   }
 }

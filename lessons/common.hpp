@@ -1,11 +1,12 @@
-// Small helpers the lessons share: naming children in transcripts, describing how a child ended,
-// and keeping the compiler from deleting work a lesson wants done.
+// Small helpers the lessons share: transcript lines in time order, milliseconds in words, and
+// keeping the compiler from deleting work a lesson wants done. Naming a child and saying how it
+// ended are facts (core/facts/child_facts.hpp).
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "core/process.hpp"
+#include "core/facts/child_facts.hpp"
 #include "core/run.hpp"
 
 namespace proclab {
@@ -16,11 +17,6 @@ inline void Keep(const T& value) {
   asm volatile("" : : "r,m"(value) : "memory");
 }
 
-// "child 1 (pid 4242)": children are numbered from 1 for people, from 0 in code.
-std::string ChildName(const ChildRecord& child);
-std::string ChildNameZh(const ChildRecord& child);  // "子进程 1（pid 1234）"
-// "exited with status 0" / "killed by signal 11 (SIGSEGV)"
-std::string HowItEnded(const ChildRecord& child);
 // "12.35 ms"
 std::string FormatMs(double ms);
 

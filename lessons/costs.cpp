@@ -42,6 +42,19 @@ namespace {
 
 enum IncrementMode : int64_t { kUnlocked, kLocked, kAtomic };
 
+// What a measuring run or the lesson found: named figures (and, for the lesson, Python's and the
+// ratios), kept as the JSON object the CLI prints.
+struct Figures : LessonOutcome {
+  nlohmann::json values = nlohmann::json::object();
+  nlohmann::json ToJson() const override { return values; }
+};
+nlohmann::json& FiguresOf(ParentContext& parent) { return parent.outcome<Figures>().values; }
+const nlohmann::json& FiguresOf(const TrialResult& result) {
+  static const nlohmann::json kNone = nlohmann::json::object();
+  const Figures* figures = result.Outcome<Figures>();
+  return figures != nullptr ? figures->values : kNone;
+}
+
 struct BenchCounter {
   std::atomic<int64_t> value{0};
   RobustMutex lock;
@@ -86,7 +99,7 @@ int ProduceMany(ChildContext& child) {
 int EmitMany(ChildContext& child) {
   const int64_t count = child.param("count");
   child.Emit(EventKind::kTaskStart, 0, count);
-  for (int64_t i = 0; i < count; ++i) child.Emit(EventKind::kMessage, 1, i);
+  for (int64_t i = 0; i < count; ++i) child.Emit(EventKind::kResult, i);
   child.Emit(EventKind::kTaskEnd, 0, count);
   return 0;
 }
@@ -134,13 +147,13 @@ const Lesson& IncrementBench() {
                   .choices = {"unlocked", "locked", "atomic"},
                   .help = {"how", "方式"}}},
       .child_count = [](const ParamValues&) { return 2; },
-      .setup = [](Segment& s, const ParamValues&) { s.Construct<BenchCounter>("counter"); },
+      .setup = [](ParentContext& p) { p.segment().Construct<BenchCounter>("counter"); },
       .child = IncrementMany,
       .parent =
           [](ParentContext& parent) {
             parent.WaitChildren();
             const double seconds = TaskSpanSeconds(parent);
-            parent.outcome()["per_s"] =
+            FiguresOf(parent)["per_s"] =
                 seconds > 0 ? 2.0 * static_cast<double>(parent.param("count")) / seconds : 0.0;
           },
   };
@@ -154,7 +167,7 @@ const Lesson& QueueBench() {
       .params = {Count(100'000'000)},
       .child_count = [](const ParamValues&) { return 1; },
       .shared_bytes = [](const ParamValues&) { return SharedQueue::BytesFor(4096) + 4096; },
-      .setup = [](Segment& s, const ParamValues&) { SharedQueue::Construct(s, "queue", 4096); },
+      .setup = [](ParentContext& p) { SharedQueue::Construct(p.segment(), "queue", 4096); },
       .child = ProduceMany,
       .parent =
           [](ParentContext& parent) {
@@ -168,7 +181,7 @@ const Lesson& QueueBench() {
               if (queue.Get(&item, caller, 10'000'000'000) != QueueStatus::kOk || item.value != i)
                 throw RunError("the queue benchmark lost or reordered an item");
             const double seconds = static_cast<double>(MonotonicNs() - start) / 1e9;
-            parent.outcome()["per_s"] = static_cast<double>(count) / seconds;
+            FiguresOf(parent)["per_s"] = static_cast<double>(count) / seconds;
             parent.WaitChildren();
           },
   };
@@ -184,7 +197,7 @@ const Lesson& PoolBench() {
                  {.name = "workers", .default_value = 2, .min = 1, .max = 64, .help = {"n", "n"}}},
       .child_count = [](const ParamValues& p) { return static_cast<int>(p.Get("workers")); },
       .shared_bytes = [](const ParamValues& p) { return ProcessPool::SharedBytes(p.Get("count")); },
-      .setup = [](Segment& s, const ParamValues&) { ProcessPool::Setup(s, /*trace=*/false); },
+      .setup = [](ParentContext& p) { ProcessPool::Setup(p, /*trace=*/false); },
       .child = CubeWorker,
       .parent =
           [](ParentContext& parent) {
@@ -209,8 +222,8 @@ const Lesson& PoolBench() {
             const double apply_s = static_cast<double>(MonotonicNs() - start) / 1e9;
             pool.Close();
             pool.Join();
-            parent.outcome()["map_per_s"] = static_cast<double>(inputs.size()) / map_s;
-            parent.outcome()["apply_per_s"] = static_cast<double>(tasks) / apply_s;
+            FiguresOf(parent)["map_per_s"] = static_cast<double>(inputs.size()) / map_s;
+            FiguresOf(parent)["apply_per_s"] = static_cast<double>(tasks) / apply_s;
           },
   };
   return lesson;
@@ -226,7 +239,7 @@ const Lesson& TraceBench() {
       .parent =
           [](ParentContext& parent) {
             parent.WaitChildren();
-            parent.outcome()["ns"] =
+            FiguresOf(parent)["ns"] =
                 TaskSpanSeconds(parent) * 1e9 / static_cast<double>(parent.param("count"));
           },
   };
@@ -250,7 +263,7 @@ double DrainEventsPerSecond(int64_t events) {
   out.reserve(capacity);
   int64_t drained = 0, spent_ns = 0;
   while (drained < events) {
-    for (uint32_t i = 0; i < capacity; ++i) ring->Push(Event{i, 0, EventKind::kMessage, 0, i, i});
+    for (uint32_t i = 0; i < capacity; ++i) ring->Push(Event{i, 0, EventKind::kResult, ValueType::kInt, 0, i, i});
     out.clear();
     const int64_t start = MonotonicNs();
     drained += static_cast<int64_t>(ring->Drain(out));
@@ -372,7 +385,7 @@ void MeasureEverything(ParentContext& parent) {
     parent.Poll();  // a stop request throws RunStopped out of the measurement
     return false;
   };
-  nlohmann::json& out = parent.outcome();
+  nlohmann::json& out = FiguresOf(parent);
   out["proclab"] = MeasurePrimitives(options);
   RunNote note;
   out["python"] = parent.param("python") == kPythonOn ? MeasurePython(parent, quick, &note)
@@ -397,7 +410,7 @@ void MeasureEverything(ParentContext& parent) {
 }
 
 void CostsTranscript(const TrialResult& result, std::vector<std::string>& out) {
-  const nlohmann::json& o = result.outcome;
+  const nlohmann::json& o = FiguresOf(result);
   if (!o.contains("proclab")) return;
   char line[160];
   std::snprintf(line, sizeof line, "%-30s %16s %16s %8s", "figure", "ProcLab (C++)", "Python",
@@ -491,7 +504,9 @@ nlohmann::json MeasurePrimitives(const BenchOptions& options) {
     for (const ChildRecord& child : result.children)
       if (child.state != ChildState::kExited || child.exit_status != 0)
         throw RunError("a benchmark child of " + std::string(lesson.id) + " failed: " +
-                       HowItEnded(child));
+                       std::string(ChildStateName(child.state)) + " " +
+                       std::to_string(child.state == ChildState::kKilled ? child.signal
+                                                                         : child.exit_status));
     return result;
   };
   // Warm-up once, then the median of `repeats` measurements.
@@ -514,13 +529,13 @@ nlohmann::json MeasurePrimitives(const BenchOptions& options) {
                                   "atomic_increments_per_s"};
   for (int64_t mode : {kUnlocked, kLocked, kAtomic})
     figures[increment_keys[mode]] = median_of(increment_keys[mode], [&] {
-      return run(IncrementBench(), {{"count", increments}, {"mode", mode}})
-          .outcome.at("per_s")
+      return FiguresOf(run(IncrementBench(), {{"count", increments}, {"mode", mode}}))
+          .at("per_s")
           .get<double>();
     });
   const int64_t items = options.quick ? 200'000 : 1'000'000;
   figures["queue_items_per_s"] = median_of("queue_items_per_s", [&] {
-    return run(QueueBench(), {{"count", items}}).outcome.at("per_s").get<double>();
+    return FiguresOf(run(QueueBench(), {{"count", items}})).at("per_s").get<double>();
   });
   double apply_sample = 0;
   std::vector<double> apply_samples;
@@ -528,15 +543,15 @@ nlohmann::json MeasurePrimitives(const BenchOptions& options) {
     const TrialResult result = run(PoolBench(), {{"count", items},
                                                  {"tasks", options.quick ? 2'000 : 20'000},
                                                  {"workers", cpus}});
-    apply_sample = result.outcome.at("apply_per_s").get<double>();
+    apply_sample = FiguresOf(result).at("apply_per_s").get<double>();
     apply_samples.push_back(apply_sample);
-    return result.outcome.at("map_per_s").get<double>();
+    return FiguresOf(result).at("map_per_s").get<double>();
   });
   apply_samples.erase(apply_samples.begin());  // the warm-up
   figures["pool_apply_async_tasks_per_s"] = Median(apply_samples);
   const int64_t events = options.quick ? 1'000'000 : 4'000'000;
   figures["trace_ns_per_event"] = median_of("trace_ns_per_event", [&] {
-    return run(TraceBench(), {{"count", events}}, 1u << 23).outcome.at("ns").get<double>();
+    return FiguresOf(run(TraceBench(), {{"count", events}}, 1u << 23)).at("ns").get<double>();
   });
   figures["trace_drain_events_per_s"] = median_of("trace_drain_events_per_s", [&] {
     return DrainEventsPerSecond(events);

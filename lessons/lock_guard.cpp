@@ -26,35 +26,33 @@ void MaybeFail(ChildContext& child, int64_t i) {
 // so the lock is released even when the block is left by an exception.
 void AddOneGuarded(ChildContext& child, SharedNumbers& shared, TracedLock& lock,
                    const RaceKnobs& k, int64_t i) {
+  auto counter = child.Traced(shared.counter, kCounterSlot);
   child.StepGate('r');
   std::lock_guard guard(lock);
-  const int32_t value = shared.counter.load(std::memory_order_relaxed);
-  child.Emit(EventKind::kRead, value, kCounterSlot);
+  const int32_t value = counter.Read();
   child.SleepUs(k.window_us);
   MaybeFail(child, i);
   child.StepGate('w');
-  shared.counter.store(value + 1, std::memory_order_relaxed);
-  child.Emit(EventKind::kWrite, value + 1, kCounterSlot);
+  counter.Write(value + 1);
 }
 
 // Style `manual`: lock() ... unlock(). An exception in between skips the unlock().
 void AddOneManually(ChildContext& child, SharedNumbers& shared, TracedLock& lock,
                     const RaceKnobs& k, int64_t i) {
+  auto counter = child.Traced(shared.counter, kCounterSlot);
   child.StepGate('r');
   lock.lock();
-  const int32_t value = shared.counter.load(std::memory_order_relaxed);
-  child.Emit(EventKind::kRead, value, kCounterSlot);
+  const int32_t value = counter.Read();
   child.SleepUs(k.window_us);
   MaybeFail(child, i);
   child.StepGate('w');
-  shared.counter.store(value + 1, std::memory_order_relaxed);
-  child.Emit(EventKind::kWrite, value + 1, kCounterSlot);
+  counter.Write(value + 1);
   lock.unlock();
 }
 
 // Each counter child handles an error and carries on, as long-lived workers do.
 int AddToCounter(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
-  TracedLock lock(shared.lock, child.emit(), child.index());
+  TracedLock lock(shared.lock, child.emit(), child.index(), kNumbersLock);
   const bool guarded = child.param("style") == kGuard;
   for (int64_t i = 0; i < k.iterations; ++i) {
     child.SleepMs(k.sleep_ms);
@@ -63,7 +61,6 @@ int AddToCounter(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k)
         AddOneGuarded(child, shared, lock, k, i);
       else
         AddOneManually(child, shared, lock, k, i);
-      shared.done[child.index()]++;
     } catch (const std::exception& error) {
       child.ReportError(error.what());  // report it, skip this increment, keep going
     }
@@ -74,17 +71,16 @@ int AddToCounter(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k)
 
 // Array children take the guard too; they are not the point of this lesson.
 int AddToArray(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
-  TracedLock lock(shared.lock, child.emit(), child.index());
+  TracedLock lock(shared.lock, child.emit(), child.index(), kNumbersLock);
   for (int64_t i = 0; i < k.iterations; ++i) {
     child.SleepMs(k.sleep_ms);
     for (int e = 0; e < kArrayLength; ++e) {
+      auto element = child.Traced(shared.array[e], ArraySlot(e));
       std::lock_guard guard(lock);
-      const double value = shared.array[e].load(std::memory_order_relaxed);
+      const double value = element.Read();
       child.SleepUs(k.window_us);
-      shared.array[e].store(value + 1, std::memory_order_relaxed);
-      child.Emit(EventKind::kWrite, static_cast<int64_t>(value + 1), e + 1);
+      element.Write(value + 1);
     }
-    shared.done[child.index()]++;
   }
   return 0;
 }

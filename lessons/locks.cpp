@@ -20,42 +20,35 @@ bool WaitsToBeKilled(ChildContext& child, int64_t i, const RaceKnobs& k) {
 // <child-code>
 // Counter children: the same increment as before, now inside lock.acquire() ... lock.release().
 int AddToCounter(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
-  TracedLock lock(shared.lock, child.emit(), child.index());
+  TracedLock lock(shared.lock, child.emit(), child.index(), kNumbersLock);
+  auto counter = child.Traced(shared.counter, kCounterSlot);
   for (int64_t i = 0; i < k.iterations; ++i) {
     child.SleepMs(k.sleep_ms);
     child.StepGate('r');
     lock.lock();  // lock.acquire(): wait until no other child holds it
-    const int32_t value = shared.counter.load(std::memory_order_relaxed);
-    child.Emit(EventKind::kRead, value, kCounterSlot);
+    const int32_t value = counter.Read();
     child.SleepUs(k.window_us);
-    if (WaitsToBeKilled(child, i, k)) {
-      child.Emit(EventKind::kMessage, kAwaitingKillMessage);
-      child.SleepMs(60'000);  // the parent SIGKILLs us here, holding the lock
-    }
+    if (WaitsToBeKilled(child, i, k)) child.SleepMs(60'000);  // the parent SIGKILLs us here
     child.StepGate('w');
-    shared.counter.store(value + 1, std::memory_order_relaxed);
-    child.Emit(EventKind::kWrite, value + 1, kCounterSlot);
+    counter.Write(value + 1);
     lock.unlock();  // lock.release(): let the next child in
-    shared.done[child.index()]++;
   }
   return 0;
 }
 
 // Array children: one locked read-modify-write per element.
 int AddToArray(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
-  TracedLock lock(shared.lock, child.emit(), child.index());
+  TracedLock lock(shared.lock, child.emit(), child.index(), kNumbersLock);
   for (int64_t i = 0; i < k.iterations; ++i) {
     child.SleepMs(k.sleep_ms);
     for (int e = 0; e < kArrayLength; ++e) {
+      auto element = child.Traced(shared.array[e], ArraySlot(e));
       lock.lock();
-      const double value = shared.array[e].load(std::memory_order_relaxed);
-      child.Emit(EventKind::kRead, static_cast<int64_t>(value), e + 1);
+      const double value = element.Read();
       child.SleepUs(k.window_us);
-      shared.array[e].store(value + 1, std::memory_order_relaxed);
-      child.Emit(EventKind::kWrite, static_cast<int64_t>(value + 1), e + 1);
+      element.Write(value + 1);
       lock.unlock();
     }
-    shared.done[child.index()]++;
   }
   return 0;
 }

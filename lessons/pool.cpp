@@ -51,9 +51,71 @@ int64_t TaskArg(const ParamValues& p) {
   return p.Get("items") / 2;  // fail / crash: the middle item
 }
 
-nlohmann::json NullOr(double ms, bool present) {
-  return present ? nlohmann::json(ms) : nlohmann::json(nullptr);
-}
+// The pool's answer (its results, or the error a task raised) as the parent got it; the rest —
+// which worker ran which items when, callbacks, states, replaced workers — from the facts.
+struct PoolOutcome : LessonOutcome {
+  std::vector<int64_t> result;
+  std::string error;  // empty: the work succeeded
+  int64_t chunksize = 0;
+  bool automatic_chunksize = false;
+  // From the facts.
+  std::vector<PoolTaskFact> tasks;  // in input order
+  std::vector<PoolCallbackFact> callbacks;
+  std::vector<PoolStateFact> states;
+  std::vector<std::string> replacements;  // "worker pid 42 was killed by signal 9 ...; worker pid 44 replaces it"
+  std::vector<int> task_pids;             // parallel to tasks
+
+  void Conclude(const TrialResult& r) override {
+    const RunFacts& facts = r.facts;
+    const PoolFacts* pool = facts.pool(kPoolId);
+    if (pool == nullptr) return;
+    tasks = pool->tasks;
+    std::stable_sort(tasks.begin(), tasks.end(),
+                     [](const PoolTaskFact& a, const PoolTaskFact& b) { return a.first < b.first; });
+    task_pids.clear();
+    for (const PoolTaskFact& task : tasks)
+      task_pids.push_back(task.lane >= 0 && task.lane < facts.children() ? facts.child(task.lane).record.pid : -1);
+    callbacks = pool->callbacks;
+    states = pool->states;
+    replacements.clear();
+    for (const PoolReplacementFact& rep : pool->replacements) {
+      if (rep.dead_lane < 0 || rep.dead_lane >= facts.children()) continue;
+      const ChildFacts& dead = facts.child(rep.dead_lane);
+      std::string text = "worker pid " + std::to_string(dead.record.pid) + " " +
+                         HowItEnded(dead, Language::kEnglish);
+      if (rep.new_lane >= 0 && rep.new_lane < facts.children())
+        text += "; worker pid " + std::to_string(facts.child(rep.new_lane).record.pid) + " replaces it";
+      replacements.push_back(text);
+    }
+  }
+
+  nlohmann::json ToJson() const override {
+    nlohmann::json chunks = nlohmann::json::array();
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      const PoolTaskFact& task = tasks[i];
+      chunks.push_back({{"worker", task.lane + 1},
+                        {"pid", task_pids[i]},
+                        {"first", task.first},
+                        {"last", task.last},
+                        {"start_ms", Ms(task.start_ns)},
+                        {"end_ms", task.end_ns != 0 ? nlohmann::json(Ms(task.end_ns)) : nlohmann::json(nullptr)},
+                        {"ok", task.ok}});
+    }
+    nlohmann::json calls = nlohmann::json::array();
+    for (const PoolCallbackFact& c : callbacks)
+      calls.push_back({{"callback", c.error ? "error_callback" : "callback"}, {"value", c.value}, {"ms", Ms(c.t_ns)}});
+    nlohmann::json state_list = nlohmann::json::array();
+    for (const PoolStateFact& state : states)
+      state_list.push_back({{"state", PoolStateName(state.state)}, {"ms", Ms(state.t_ns)}});
+    return {{"result", error.empty() ? nlohmann::json(result) : nlohmann::json(nullptr)},
+            {"error", error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error)},
+            {"chunksize", chunksize},
+            {"chunks", std::move(chunks)},
+            {"callbacks", std::move(calls)},
+            {"pool_states", std::move(state_list)},
+            {"replacements", replacements}};
+  }
+};
 
 void DrivePool(ParentContext& parent) {
   const int64_t items = parent.param("items");
@@ -63,14 +125,11 @@ void DrivePool(ParentContext& parent) {
   std::vector<int64_t> inputs(static_cast<size_t>(items));
   for (int64_t i = 0; i < items; ++i) inputs[static_cast<size_t>(i)] = i;  // range(items)
 
+  PoolOutcome& outcome = parent.outcome<PoolOutcome>();
   ProcessPool pool(parent);
-  nlohmann::json callbacks = nlohmann::json::array();
-  auto fired = [&](const char* which, const nlohmann::json& about) {
-    nlohmann::json entry = about;
-    entry["callback"] = which;
-    entry["ms"] = parent.trace().Ms(MonotonicNs());
-    callbacks.push_back(std::move(entry));
-  };
+  // The callbacks run in the parent; the pool records each one as an event (kPoolCallback).
+  auto nothing = [](const std::vector<int64_t>&) {};
+  auto no_error = [](const std::string&) {};
   std::vector<int64_t> result;
   std::string error;
   try {
@@ -82,27 +141,14 @@ void DrivePool(ParentContext& parent) {
         for (int64_t x : inputs) result.push_back(pool.Apply(task, x, arg));
         break;
       case kMapAsync: {
-        AsyncResult handle = pool.MapAsync(
-            task, inputs, chunksize, arg,
-            [&](const std::vector<int64_t>& values) {
-              fired("callback", {{"values", values.size()}});
-            },
-            [&](const std::string& message) { fired("error_callback", {{"error", message}}); });
+        AsyncResult handle = pool.MapAsync(task, inputs, chunksize, arg, nothing, no_error);
         handle.Wait(std::chrono::hours(24));
         result = handle.Get();
         break;
       }
       case kApplyAsync: {
         std::vector<AsyncResult> handles;
-        for (int64_t x : inputs)
-          handles.push_back(pool.ApplyAsync(
-              task, x, arg,
-              [&, x](const std::vector<int64_t>& values) {
-                fired("callback", {{"item", x}, {"value", values.front()}});
-              },
-              [&, x](const std::string& message) {
-                fired("error_callback", {{"item", x}, {"error", message}});
-              }));
+        for (int64_t x : inputs) handles.push_back(pool.ApplyAsync(task, x, arg, nothing, no_error));
         for (AsyncResult& handle : handles) result.push_back(handle.GetValue());
         break;
       }
@@ -112,102 +158,76 @@ void DrivePool(ParentContext& parent) {
   }
   pool.Close();
   pool.Join();
-
-  nlohmann::json& outcome = parent.outcome();
-  outcome["result"] = error.empty() ? nlohmann::json(result) : nlohmann::json(nullptr);
-  outcome["error"] = error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error);
-  outcome["chunksize"] = chunksize > 0 ? chunksize : ProcessPool::AutoChunksize(items, pool.worker_count());
-  std::vector<PoolChunk> chunks = pool.chunks();
-  std::stable_sort(chunks.begin(), chunks.end(), [](const PoolChunk& a, const PoolChunk& b) {
-    return a.first < b.first;
-  });
-  nlohmann::json chunk_json = nlohmann::json::array();
-  for (const PoolChunk& chunk : chunks)
-    chunk_json.push_back({{"worker", chunk.worker + 1},
-                          {"pid", chunk.pid},
-                          {"first", chunk.first},
-                          {"last", chunk.last},
-                          {"start_ms", NullOr(parent.trace().Ms(chunk.start_ns), chunk.start_ns != 0)},
-                          {"end_ms", NullOr(parent.trace().Ms(chunk.end_ns), chunk.end_ns != 0)},
-                          {"ok", chunk.ok}});
-  outcome["chunks"] = std::move(chunk_json);
-  outcome["callbacks"] = std::move(callbacks);
-  nlohmann::json states = nlohmann::json::array();
-  for (const PoolStateChange& change : pool.states())
-    states.push_back({{"state", change.state}, {"ms", parent.trace().Ms(change.t_ns)}});
-  outcome["pool_states"] = std::move(states);
-  outcome["replacements"] = pool.replacements();
+  outcome.result = std::move(result);
+  outcome.error = error;
+  outcome.automatic_chunksize = chunksize == 0;
+  outcome.chunksize = chunksize > 0 ? chunksize : ProcessPool::AutoChunksize(items, pool.worker_count());
 }
 
-std::string PythonList(const nlohmann::json& values) {
+std::string PythonList(const std::vector<int64_t>& values) {
   std::string text = "[";
   size_t shown = 0;
-  for (const nlohmann::json& value : values) {
+  for (int64_t value : values) {
     if (shown == kMaxValuesInTranscript) {
       text += ", ... " + std::to_string(values.size() - shown) + " more";
       break;
     }
-    text += (shown++ == 0 ? "" : ", ") + std::to_string(value.get<int64_t>());
+    text += (shown++ == 0 ? "" : ", ") + std::to_string(value);
   }
   return text + "]";
 }
 
 void Transcript(const TrialResult& result, std::vector<std::string>& out) {
-  const nlohmann::json& params = result.params;
-  const nlohmann::json& outcome = result.outcome;
-  const std::string mode = params.at("mode").get<std::string>();
-  const std::string task = params.at("task").get<std::string>();
-  const int64_t workers = params.at("workers").get<int64_t>();
-  std::string call = mode + "(" + task + ", range(" +
-                     std::to_string(params.at("items").get<int64_t>()) + ")";
+  const ParamValues& params = result.params;
+  const std::string mode = params.Text("mode");
+  const std::string task = params.Text("task");
+  const int64_t workers = params.Get("workers");
+  const int64_t items = params.Get("items");
+  const PoolOutcome* o = result.Outcome<PoolOutcome>();
+  std::string call = mode + "(" + task + ", range(" + std::to_string(items) + ")";
   if (mode == "apply" || mode == "apply_async")
-    call = "one " + mode + "(" + task + ", (x,)) per x in range(" +
-           std::to_string(params.at("items").get<int64_t>()) + ")";
+    call = "one " + mode + "(" + task + ", (x,)) per x in range(" + std::to_string(items) + ")";
   else
-    call += (outcome.contains("chunksize")
-                 ? ", chunksize=" + std::to_string(outcome.at("chunksize").get<int64_t>()) +
-                       (params.at("chunksize").get<int64_t>() == 0 ? " (automatic)" : "")
-                 : std::string()) +
+    call += (o != nullptr ? ", chunksize=" + std::to_string(o->chunksize) +
+                                (o->automatic_chunksize ? " (automatic)" : "")
+                          : std::string()) +
             ")";
   out.push_back("A pool of " + std::to_string(workers) + " worker processes runs " + call + ".");
-  if (!outcome.contains("chunks")) return;
+  if (o == nullptr) return;
+  const RunFacts& facts = result.facts;
   size_t shown = 0;
-  for (const nlohmann::json& chunk : outcome.at("chunks")) {
+  for (size_t i = 0; i < o->tasks.size(); ++i) {
+    const PoolTaskFact& chunk = o->tasks[i];
     if (shown++ == kMaxValuesInTranscript) {
-      out.push_back("  ... " + std::to_string(outcome.at("chunks").size() - kMaxValuesInTranscript) +
+      out.push_back("  ... " + std::to_string(o->tasks.size() - kMaxValuesInTranscript) +
                     " more tasks (all of them with --json)");
       break;
     }
-    const int64_t first = chunk.at("first").get<int64_t>(), last = chunk.at("last").get<int64_t>();
-    std::string line = "  " + (first == last ? "item " + std::to_string(first)
-                                             : "items " + std::to_string(first) + ".." +
-                                                   std::to_string(last)) +
-                       " on worker pid " + std::to_string(chunk.at("pid").get<int64_t>());
-    if (!chunk.at("start_ms").is_null())
-      line += ", " + FormatMs(chunk.at("start_ms").get<double>()) + " to " +
-              FormatMs(chunk.at("end_ms").get<double>());
-    if (!chunk.at("ok").get<bool>()) line += "  FAILED";
+    std::string line = "  " + (chunk.first == chunk.last
+                                   ? "item " + std::to_string(chunk.first)
+                                   : "items " + std::to_string(chunk.first) + ".." +
+                                         std::to_string(chunk.last)) +
+                       " on worker pid " + std::to_string(o->task_pids[i]) + ", " +
+                       FormatMs(facts.Ms(chunk.start_ns)) + " to " +
+                       FormatMs(facts.Ms(chunk.end_ns != 0 ? chunk.end_ns : chunk.start_ns));
+    if (!chunk.ok) line += "  FAILED";
     out.push_back(line);
   }
-  for (const nlohmann::json& callback : outcome.at("callbacks")) {
-    std::string line = "  " + callback.at("callback").get<std::string>() + " ran in the parent";
-    if (callback.contains("item")) line += " for item " + std::to_string(callback.at("item").get<int64_t>());
-    if (callback.contains("value")) line += ": " + std::to_string(callback.at("value").get<int64_t>());
-    if (callback.contains("values"))
-      line += " with " + std::to_string(callback.at("values").get<int64_t>()) + " results";
-    if (callback.contains("error")) line += ": " + callback.at("error").get<std::string>();
-    out.push_back(line);
-  }
-  for (const nlohmann::json& replacement : outcome.at("replacements"))
-    out.push_back("  " + replacement.get<std::string>());
-  if (outcome.at("error").is_null())
-    out.push_back(PythonList(outcome.at("result")));
+  for (const PoolCallbackFact& callback : o->callbacks)
+    out.push_back(std::string("  ") + (callback.error ? "error_callback" : "callback") +
+                  " ran in the parent at " + FormatMs(facts.Ms(callback.t_ns)) +
+                  (callback.error ? std::string()
+                   : mode == "map_async" ? " with " + std::to_string(callback.value) + " results"
+                                         : ": " + std::to_string(callback.value)));
+  for (const std::string& replacement : o->replacements) out.push_back("  " + replacement);
+  if (o->error.empty())
+    out.push_back(PythonList(o->result));
   else
-    out.push_back("Error: " + outcome.at("error").get<std::string>());
+    out.push_back("Error: " + o->error);
   std::string states;
-  for (const nlohmann::json& state : outcome.at("pool_states"))
-    states += (states.empty() ? "" : ", ") + state.at("state").get<std::string>() + " at " +
-              FormatMs(state.at("ms").get<double>());
+  for (const PoolStateFact& state : o->states)
+    states += (states.empty() ? "" : ", ") + std::string(PoolStateName(state.state)) + " at " +
+              FormatMs(facts.Ms(state.t_ns));
   out.push_back("Pool: " + states + ".");
 }
 
@@ -264,7 +284,7 @@ const Lesson& PoolLesson() {
           },
       .child_count = [](const ParamValues& p) { return static_cast<int>(p.Get("workers")); },
       .shared_bytes = [](const ParamValues& p) { return ProcessPool::SharedBytes(p.Get("items")); },
-      .setup = [](Segment& segment, const ParamValues&) { ProcessPool::Setup(segment); },
+      .setup = [](ParentContext& parent) { ProcessPool::Setup(parent); },
       .child = PoolWorker,
       .parent = DrivePool,
       .transcript = Transcript,

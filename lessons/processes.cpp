@@ -2,16 +2,16 @@
 // Teaches: each child is a separate program instance with its own pid and memory; the parent
 // starts them, then waits in join until each has exited, and learns how each one ended
 // (an exit status, or the signal that killed it).
-#include "lessons/common.hpp"
-#include "lessons/lessons.hpp"
+#include <algorithm>
 
 #include "core/clock.hpp"
+#include "lessons/common.hpp"
+#include "lessons/lessons.hpp"
 
 namespace proclab {
 namespace {
 
 enum Fail : int64_t { kNone, kExit, kCrash };
-constexpr int64_t kLastSquareMessage = 1;
 
 // <child-code>
 // Each child squares the numbers 0 .. work-1, like the tutorial's square_numbers().
@@ -24,7 +24,7 @@ int SquareNumbers(ChildContext& child) {
     Keep(result);  // the compiler may not skip the work
   }
   child.Emit(EventKind::kTaskEnd, 0, work - 1);
-  child.Emit(EventKind::kMessage, kLastSquareMessage, result);
+  child.Emit(EventKind::kResult, result);
 
   // --fail makes the last child end badly, to show exit codes and signals.
   const bool last = child.index() == child.count() - 1;
@@ -37,30 +37,63 @@ int SquareNumbers(ChildContext& child) {
 }
 // </child-code>
 
-void JoinAll(ParentContext& parent) {
-  // Like `for p in processes: p.join()`: wait for each child to exit, timing the wait.
-  const int64_t join_start = MonotonicNs();
-  parent.WaitChildren();
-  const int64_t join_end = MonotonicNs();
+// What the parent's joins came to, from the facts: how long each join() waited.
+struct ProcessesOutcome : LessonOutcome {
+  struct Join {
+    int child;  // lane
+    double wait_ms;
+  };
+  std::vector<Join> joins;
   int joined = 0;
-  for (const ChildRecord& child : parent.children()) joined += child.done() ? 1 : 0;
-  parent.Emit(EventKind::kMessage, 0, joined);
-  parent.outcome()["joined"] = joined;
-  parent.outcome()["wait_ms"] = NsToMs(join_end - join_start);
+  double wait_ms = 0;  // from the first join() to the last return
+
+  void Conclude(const TrialResult& result) override {
+    const RunFacts& facts = result.facts;
+    joins.clear();
+    joined = 0;
+    int64_t first = 0, last = 0;
+    for (const JoinFact& join : facts.joins()) {
+      if (join.end_ns == 0) continue;
+      joins.push_back({join.lane, NsToMs(join.end_ns - join.begin_ns)});
+      ++joined;
+      if (first == 0) first = join.begin_ns;
+      last = std::max(last, join.end_ns);
+    }
+    wait_ms = first != 0 ? NsToMs(last - first) : 0.0;
+  }
+  nlohmann::json ToJson() const override {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Join& join : joins) list.push_back({{"child", join.child + 1}, {"wait_ms", join.wait_ms}});
+    return {{"joined", joined}, {"wait_ms", wait_ms}, {"joins", std::move(list)}};
+  }
+};
+
+void JoinAll(ParentContext& parent) {
+  // Like `for p in processes: p.join()`: wait for each child in turn, timing each wait.
+  parent.outcome<ProcessesOutcome>();
+  for (int c = 0; c < parent.child_count(); ++c) {
+    parent.Emit(EventKind::kJoinBegin, c);
+    parent.WaitUntil([&] { return parent.child(c).done(); }, std::chrono::hours(24 * 365));
+    parent.Emit(EventKind::kJoinEnd, c);
+  }
 }
 
 void Transcript(const TrialResult& result, std::vector<std::string>& out) {
-  const int64_t work = result.params.at("work").get<int64_t>();
+  const int64_t work = result.params.Get("work");
   out.push_back("Parent starts " + std::to_string(result.children.size()) +
                 " children (os.cpu_count() is " + std::to_string(CpuCount()) +
                 "); each squares " + std::to_string(work) + " numbers.");
   std::vector<TimedLine> timed;
   AddLifecycleLines(result, timed);
+  for (const JoinFact& join : result.facts.joins())
+    if (join.end_ns != 0)
+      timed.push_back({join.end_ns, "Parent: join() of child " + std::to_string(join.lane + 1) +
+                                        " returned after " + FormatMs(NsToMs(join.end_ns - join.begin_ns))});
   AppendSorted(timed, out);
-  if (result.outcome.contains("joined"))
-    out.push_back("Parent waited " + FormatMs(result.outcome.at("wait_ms").get<double>()) +
-                  " in join(); " + std::to_string(result.outcome.at("joined").get<int>()) +
-                  " of " + std::to_string(result.children.size()) + " children joined.");
+  if (const auto* o = result.Outcome<ProcessesOutcome>())
+    out.push_back("Parent waited " + FormatMs(o->wait_ms) + " in join(); " +
+                  std::to_string(o->joined) + " of " + std::to_string(result.children.size()) +
+                  " children joined.");
 }
 
 }  // namespace

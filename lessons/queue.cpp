@@ -15,16 +15,85 @@ namespace proclab {
 namespace {
 
 constexpr const char* kQueueName = "queue";
+constexpr uint32_t kQueueId = 0;  // in queue events
 constexpr int kProducers = 2;
-constexpr size_t kMaxReceivedInOutcome = 100'000;  // the JSON keeps the first ones beyond that
 constexpr size_t kMaxReceivedInTranscript = 100;
 constexpr int64_t kStallTimeoutNs = 1'000'000'000;  // no put for this long with a full queue
+
+// What the parent got, from the queue's facts: every item, in order, with who put it.
+struct QueueOutcome : LessonOutcome {
+  struct Item {
+    int64_t value;
+    int producer;  // lane
+  };
+  std::vector<Item> received;
+  struct Producer {
+    int lane;
+    int pid;
+    int64_t received = 0;
+    bool in_order = true;  // its items came out in the order it put them
+    double blocked_ms = 0;  // waiting in put on a full queue
+  };
+  std::vector<Producer> producers;
+  int64_t max_depth = 0, capacity = 0, items_each = 0;
+  std::optional<StallFact> stall;
+
+  void Conclude(const TrialResult& result) override {
+    const RunFacts& facts = result.facts;
+    capacity = result.params.Get("capacity");
+    items_each = result.params.Get("items");
+    received.clear();
+    producers.clear();
+    for (int p = 0; p < kProducers && p < facts.children(); ++p)
+      producers.push_back({p, facts.child(p).record.pid});
+    const QueueFacts* queue = facts.queue(kQueueId);
+    if (queue == nullptr) return;
+    max_depth = queue->max_depth;
+    std::vector<int64_t> last(kProducers, 0);
+    for (const QueueItemTrip& trip : queue->Trips()) {
+      if (trip.consumer != kParentFactLane) continue;
+      received.push_back({trip.value, trip.producer});
+      if (trip.producer < 0 || trip.producer >= static_cast<int>(producers.size())) continue;
+      Producer& producer = producers[static_cast<size_t>(trip.producer)];
+      // Each producer's values run one way: 1, 4, 9 ... up; -1, -2 ... down.
+      const bool up = trip.producer == 0;
+      if (producer.received > 0 && (up ? trip.value <= last[static_cast<size_t>(trip.producer)]
+                                       : trip.value >= last[static_cast<size_t>(trip.producer)]))
+        producer.in_order = false;
+      last[static_cast<size_t>(trip.producer)] = trip.value;
+      ++producer.received;
+    }
+    for (Producer& producer : producers)
+      producer.blocked_ms = NsToMs(queue->BlockedFullNs(producer.lane));
+    for (const StallFact& s : facts.stalls())
+      if (s.cause == StallCause::kQueueFullNoGet && s.object == kQueueId) stall = s;
+  }
+
+  nlohmann::json ToJson() const override {
+    nlohmann::json items = nlohmann::json::array();
+    for (const Item& item : received) items.push_back({{"value", item.value}, {"producer", item.producer + 1}});
+    nlohmann::json list = nlohmann::json::array(), blocked = nlohmann::json::array();
+    for (const Producer& p : producers) {
+      list.push_back({{"producer", p.lane + 1}, {"pid", p.pid}, {"received", p.received},
+                      {"in_order", p.in_order}, {"blocked_ms", p.blocked_ms}});
+      blocked.push_back(p.blocked_ms);
+    }
+    return {{"received", std::move(items)},
+            {"received_count", received.size()},
+            {"max_depth", max_depth},
+            {"capacity", capacity},
+            {"blocked_ms", std::move(blocked)},
+            {"producers", std::move(list)},
+            {"stall", stall ? nlohmann::json{{"quiet_ms", stall->quiet_ms}, {"detected_ms", Ms(stall->t_ns)}}
+                            : nlohmann::json(nullptr)}};
+  }
+};
 
 // <child-code>
 // Producer 1 puts the squares of 1..items; producer 2 puts -1..-items. Both use one queue.
 int Produce(ChildContext& child) {
   SharedQueue& queue = *SharedQueue::Find(child.segment(), "queue");
-  const QueueCaller me = ChildQueueCaller(child);
+  const QueueCaller me = ChildQueueCaller(child);  // traced: every put is an event
   const int64_t items = child.param("items");
   for (int64_t i = 1; i <= items; ++i) {
     const int64_t value = child.index() == 0 ? i * i : -i;
@@ -58,6 +127,7 @@ void JoinBeforeDrain(ParentContext& parent, SharedQueue& queue) {
     if (now - last_progress < kStallTimeoutNs || queue.size() < queue.capacity()) continue;
     char seconds[16];
     std::snprintf(seconds, sizeof seconds, "%.1f", NsToMs(now - last_progress) / 1000);
+    parent.ReportStall(StallCause::kQueueFullNoGet, kQueueId, (now - last_progress) / 1'000'000);
     parent.Note("Deadlock: the producers are blocked putting into a full queue (" +
                     std::to_string(queue.capacity()) +
                     " items) that nobody drains while the parent waits in join() for them to "
@@ -66,8 +136,6 @@ void JoinBeforeDrain(ParentContext& parent, SharedQueue& queue) {
                 "死锁：生产者向已满的队列（容量 " + std::to_string(queue.capacity()) +
                     "）放入数据而被阻塞，没有人取出；父进程却在 join() 里等它们退出。" +
                     "ProcLab 在 " + seconds + " 秒没有进展后停止等待，自己把队列取空。");
-    parent.outcome()["stall"] = {{"detected_ms", parent.trace().Ms(now)},
-                                 {"depth", queue.size()}};
     return;
   }
 }
@@ -75,15 +143,11 @@ void JoinBeforeDrain(ParentContext& parent, SharedQueue& queue) {
 void Consume(ParentContext& parent) {
   SharedQueue& queue = *SharedQueue::Find(parent.segment(), kQueueName);
   const int64_t delay_ms = parent.param("consumer-delay-ms");
-  parent.outcome()["stall"] = nullptr;
+  parent.outcome<QueueOutcome>();
   if (parent.param("join-before-drain") == 1) JoinBeforeDrain(parent, queue);
 
-  nlohmann::json received = nlohmann::json::array();
-  int64_t count[kProducers] = {};
-  int64_t last[kProducers] = {};
-  bool in_order[kProducers] = {true, true};
-  size_t total = 0;
   // get() waits while the queue is empty; it stops waiting once both producers have exited.
+  // Every get is an event: what the parent received is read from the queue's facts.
   const QueueCaller me = ParentQueueCaller(parent, [&] { return AnyProducerAlive(parent); });
   while (true) {
     QueueItem item;
@@ -91,14 +155,6 @@ void Consume(ParentContext& parent) {
       if (queue.empty() && !AnyProducerAlive(parent)) break;
       continue;
     }
-    const int p = std::clamp(item.producer, 0, kProducers - 1);
-    // Producer 1's values grow (1, 4, 9 ...), producer 2's shrink (-1, -2 ...).
-    if (count[p] > 0 && (p == 0 ? item.value <= last[p] : item.value >= last[p]))
-      in_order[p] = false;
-    last[p] = item.value;
-    ++count[p];
-    if (total++ < kMaxReceivedInOutcome)
-      received.push_back({{"value", item.value}, {"producer", item.producer + 1}});
     if (delay_ms > 0) {
       const int64_t until = MonotonicNs() + delay_ms * 1'000'000;
       while (MonotonicNs() < until)
@@ -106,67 +162,36 @@ void Consume(ParentContext& parent) {
     }
   }
   parent.WaitChildren(std::chrono::seconds(5));
-
-  nlohmann::json producers = nlohmann::json::array();
-  nlohmann::json blocked = nlohmann::json::array();
-  for (int p = 0; p < kProducers && p < parent.child_count(); ++p) {
-    // Time spent blocked in put: from each kQueueBlocked to the kQueueUnblocked that follows.
-    int64_t blocked_ns = 0, since = -1;
-    for (const Event& event : parent.trace().lane(p)) {
-      if (event.kind == EventKind::kQueueBlocked) since = event.t_ns;
-      if (event.kind == EventKind::kQueueUnblocked && since >= 0) {
-        blocked_ns += event.t_ns - since;
-        since = -1;
-      }
-    }
-    blocked.push_back(NsToMs(blocked_ns));
-    producers.push_back({{"producer", p + 1},
-                         {"pid", parent.child(p).pid},
-                         {"received", count[p]},
-                         {"in_order", in_order[p]},
-                         {"blocked_ms", NsToMs(blocked_ns)}});
-  }
-  nlohmann::json& outcome = parent.outcome();
-  outcome["received"] = std::move(received);
-  outcome["received_count"] = total;
-  if (total > kMaxReceivedInOutcome) outcome["received_truncated"] = true;
-  outcome["max_depth"] = queue.max_depth();
-  outcome["capacity"] = queue.capacity();
-  outcome["blocked_ms"] = std::move(blocked);
-  outcome["producers"] = std::move(producers);
 }
 
 void Transcript(const TrialResult& result, std::vector<std::string>& out) {
-  const int64_t items = result.params.at("items").get<int64_t>();
+  const int64_t items = result.params.Get("items");
   const auto pid = [&](size_t i) {
     return i < result.children.size() ? " (pid " + std::to_string(result.children[i].pid) + ")"
                                       : std::string();
   };
   out.push_back("Producer 1" + pid(0) + " puts the squares of 1.." + std::to_string(items) +
                 "; producer 2" + pid(1) + " puts -1..-" + std::to_string(items) +
-                "; the queue holds " +
-                std::to_string(result.params.at("capacity").get<int64_t>()) +
+                "; the queue holds " + std::to_string(result.params.Get("capacity")) +
                 " items. The parent gets:");
-  const nlohmann::json& outcome = result.outcome;
-  if (!outcome.contains("received")) return;
+  const QueueOutcome* o = result.Outcome<QueueOutcome>();
+  if (o == nullptr) return;
   size_t shown = 0;
-  for (const nlohmann::json& item : outcome.at("received")) {
+  for (const QueueOutcome::Item& item : o->received) {
     if (shown++ == kMaxReceivedInTranscript) break;
-    out.push_back(std::to_string(item.at("value").get<int64_t>()));
+    out.push_back(std::to_string(item.value));
   }
-  const size_t total = outcome.at("received_count").get<size_t>();
+  const size_t total = o->received.size();
   if (total > kMaxReceivedInTranscript)
     out.push_back("... and " + std::to_string(total - kMaxReceivedInTranscript) +
                   " more (all of them with --json)");
   bool ordered = true;
-  for (const nlohmann::json& producer : outcome.at("producers"))
-    ordered = ordered && producer.at("in_order").get<bool>();
   std::string blocked;
-  for (const nlohmann::json& producer : outcome.at("producers"))
-    blocked += (blocked.empty() ? "" : ", ") +
-               FormatMs(producer.at("blocked_ms").get<double>());
-  out.push_back("Most items waiting at once: " +
-                std::to_string(outcome.at("max_depth").get<int64_t>()) +
+  for (const QueueOutcome::Producer& producer : o->producers) {
+    ordered = ordered && producer.in_order;
+    blocked += (blocked.empty() ? "" : ", ") + FormatMs(producer.blocked_ms);
+  }
+  out.push_back("Most items waiting at once: " + std::to_string(o->max_depth) +
                 "; producers blocked on a full queue for " + blocked + ".");
   out.push_back("main is done: " + std::to_string(total) + " of " + std::to_string(2 * items) +
                 " items received, " +
@@ -216,8 +241,11 @@ const Lesson& QueueLesson() {
             return SharedQueue::BytesFor(static_cast<uint32_t>(p.Get("capacity"))) + 4096;
           },
       .setup =
-          [](Segment& segment, const ParamValues& p) {
-            SharedQueue::Construct(segment, kQueueName, static_cast<uint32_t>(p.Get("capacity")));
+          [](ParentContext& parent) {
+            SharedQueue::Construct(parent.segment(), kQueueName,
+                                   static_cast<uint32_t>(parent.param("capacity")),
+                                   sizeof(QueueItem), kQueueId);
+            parent.Declare(ObjectKind::kQueue, kQueueId, "queue");
           },
       .child = Produce,
       .parent = Consume,

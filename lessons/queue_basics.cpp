@@ -1,9 +1,9 @@
 // Lesson `queue-basics` (tutorial section 5): a queue is first in, first out.
 // Teaches: put adds at the back, get takes from the front, so the oldest item comes out first.
-// One child process does four operations on a real queue in shared memory (put 1, 2, 3; get)
-// and records the queue's contents after each; the parent reads the record and reports it.
+// One child process does four operations on a real queue in shared memory (put 1, 2, 3; get);
+// each is an event, and the queue's contents after each are replayed from them.
 #include <algorithm>
-#include <atomic>
+#include <deque>
 
 #include "core/shared_queue.hpp"
 #include "lessons/common.hpp"
@@ -13,93 +13,89 @@ namespace proclab {
 namespace {
 
 constexpr uint32_t kCapacity = 8;
-constexpr int kMaxSteps = 8;
-enum Operation : int64_t { kPut, kGet };
-
-// What the child writes after each operation, for the parent to read once it has exited.
-struct Step {
-  int64_t operation = kPut;
-  int64_t value = 0;
-  int64_t count = 0;  // items in the queue after the operation
-  int64_t contents[kCapacity] = {};  // front first
-};
-struct StepLog {
-  std::atomic<uint32_t> count{0};
-  Step steps[kMaxSteps];
-};
-
-void Record(StepLog& log, SharedQueue& queue, int32_t who, Operation operation, int64_t value) {
-  const uint32_t n = log.count.load();
-  if (n >= kMaxSteps) return;
-  Step& step = log.steps[n];
-  step.operation = operation;
-  step.value = value;
-  const std::vector<QueueItem> items = queue.Snapshot<QueueItem>(who);
-  step.count = static_cast<int64_t>(items.size());
-  for (size_t i = 0; i < items.size() && i < kCapacity; ++i) step.contents[i] = items[i].value;
-  log.count.store(n + 1);
-}
+constexpr uint32_t kQueueId = 0;
 
 // <child-code>
 // One process, one queue in shared memory: put 1, 2, 3, then get once.
-// After every operation the child writes down what the queue holds, front first.
 int PutThreeGetOne(ChildContext& child) {
   SharedQueue& queue = *SharedQueue::Find(child.segment(), "queue");
-  StepLog& log = child.Shared<StepLog>("steps");
-  const QueueCaller me = ChildQueueCaller(child);
+  const QueueCaller me = ChildQueueCaller(child);  // traced: each put and get is an event
 
-  for (int64_t value : {1, 2, 3}) {
+  for (int64_t value : {1, 2, 3})
     queue.Put(QueueItem{.value = value, .producer = child.index()}, me);  // joins at the back
-    Record(log, queue, child.index(), kPut, value);
-  }
   QueueItem front;
   queue.Get(&front, me);  // leaves from the front: the oldest item, 1
-  Record(log, queue, child.index(), kGet, front.value);
   return 0;
 }
 // </child-code>
 
-void Setup(Segment& segment, const ParamValues&) {
-  SharedQueue::Construct(segment, "queue", kCapacity);
-  segment.Construct<StepLog>("steps");
+// Each operation and what the queue held after it, front first: replayed from the queue's facts
+// (its puts and gets, in the queue's own order).
+struct QueueBasicsOutcome : LessonOutcome {
+  struct Step {
+    bool put;
+    int64_t value;
+    std::vector<int64_t> contents;  // front first
+  };
+  std::vector<Step> steps;
+
+  void Conclude(const TrialResult& result) override {
+    steps.clear();
+    const QueueFacts* queue = result.facts.queue(kQueueId);
+    if (queue == nullptr) return;
+    const std::vector<QueueItemTrip> trips = queue->Trips();
+    std::deque<int64_t> contents;
+    for (const QueueFacts::Step& step : queue->Steps()) {
+      const int64_t value = trips[step.trip].value;
+      if (step.get) {
+        if (!contents.empty()) contents.pop_front();
+      } else {
+        contents.push_back(value);
+      }
+      steps.push_back({!step.get, value, {contents.begin(), contents.end()}});
+    }
+  }
+
+  nlohmann::json ToJson() const override {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Step& step : steps) {
+      nlohmann::json entry = {{"operation", step.put ? "put" : "get"},
+                              {"value", step.value},
+                              {"contents", step.contents}};
+      entry["front"] = step.contents.empty() ? nlohmann::json(nullptr) : nlohmann::json(step.contents.front());
+      entry["back"] = step.contents.empty() ? nlohmann::json(nullptr) : nlohmann::json(step.contents.back());
+      list.push_back(std::move(entry));
+    }
+    return {{"steps", std::move(list)}};
+  }
+};
+
+void Setup(ParentContext& parent) {
+  SharedQueue::Construct(parent.segment(), "queue", kCapacity, sizeof(QueueItem), kQueueId);
+  parent.Declare(ObjectKind::kQueue, kQueueId, "queue");
 }
 
-void ReadSteps(ParentContext& parent) {
+void WaitForChild(ParentContext& parent) {
+  parent.outcome<QueueBasicsOutcome>();
   parent.WaitChildren(std::chrono::seconds(30));
-  const StepLog& log = *parent.segment().Find<StepLog>("steps");
-  nlohmann::json steps = nlohmann::json::array();
-  for (uint32_t i = 0; i < log.count.load() && i < kMaxSteps; ++i) {
-    const Step& step = log.steps[i];
-    const std::vector<int64_t> contents(step.contents, step.contents + step.count);
-    nlohmann::json entry = {{"operation", step.operation == kPut ? "put" : "get"},
-                            {"value", step.value},
-                            {"contents", contents}};
-    entry["front"] = contents.empty() ? nlohmann::json(nullptr) : nlohmann::json(contents.front());
-    entry["back"] = contents.empty() ? nlohmann::json(nullptr) : nlohmann::json(contents.back());
-    steps.push_back(std::move(entry));
-  }
-  parent.outcome()["steps"] = std::move(steps);
 }
 
 void Transcript(const TrialResult& result, std::vector<std::string>& out) {
   out.push_back("One child process uses a queue in shared memory (room for " +
                 std::to_string(kCapacity) + " items):");
-  if (!result.outcome.contains("steps")) return;
-  for (const nlohmann::json& step : result.outcome.at("steps")) {
-    const bool put = step.at("operation") == "put";
-    const std::string value = std::to_string(step.at("value").get<int64_t>());
-    std::string line = put ? "  put(" + value + ")" : "  get() returned " + value;
+  const QueueBasicsOutcome* o = result.Outcome<QueueBasicsOutcome>();
+  if (o == nullptr) return;
+  for (const QueueBasicsOutcome::Step& step : o->steps) {
+    const std::string value = std::to_string(step.value);
+    std::string line = step.put ? "  put(" + value + ")" : "  get() returned " + value;
     line.resize(std::max<size_t>(line.size(), 22), ' ');
     line += "front [";
-    bool first = true;
-    for (const nlohmann::json& item : step.at("contents")) {
-      line += (first ? "" : ", ") + std::to_string(item.get<int64_t>());
-      first = false;
-    }
+    for (size_t i = 0; i < step.contents.size(); ++i)
+      line += (i ? ", " : "") + std::to_string(step.contents[i]);
     line += "] back";
     out.push_back(line);
   }
-  if (result.outcome.at("steps").size() == 4)
+  if (o->steps.size() == 4)
     out.push_back("The first item in was the first out: a queue is FIFO.");
   else
     out.push_back("The child stopped before finishing its four operations.");
@@ -115,11 +111,10 @@ const Lesson& QueueBasicsLesson() {
                   "向队列放入 1、2、3 再取出一个：最先放入的元素最先出来。"},
       .params = {},
       .child_count = [](const ParamValues&) { return 1; },
-      .shared_bytes =
-          [](const ParamValues&) { return SharedQueue::BytesFor(kCapacity) + sizeof(StepLog); },
+      .shared_bytes = [](const ParamValues&) { return SharedQueue::BytesFor(kCapacity) + 4096; },
       .setup = Setup,
       .child = PutThreeGetOne,
-      .parent = ReadSteps,
+      .parent = WaitForChild,
       .transcript = Transcript,
       .python = R"(from multiprocessing import Queue
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/clock.hpp"
+#include "core/facts/explain.hpp"
 #include "lessons/common.hpp"
 
 namespace proclab {
@@ -67,19 +68,13 @@ int RunRaceChild(ChildContext& child, RaceWork counter, RaceWork array) {
                                                 : array(child, shared, knobs);
 }
 
-void SetUpNumbers(Segment& segment, const ParamValues&) {
-  segment.Construct<SharedNumbers>(kNumbersName);
-}
-
-std::vector<LostWrite> FindLostWrites(const Trace& trace, int64_t slot) {
-  std::vector<LostWrite> lost;
-  int64_t current = slot == kCounterSlot ? 0 : static_cast<int64_t>(kArrayStart[slot - 1]);
-  for (const Event& event : trace.Merged()) {
-    if (event.kind != EventKind::kWrite || event.b != slot || event.worker == kParentLane) continue;
-    if (current != event.a - 1) lost.push_back({event.worker, event.t_ns, event.a, current});
-    current = event.a;
-  }
-  return lost;
+void SetUpNumbers(ParentContext& parent) {
+  parent.segment().Construct<SharedNumbers>(kNumbersName);
+  parent.Declare(ObjectKind::kSlot, kCounterSlot, "counter", AsSlotValue(int32_t{0}));
+  for (int k = 0; k < kArrayLength; ++k)
+    parent.Declare(ObjectKind::kSlot, ArraySlot(k), "array[" + std::to_string(k) + "]",
+                   AsSlotValue(kArrayStart[k]));
+  parent.Declare(ObjectKind::kLock, kNumbersLock, "lock");
 }
 
 namespace {
@@ -90,135 +85,28 @@ SharedNumbers& Numbers(ParentContext& parent) {
   return *numbers;
 }
 
-bool LastEventIs(const ParentContext& parent, int child, EventKind kind) {
-  const std::vector<Event>& lane = parent.trace().lane(child);
-  return !lane.empty() && lane.back().kind == kind;
-}
-
-const Event* LastStep(const ParentContext& parent, int child) {
-  const std::vector<Event>& lane = parent.trace().lane(child);
-  for (auto it = lane.rbegin(); it != lane.rend(); ++it)
-    if (it->kind == EventKind::kRead || it->kind == EventKind::kWrite) return &*it;
-  return nullptr;
-}
-
-// Step mode: the learner is the scheduler. Each granted step lets one child pass one gate
-// (before its read, before its write); a write that replaces a value another child wrote since
-// this child's read is a lost update, and is reported as one.
-void RunSteps(ParentContext& parent, SharedNumbers& numbers, const RaceKnobs& knobs,
-              const RaceDrive& drive, nlohmann::json& steps) {
-  auto counter_children_done = [&] {
-    for (int c = 0; c < knobs.counter_children; ++c)
-      if (!parent.child(c).done()) return false;
-    return true;
-  };
-  // Children whose granted read is held up by the lock: their read happens during a later step.
-  std::vector<int> held_up;
-  int step_number = 0;
-  auto report_late_reads = [&] {
-    for (auto it = held_up.begin(); it != held_up.end();) {
-      const Event* last = LastStep(parent, *it);
-      if (last != nullptr && last->kind == EventKind::kRead && !LastEventIs(parent, *it, EventKind::kLockWait)) {
-        // Numbered like the step that released the lock: it is a consequence, not a new step.
-        steps.push_back({{"step", step_number}, {"child", *it + 1}, {"what", "read"},
-                         {"result", "read"}, {"value", last->a}, {"got_lock", true}});
-        it = held_up.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  };
-  auto take_step = [&](int child, char what) {
-    nlohmann::json step = {{"step", ++step_number}, {"child", child + 1},
-                           {"what", what == 'r' ? "read" : "write"}};
-    if (child < 0 || child >= knobs.counter_children) {
-      step["result"] = "no such counter child";
-    } else if (parent.child(child).done()) {
-      step["result"] = "finished";
-    } else {
-      const int32_t before = numbers.counter.load();
-      const auto timeout = drive.locked ? std::chrono::milliseconds(300) : std::chrono::seconds(5);
-      if (!parent.GrantStep(child, timeout)) {
-        step["result"] = LastEventIs(parent, child, EventKind::kLockWait) ? "waiting for the lock"
-                                                                          : "no step taken";
-        step["holder"] = numbers.lock.holder() >= 0 ? nlohmann::json(numbers.lock.holder() + 1)
-                                                    : nlohmann::json(nullptr);
-        if (what == 'r') held_up.push_back(child);
-      } else if (const Event* last = LastStep(parent, child); last != nullptr) {
-        step["value"] = last->a;
-        step["result"] = last->kind == EventKind::kRead ? "read" : "wrote";
-        if (last->kind == EventKind::kWrite && before != last->a - 1) {
-          step["lost_update"] = true;
-          step["overwrote"] = before;
-        }
-      }
-    }
-    steps.push_back(std::move(step));
-    // A write releases the lock: a child held up on it may now have read. Give it a moment.
-    if (!held_up.empty()) {
-      parent.WaitUntil([&] {
-        for (int c : held_up) {
-          const Event* last = LastStep(parent, c);
-          if (last == nullptr || last->kind != EventKind::kRead) return false;
-        }
-        return true;
-      }, std::chrono::milliseconds(what == 'w' ? 200 : 0));
-      report_late_reads();
-    }
-  };
-
-  // The learner's steps: a schedule (CLI) or steps posted one by one (GUI).
-  while (!counter_children_done()) {
-    const auto next =
-        parent.NextStep(parent.interactive_steps() ? std::chrono::milliseconds(50)
-                                                   : std::chrono::milliseconds(0));
-    if (!next) {
-      if (parent.interactive_steps()) continue;  // wait for the learner (or Stop)
-      break;
-    }
-    if (next->first < 0) break;  // "finish the run for me"
-    take_step(next->first, next->second);
-  }
-
-  // The rest of the run goes one child at a time, so no update is lost that the learner did
-  // not schedule.
-  const size_t scheduled = steps.size();
-  int stuck_rounds = 0;
-  while (!counter_children_done() && stuck_rounds < 3) {
-    bool progressed = false;
-    for (int c = 0; c < knobs.counter_children; ++c) {
-      while (!parent.child(c).done()) {
-        const size_t events_before = parent.trace().lane(c).size();
-        if (!parent.GrantStep(c, std::chrono::seconds(2))) break;
-        progressed |= parent.trace().lane(c).size() != events_before || parent.child(c).done();
-      }
-    }
-    stuck_rounds = progressed ? 0 : stuck_rounds + 1;
-  }
-  parent.outcome()["scheduled_steps"] = scheduled;
-}
-
-// --kill-holder: child 1 pauses inside its critical section halfway through; the parent kills
-// it there with SIGKILL, so it dies holding the lock.
-void KillTheHolder(ParentContext& parent, SharedNumbers& numbers, const RaceKnobs& knobs) {
+// --kill-holder: child 1 pauses inside its critical section halfway through (a long sleep while
+// it holds the lock); the parent kills it there with SIGKILL, so it dies holding the lock.
+void KillTheHolder(ParentContext& parent, const RaceKnobs& knobs) {
   if (knobs.counter_children < 1 || knobs.iterations < 1) {
     parent.Note("--kill-holder: there is no increment to interrupt, so nobody was killed.",
                 "--kill-holder：没有可以打断的自增，所以没有杀死任何子进程。");
     return;
   }
-  auto awaiting_kill = [&] {
-    for (const Event& e : parent.trace().lane(0))
-      if (e.kind == EventKind::kMessage && e.a == kAwaitingKillMessage) return true;
-    return parent.child(0).done();
+  auto paused_holding = [&] {
+    const std::vector<Event>& lane = parent.trace().lane(0);
+    const LockFacts* lock = parent.facts().lock(kNumbersLock);
+    const bool holds = lock != nullptr && lock->Holder() == 0;
+    return parent.child(0).done() ||
+           (holds && !lane.empty() && lane.back().kind == EventKind::kSleep &&
+            lane.back().a >= 1'000'000);
   };
-  parent.WaitUntil(awaiting_kill, std::chrono::hours(24));
-  if (parent.child(0).done() || numbers.lock.holder() != 0) return;
-  parent.Kill(0, SIGKILL);
-  parent.Emit(EventKind::kMessage, kAwaitingKillMessage, parent.child(0).pid);
+  parent.WaitUntil(paused_holding, std::chrono::hours(24));
+  if (parent.child(0).done()) return;
+  parent.Kill(0, SIGKILL, KillReason::kLesson);
 }
 
-void WaitForChildren(ParentContext& parent, SharedNumbers& numbers, const RaceKnobs& knobs,
-                     const RaceDrive& drive) {
+void WaitForChildren(ParentContext& parent, const RaceKnobs& knobs, const RaceDrive& drive) {
   if (!drive.detect_stall) {
     parent.WaitChildren();
     return;
@@ -239,52 +127,33 @@ void WaitForChildren(ParentContext& parent, SharedNumbers& numbers, const RaceKn
       alive = now_alive;
       last_progress = MonotonicNs();
     } else if (MonotonicNs() - last_progress > limit_ns) {
-      const int holder = numbers.lock.holder();
-      char seconds[32];
-      std::snprintf(seconds, sizeof seconds, "%.1f s", NsToMs(limit_ns) / 1000.0);
-      std::string why = std::string("Stuck: no child made progress for ") + seconds + ". ";
-      std::string why_zh = std::string("卡住了：") + seconds + " 内没有任何子进程取得进展。";
-      if (holder >= 0 && !parent.child(holder).done()) {
-        why += "C" + ChildName(parent.child(holder)).substr(1) +
-               " is alive and still holds the lock: the exception skipped its unlock(), so the "
-               "others wait forever. ProcLab stopped the children.";
-        why_zh += ChildNameZh(parent.child(holder)) +
-                  "还活着，并且仍持有锁：异常跳过了它的 unlock()，其他子进程只能永远等下去。"
-                  "ProcLab 已停止这些子进程。";
-      } else {
-        why += "The children are blocked; ProcLab stopped them.";
-        why_zh += "子进程都被阻塞了；ProcLab 已停止它们。";
+      const int64_t quiet_ms = (MonotonicNs() - last_progress) / 1'000'000;
+      const LockFacts* lock = parent.facts().lock(kNumbersLock);
+      const int holder = lock != nullptr ? lock->Holder() : kNoLane;
+      RaceOutcome& out = parent.outcome<RaceOutcome>();
+      out.stuck = true;
+      if (holder >= 0) out.stuck_holder = holder;
+      parent.ReportStall(StallCause::kNoProgress, kNumbersLock, quiet_ms);
+      // Said while it is true: the holder is alive and the others wait.
+      const Sentence held = ExplainLockHeld(parent.facts(), kNumbersLock);
+      const std::string seconds = std::to_string(quiet_ms / 1000) + "." +
+                                  std::to_string(quiet_ms / 100 % 10) + " s";
+      std::string en = "Stuck: no child made progress for " + seconds + ". " + held.en;
+      std::string zh = "卡住了：" + seconds + " 内没有任何子进程取得进展。" + held.zh;
+      if (holder >= 0) {
+        en += " An exception skipped its unlock(), so the others wait forever: the lock is "
+              "robust only against a holder that dies, and this one is alive.";
+        zh += "异常跳过了它的 unlock()，其他子进程只能永远等下去：健壮锁只能应对持有者死亡，"
+              "而这个持有者还活着。";
       }
-      parent.Note(why, why_zh);
-      parent.outcome()["stuck"] = true;
-      parent.outcome()["stuck_holder"] =
-          holder >= 0 ? nlohmann::json(parent.child(holder).pid) : nlohmann::json(nullptr);
-      parent.KillAll();
+      en += " ProcLab stopped the children.";
+      zh += "ProcLab 已停止这些子进程。";
+      parent.Note(en, zh);
+      parent.KillAll(SIGKILL, KillReason::kStall);
       parent.WaitChildren(std::chrono::seconds(5));
       return;
     }
     parent.Wait(std::chrono::milliseconds(20));
-  }
-}
-
-// Per child: total time spent waiting for the lock and holding it, from the trace.
-void LockTimes(const ParentContext& parent, nlohmann::json& wait_ms, nlohmann::json& hold_ms) {
-  for (int c = 0; c < parent.child_count(); ++c) {
-    int64_t waiting = 0, holding = 0, wait_since = -1, hold_since = -1;
-    for (const Event& e : parent.trace().lane(c)) {
-      if (e.kind == EventKind::kLockWait) wait_since = e.t_ns;
-      if (e.kind == EventKind::kLockAcquired) {
-        if (wait_since >= 0) waiting += e.t_ns - wait_since;
-        wait_since = -1;
-        hold_since = e.t_ns;
-      }
-      if (e.kind == EventKind::kLockReleased && hold_since >= 0) {
-        holding += e.t_ns - hold_since;
-        hold_since = -1;
-      }
-    }
-    wait_ms.push_back(NsToMs(waiting));
-    hold_ms.push_back(NsToMs(holding));
   }
 }
 
@@ -293,76 +162,139 @@ void LockTimes(const ParentContext& parent, nlohmann::json& wait_ms, nlohmann::j
 void DriveRace(ParentContext& parent, const RaceDrive& drive) {
   SharedNumbers& numbers = Numbers(parent);
   const RaceKnobs knobs = ReadKnobs(parent.params());
-  nlohmann::json steps = nlohmann::json::array();
-  if (parent.step_mode()) RunSteps(parent, numbers, knobs, drive, steps);
-  if (drive.kill_holder) KillTheHolder(parent, numbers, knobs);
-  WaitForChildren(parent, numbers, knobs, drive);
+  RaceOutcome& out = parent.outcome<RaceOutcome>();
+  out.locked = drive.locked;
+  if (parent.step_mode()) {
+    out.step_mode = true;
+    out.steps = RunStepMode(parent, knobs.counter_children, drive.locked);
+  }
+  if (drive.kill_holder) KillTheHolder(parent, knobs);
+  WaitForChildren(parent, knobs, drive);
   parent.Poll();
-  // If no child locked after the holder died (they may all have finished first), the parent
-  // takes the lock once itself, so the owner's death is found and recorded all the same.
-  if (drive.locked && numbers.lock.died_holding() < 0 && numbers.lock.holder() >= 0 &&
-      numbers.lock.TryLock(kParentLane))
+  // The killed holder left the lock marked as owned by a dead process. If every other child
+  // had finished first, nobody was told: the parent locks it once itself, so the death is
+  // found and recorded (a kLockOwnerDied on the parent's lane) like any other.
+  if (drive.kill_holder && numbers.lock.holder() >= 0 && numbers.lock.TryLock(kParentLane)) {
+    const int32_t died = numbers.lock.died_holding();
     numbers.lock.Unlock();
-
+    if (died >= 0) parent.EmitOn(EventKind::kLockOwnerDied, kNumbersLock, died);
+  }
   // Every child has exited: the shared numbers are final.
-  nlohmann::json& out = parent.outcome();
-  int64_t counted = 0, rounds = 0;
-  nlohmann::json increments = nlohmann::json::array();
-  for (int c = 0; c < parent.child_count(); ++c) {
-    const int64_t done = numbers.done[c].load();
-    increments.push_back(done);
-    (c < knobs.counter_children ? counted : rounds) += done;
+  out.final = numbers.counter.load();
+  for (int k = 0; k < kArrayLength; ++k) out.array_final[static_cast<size_t>(k)] = numbers.array[k].load();
+}
+
+void RaceOutcome::Conclude(const TrialResult& result) {
+  const RunFacts& facts = result.facts;
+  const RaceKnobs knobs = ReadKnobs(result.params);
+  auto slot = [&](uint32_t id) { return facts.slot(id); };
+  if (const SlotFacts* counter = slot(kCounterSlot)) {
+    expected = counter->initial.field + counter->writes;
+    lost = counter->lost;
+    exact = exact && counter->exact;
+    lost_updates = counter->lost_updates;
   }
-  const int64_t final_value = numbers.counter.load();
-  out["expected"] = counted;  // what the counter would hold had no update been lost
-  out["final"] = final_value;
-  out["lost"] = counted - final_value;
-  nlohmann::json array_expected = nlohmann::json::array(), array_final = nlohmann::json::array();
+  lost_total = lost;
   for (int k = 0; k < kArrayLength; ++k) {
-    array_expected.push_back(kArrayStart[k] + static_cast<double>(rounds));
-    array_final.push_back(numbers.array[k].load());
+    const auto i = static_cast<size_t>(k);
+    array_expected[i] = kArrayStart[k];
+    if (const SlotFacts* element = slot(ArraySlot(k))) {
+      array_expected[i] = element->initial.AsDouble() + static_cast<double>(element->writes);
+      array_lost[i] = element->lost;
+      lost_total += element->lost;
+      exact = exact && element->exact;
+    }
   }
-  out["array_expected"] = array_expected;
-  out["array_final"] = array_final;
-  out["increments"] = increments;
-
-  const std::vector<LostWrite> lost_writes = FindLostWrites(parent.trace());
-  out["overwrites_seen"] = lost_writes.size();
-  nlohmann::json shown = nlohmann::json::array();
-  for (size_t i = 0; i < lost_writes.size() && i < 100; ++i)
-    shown.push_back({{"child", lost_writes[i].child + 1},
-                     {"t_ms", parent.trace().Ms(lost_writes[i].t_ns)},
-                     {"wrote", lost_writes[i].wrote},
-                     {"overwrote", lost_writes[i].overwrote}});
-  out["lost_writes"] = shown;
-  if (parent.step_mode()) out["steps"] = steps;
-
-  if (drive.locked) {
-    nlohmann::json wait_ms = nlohmann::json::array(), hold_ms = nlohmann::json::array();
-    LockTimes(parent, wait_ms, hold_ms);
-    out["lock_wait_ms"] = wait_ms;
-    out["lock_hold_ms"] = hold_ms;
-    const int died = numbers.lock.died_holding();
-    out["died_holding"] = died >= 0 && died < parent.child_count()
-                              ? nlohmann::json(parent.child(died).pid)
-                              : nlohmann::json(nullptr);
-    if (died >= 0 && died < parent.child_count())
-      parent.Note(ChildName(parent.child(died)) +
-                      " died holding the lock; the next child to lock it was told the owner died, "
-                      "marked it consistent and carried on.",
-                  ChildNameZh(parent.child(died)) +
-                      "在持有锁时死亡；下一个加锁的子进程得知锁的主人已死，"
-                      "把锁标记为一致（consistent）后继续运行。");
+  // Per child: its counter writes, or (an array child) its rounds, i.e. writes of array[0].
+  writes_by_child.clear();
+  for (int c = 0; c < facts.children(); ++c) {
+    const SlotFacts* s = slot(c < knobs.counter_children ? kCounterSlot : ArraySlot(0));
+    const SlotFacts::PerLane* mine = s != nullptr ? s->lanes.Find(c) : nullptr;
+    writes_by_child.push_back(mine != nullptr ? mine->writes : 0);
   }
+  // A child that died holding the lock: the lock's facts say who was recovered from. A child
+  // ProcLab stopped while it held the lock (a stall) did not "die holding it" in the lesson's
+  // sense, and no owner death is recorded for it.
+  if (const LockFacts* lock = facts.lock(kNumbersLock); lock != nullptr && !lock->owner_deaths.empty())
+    died_holding = lock->owner_deaths.front().dead_lane;
 }
 
 namespace {
 
-std::string FormatArray(const nlohmann::json& values) {
+nlohmann::json Value(const SlotValue& v) {
+  return v.type == ValueType::kInt ? nlohmann::json(v.field) : nlohmann::json(v.AsDouble());
+}
+
+std::string_view StepResultName(StepResult r) {
+  switch (r) {
+    case StepResult::kRead: return "read";
+    case StepResult::kWrote: return "wrote";
+    case StepResult::kWaitingForLock: return "waiting for the lock";
+    case StepResult::kNoStep: return "no step taken";
+    case StepResult::kFinished: return "finished";
+    case StepResult::kNotStepping: return "no such counter child";
+  }
+  return "?";
+}
+
+}  // namespace
+
+nlohmann::json RaceOutcome::ToJson() const {
+  nlohmann::json out = {{"final", final},
+                        {"expected", expected},
+                        {"lost", lost},
+                        {"array_final", array_final},
+                        {"array_expected", array_expected},
+                        {"array_lost", array_lost},
+                        {"lost_total", lost_total},
+                        {"exact", exact},
+                        {"writes_by_child", writes_by_child}};
+  nlohmann::json updates = nlohmann::json::array();
+  for (const LostUpdate& u : lost_updates)
+    updates.push_back({{"child", u.lane + 1},
+                       {"read", Value(u.read)},
+                       {"wrote", Value(u.written)},
+                       {"overwrote", Value(u.replaced)},
+                       {"updates_lost", u.erased},
+                       {"overwrote_child", u.overwritten_lane >= 0 ? nlohmann::json(u.overwritten_lane + 1)
+                                                                   : nlohmann::json(nullptr)},
+                       {"t_ms", Ms(u.t_ns)}});
+  out["lost_updates"] = std::move(updates);
+  if (step_mode) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const StepRecord& step : steps.steps) {
+      nlohmann::json entry = {{"step", step.number}, {"child", step.child + 1},
+                              {"what", step.asked == 'r' ? "read" : "write"},
+                              {"result", StepResultName(step.result)}};
+      if (step.result == StepResult::kRead || step.result == StepResult::kWrote)
+        entry["value"] = Value(step.value);
+      if (step.lost_update) {
+        entry["lost_update"] = true;
+        entry["overwrote"] = Value(step.overwrote);
+      }
+      if (step.result == StepResult::kWaitingForLock)
+        entry["holder"] = step.holder >= 0 ? nlohmann::json(step.holder + 1) : nlohmann::json(nullptr);
+      if (step.consequence) entry["got_lock"] = true;
+      list.push_back(std::move(entry));
+    }
+    out["steps"] = std::move(list);
+    out["scheduled_steps"] = steps.scheduled;
+  }
+  if (locked) {
+    out["died_holding"] = died_holding ? nlohmann::json(*died_holding + 1) : nlohmann::json(nullptr);
+    out["stuck"] = stuck;
+    out["stuck_holder"] = stuck_holder ? nlohmann::json(*stuck_holder + 1) : nlohmann::json(nullptr);
+  }
+  return out;
+}
+
+namespace {
+
+std::string FormatArray(const std::array<double, kArrayLength>& values) {
   std::string text = "[";
   for (size_t i = 0; i < values.size(); ++i) {
     char number[32];
-    std::snprintf(number, sizeof number, "%.1f", values[i].get<double>());
+    std::snprintf(number, sizeof number, "%.1f", values[i]);
     text += (i ? ", " : "") + std::string(number);
   }
   return text + "]";
@@ -371,85 +303,98 @@ std::string FormatArray(const nlohmann::json& values) {
 }  // namespace
 
 void RaceTranscript(const TrialResult& result, std::vector<std::string>& out) {
-  const nlohmann::json& o = result.outcome;
-  const nlohmann::json& p = result.params;
+  const RaceKnobs knobs = ReadKnobs(result.params);
+  const RunFacts& facts = result.facts;
   out.push_back("Value at beginning: 0");
-  out.push_back("Array at beginning: " + FormatArray(nlohmann::json(std::vector<double>(
-                                             std::begin(kArrayStart), std::end(kArrayStart)))));
-  out.push_back(std::to_string(p.at("processes").get<int>()) + " children add 1 to the counter and " +
-                std::to_string(p.at("array-processes").get<int>()) +
-                " add 1 to every array element, " + std::to_string(p.at("iterations").get<int64_t>()) +
-                " times each; " + std::to_string(p.at("window-us").get<int64_t>()) +
-                " us pass between each read and its write.");
-  if (o.contains("steps")) {
-    for (const nlohmann::json& step : o.at("steps")) {
-      const bool consequence = step.value("got_lock", false);
-      std::string line = (consequence ? std::string("        then child ")
-                                      : "step " + std::to_string(step.at("step").get<int>()) +
-                                            ": child ") +
-                         std::to_string(step.at("child").get<int>()) + " ";
-      const std::string what = step.at("result").get<std::string>();
-      if (what == "read" || what == "wrote") {
-        line += (step.value("got_lock", false) ? "gets the lock and reads counter = "
-                 : what == "read"                 ? "reads counter = "
-                                                  : "writes counter = ") +
-                std::to_string(step.at("value").get<int64_t>());
-        if (step.value("lost_update", false))
-          line += "   <- lost update: it overwrote " +
-                  std::to_string(step.at("overwrote").get<int64_t>()) +
-                  ", which another child had written since this child read";
-      } else if (what == "waiting for the lock") {
-        line += "cannot " + step.at("what").get<std::string>() +
-                " yet: it is waiting for the lock" +
-                (step.at("holder").is_null()
-                     ? std::string()
-                     : " that child " + std::to_string(step.at("holder").get<int>()) + " holds");
-      } else {
-        line += "takes no step (" + what + ")";
+  std::array<double, kArrayLength> start{};
+  std::copy(std::begin(kArrayStart), std::end(kArrayStart), start.begin());
+  out.push_back("Array at beginning: " + FormatArray(start));
+  out.push_back(std::to_string(knobs.counter_children) + " children add 1 to the counter and " +
+                std::to_string(knobs.array_children) + " add 1 to every array element, " +
+                std::to_string(knobs.iterations) + " times each; " +
+                std::to_string(knobs.window_us) + " us pass between each read and its write.");
+  const RaceOutcome* o = result.Outcome<RaceOutcome>();
+  if (o != nullptr && o->step_mode) {
+    for (const StepRecord& step : o->steps.steps) {
+      std::string line = (step.consequence ? std::string("        then child ")
+                                           : "step " + std::to_string(step.number) + ": child ") +
+                         std::to_string(step.child + 1) + " ";
+      switch (step.result) {
+        case StepResult::kRead:
+        case StepResult::kWrote:
+          line += (step.consequence                   ? "gets the lock and reads counter = "
+                   : step.result == StepResult::kRead ? "reads counter = "
+                                                      : "writes counter = ") +
+                  step.value.Text();
+          if (step.lost_update)
+            line += "   <- lost update: it overwrote " + step.overwrote.Text() +
+                    ", which another child had written since this child read";
+          break;
+        case StepResult::kWaitingForLock:
+          line += std::string("cannot ") + (step.asked == 'r' ? "read" : "write") +
+                  " yet: it is waiting for the lock" +
+                  (step.holder >= 0 ? " that child " + std::to_string(step.holder + 1) + " holds"
+                                    : std::string());
+          break;
+        default:
+          line += "takes no step (" + std::string(StepResultName(step.result)) + ")";
       }
       out.push_back(line);
     }
-    if (o.value("scheduled_steps", 0) > 0)
-      out.push_back("(after your steps, the children finished one at a time)");
+    if (o->steps.finished_for_you) out.push_back("(after your steps, the children finished one at a time)");
   }
   std::vector<TimedLine> timed;
-  for (const ChildRecord& child : result.children) {
-    const std::string& error = result.child_errors.at(static_cast<size_t>(child.index));
-    if (!error.empty()) {
-      int64_t when = child.end_ns;  // the time it reported the error, if the trace has it
-      for (const Event& e : result.trace.lane(child.index))
-        if (e.kind == EventKind::kFailed) when = e.t_ns;
-      timed.push_back({when, ChildName(child) + " reported an error: " + error});
-    }
-    if (child.state == ChildState::kKilled || child.exit_status != 0)
-      timed.push_back({child.end_ns, ChildName(child) + " " + HowItEnded(child)});
+  for (const ChildFacts& child : facts.all_children()) {
+    if (!child.error.empty())
+      timed.push_back({child.failed_ns != 0 ? child.failed_ns : child.end_ns(),
+                       ChildName(child.record, Language::kEnglish) + " reported an error: " + child.error});
+    if (child.record.state == ChildState::kKilled || child.record.exit_status != 0)
+      timed.push_back({child.end_ns(), ChildName(child.record, Language::kEnglish) + " " +
+                                           HowItEnded(child, Language::kEnglish)});
   }
   AppendSorted(timed, out);
-  if (o.contains("lock_wait_ms")) {
-    for (size_t c = 0; c < result.children.size(); ++c)
-      out.push_back(ChildName(result.children[c]) + " waited " +
-                    FormatMs(o.at("lock_wait_ms")[c].get<double>()) + " for the lock and held it " +
-                    FormatMs(o.at("lock_hold_ms")[c].get<double>()));
+  if (o != nullptr && o->locked) {
+    if (const LockFacts* lock = facts.lock(kNumbersLock))
+      for (int c = 0; c < facts.children(); ++c) {
+        const LockFacts::PerLane* mine = lock->lanes.Find(c);
+        const double wait = mine ? static_cast<double>(mine->wait_ns) / 1e6 : 0.0;
+        const double hold = mine ? static_cast<double>(mine->hold_ns) / 1e6 : 0.0;
+        out.push_back(ChildName(facts.child(c).record, Language::kEnglish) + " waited " +
+                      FormatMs(wait) + " for the lock and held it " + FormatMs(hold));
+      }
   }
-  if (!o.contains("final")) return;
-  const int64_t expected = o.at("expected").get<int64_t>();
-  const int64_t lost = o.at("lost").get<int64_t>();
-  out.push_back("Value at end: " + std::to_string(o.at("final").get<int64_t>()));
-  out.push_back("Array at end: " + FormatArray(o.at("array_final")));
-  out.push_back(lost == 0 ? "No update was lost: " + std::to_string(expected) +
-                                " increments, counter " + std::to_string(expected) + "."
-                          : std::to_string(lost) + " of " + std::to_string(expected) +
-                                " updates were lost (expected " + std::to_string(expected) +
-                                ", array expected " + FormatArray(o.at("array_expected")) + ").");
+  if (o == nullptr) return;
+  out.push_back("Value at end: " + std::to_string(o->final));
+  out.push_back("Array at end: " + FormatArray(o->array_final));
+  if (o->stuck) {
+    out.push_back("The run was stopped because it got stuck, so these totals are not complete.");
+    return;
+  }
+  std::string array_lost;
+  for (size_t k = 0; k < o->array_lost.size(); ++k)
+    array_lost += (k ? ", " : "") + std::to_string(o->array_lost[k]);
+  out.push_back(o->lost == 0 ? "No update of the counter was lost: " + std::to_string(o->expected) +
+                                   " increments, counter " + std::to_string(o->final) + "."
+                             : std::to_string(o->lost) + " of " + std::to_string(o->expected) +
+                                   " updates of the counter were lost (expected " +
+                                   std::to_string(o->expected) + ", got " +
+                                   std::to_string(o->final) + ").");
+  if (knobs.array_children > 0)
+    out.push_back("Array: expected " + FormatArray(o->array_expected) + ", updates lost per element [" +
+                  array_lost + "]; " + std::to_string(o->lost_total) + " lost in all.");
+  if (!o->exact)
+    out.push_back("(Some trace events were dropped: the lanes show fewer lost updates than these "
+                  "totals, which each child counted itself.)");
 }
 
 nlohmann::json SummariseRaceTrials(const std::vector<TrialResult>& trials) {
   std::vector<int64_t> finals;
   int lossy = 0;
   for (const TrialResult& t : trials) {
-    if (!t.outcome.contains("final")) continue;
-    finals.push_back(t.outcome.at("final").get<int64_t>());
-    lossy += t.outcome.at("lost").get<int64_t>() > 0 ? 1 : 0;
+    const RaceOutcome* o = t.Outcome<RaceOutcome>();
+    if (o == nullptr || o->stuck) continue;
+    finals.push_back(o->final);
+    lossy += o->lost_total > 0 ? 1 : 0;
   }
   if (finals.empty()) return nullptr;
   std::vector<int64_t> sorted = finals;

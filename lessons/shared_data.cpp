@@ -12,17 +12,17 @@ namespace {
 
 // <child-code>
 // Counter children: add 1 to the shared counter, `iterations` times, without a lock.
+// (Traced: every read and write is an event; a write is a blind store that also says which
+// value it replaced.)
 int AddToCounter(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
+  auto counter = child.Traced(shared.counter, kCounterSlot);  // number = Value('i', 0)
   for (int64_t i = 0; i < k.iterations; ++i) {
     child.SleepMs(k.sleep_ms);  // like time.sleep(0.01)
     child.StepGate('r');
-    const int32_t value = shared.counter.load(std::memory_order_relaxed);  // read ...
-    child.Emit(EventKind::kRead, value, kCounterSlot);
+    const int32_t value = counter.Read();  // read number.value ...
     child.SleepUs(k.window_us);  // ... time passes (in Python: the interpreter's work) ...
     child.StepGate('w');
-    shared.counter.store(value + 1, std::memory_order_relaxed);  // ... write back value + 1
-    child.Emit(EventKind::kWrite, value + 1, kCounterSlot);
-    shared.done[child.index()]++;  // bookkeeping for the report
+    counter.Write(value + 1);  // ... write back value + 1, whatever the counter holds now
   }
   return 0;
 }
@@ -32,13 +32,11 @@ int AddToArray(ChildContext& child, SharedNumbers& shared, const RaceKnobs& k) {
   for (int64_t i = 0; i < k.iterations; ++i) {
     child.SleepMs(k.sleep_ms);
     for (int e = 0; e < kArrayLength; ++e) {
-      const double value = shared.array[e].load(std::memory_order_relaxed);
-      child.Emit(EventKind::kRead, static_cast<int64_t>(value), e + 1);
+      auto element = child.Traced(shared.array[e], ArraySlot(e));  // arr[e]
+      const double value = element.Read();
       child.SleepUs(k.window_us);
-      shared.array[e].store(value + 1, std::memory_order_relaxed);
-      child.Emit(EventKind::kWrite, static_cast<int64_t>(value + 1), e + 1);
+      element.Write(value + 1);
     }
-    shared.done[child.index()]++;
   }
   return 0;
 }

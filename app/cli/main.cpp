@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "app/cli/step_schedule.hpp"
+#include "core/step_schedule.hpp"
 #include "core/run.hpp"
 #include "core/segment.hpp"
 #include "core/trace_export.hpp"

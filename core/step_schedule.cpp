@@ -1,4 +1,4 @@
-#include "app/cli/step_schedule.hpp"
+#include "core/step_schedule.hpp"
 
 #include <sstream>
 

@@ -1,0 +1,92 @@
+#include "core/facts/explain.hpp"
+
+#include <cstdio>
+
+namespace proclab {
+
+namespace {
+std::string Ms(const RunFacts& facts, int64_t t_ns) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f ms", facts.Ms(t_ns));
+  return text;
+}
+}  // namespace
+
+std::string LaneName(const RunFacts& facts, int lane, Language language) {
+  if (lane < 0) return language == Language::kChinese ? "父进程" : "the parent";
+  if (lane < facts.children()) return ChildName(facts.child(lane).record, language);
+  return (language == Language::kChinese ? "子进程 " : "child ") + std::to_string(lane + 1);
+}
+
+std::string LockName(const RunFacts& facts, uint32_t lock, Language language) {
+  const std::string name = facts.NameOf(ObjectKind::kLock, lock);
+  if (!name.empty()) return language == Language::kChinese ? "“" + name + "”" : "'" + name + "'";
+  return (language == Language::kChinese ? "锁 " : "lock ") + std::to_string(lock);
+}
+
+Sentence ExplainLockHeld(const RunFacts& facts, uint32_t id) {
+  const LockFacts* lock = facts.lock(id);
+  if (lock == nullptr || lock->Holder() == kNoLane)
+    return {"Nobody holds " + LockName(facts, id, Language::kEnglish) + ".",
+            "没有人持有" + LockName(facts, id, Language::kChinese) + "。"};
+  const int holder = lock->Holder();
+  const bool alive = holder < 0 || (holder < facts.children() && !facts.child(holder).ended());
+  Sentence s;
+  s.en = LaneName(facts, holder, Language::kEnglish) + " has held " +
+         LockName(facts, id, Language::kEnglish) + " since " + Ms(facts, lock->HeldSince()) +
+         (alive ? " and is still running" : "") + ".";
+  s.zh = LaneName(facts, holder, Language::kChinese) + "从 " + Ms(facts, lock->HeldSince()) +
+         " 起一直持有" + LockName(facts, id, Language::kChinese) + (alive ? "，并且仍在运行" : "") +
+         "。";
+  const std::vector<int> waiters = lock->Waiters();
+  if (!waiters.empty()) {
+    std::string en, zh;
+    int64_t since = 0;
+    for (size_t i = 0; i < waiters.size(); ++i) {
+      en += (i == 0 ? "" : i + 1 == waiters.size() ? " and " : ", ") +
+            LaneName(facts, waiters[i], Language::kEnglish);
+      zh += (i == 0 ? "" : "、") + LaneName(facts, waiters[i], Language::kChinese);
+      const LockSpan& span = lock->spans[static_cast<size_t>(lock->lanes.Find(waiters[i])->open_wait)];
+      if (since == 0 || span.begin_ns < since) since = span.begin_ns;
+    }
+    s.en += " " + en + (waiters.size() == 1 ? " waits" : " wait") + " for it (since " +
+            Ms(facts, since) + ").";
+    s.zh += zh + "从 " + Ms(facts, since) + " 起在等它。";
+  }
+  return s;
+}
+
+Sentence ExplainDeadlock(const RunFacts& facts, const Deadlock& deadlock) {
+  Sentence s{"Deadlock: ", "死锁："};
+  for (size_t i = 0; i < deadlock.cycle.size(); ++i) {
+    const DeadlockEdge& edge = deadlock.cycle[i];
+    const DeadlockEdge& next = deadlock.cycle[(i + 1) % deadlock.cycle.size()];
+    s.en += (i == 0 ? "" : "; ") + LaneName(facts, edge.lane, Language::kEnglish) + " holds " +
+            LockName(facts, edge.holds, Language::kEnglish) + " and waits for " +
+            LockName(facts, edge.waits_for, Language::kEnglish) + ", which " +
+            LaneName(facts, next.lane, Language::kEnglish) + " holds";
+    s.zh += (i == 0 ? "" : "；") + LaneName(facts, edge.lane, Language::kChinese) + "持有" +
+            LockName(facts, edge.holds, Language::kChinese) + "，在等" +
+            LockName(facts, edge.waits_for, Language::kChinese) + "，而它被" +
+            LaneName(facts, next.lane, Language::kChinese) + "持有";
+  }
+  s.en += ": each waits for the next, so none can ever go on (the cycle closed at " +
+          Ms(facts, deadlock.formed_ns) + ").";
+  s.zh += "：每个进程都在等下一个，谁也无法继续（环在 " + Ms(facts, deadlock.formed_ns) + " 形成）。";
+  return s;
+}
+
+Sentence ExplainOwnerDeath(const RunFacts& facts, const LockFacts& lock,
+                           const LockFacts::OwnerDied& death) {
+  return {LaneName(facts, death.dead_lane, Language::kEnglish) + " died holding " +
+              LockName(facts, lock.id, Language::kEnglish) + "; " +
+              LaneName(facts, death.recovered_by, Language::kEnglish) +
+              " was the next to lock it, was told the owner died (EOWNERDEAD), marked it "
+              "consistent and carried on.",
+          LaneName(facts, death.dead_lane, Language::kChinese) + "在持有" +
+              LockName(facts, lock.id, Language::kChinese) + "时死亡；" +
+              LaneName(facts, death.recovered_by, Language::kChinese) +
+              "是下一个加锁的进程，得知锁的主人已死（EOWNERDEAD），把锁标记为一致后继续运行。"};
+}
+
+}  // namespace proclab

@@ -1,0 +1,125 @@
+#include "core/facts/queue_facts.hpp"
+
+#include <algorithm>
+
+namespace proclab {
+
+namespace {
+
+// Events of one lane come in that lane's order, lanes in batches: insert keeping time order
+// (ties keep arrival order). Nearly always at or near the end.
+void InsertByTime(std::vector<QueueOp>& ops, const QueueOp& op) {
+  auto at = ops.end();
+  while (at != ops.begin() && std::prev(at)->t_ns > op.t_ns) --at;
+  ops.insert(at, op);
+}
+
+void EndBlock(QueueFacts& queue, QueueFacts::PerLane& mine, int64_t t_ns) {
+  if (mine.open_block < 0) return;
+  QueueBlockSpan& span = queue.blocked[static_cast<size_t>(mine.open_block)];
+  span.end_ns = std::max(t_ns, span.begin_ns);
+  (span.full ? mine.blocked_full_ns : mine.blocked_empty_ns) += span.end_ns - span.begin_ns;
+  mine.open_block = -1;
+}
+
+}  // namespace
+
+void AddQueueEvent(QueueFacts& queue, int lane, const Event& event) {
+  QueueFacts::PerLane& mine = queue.lanes[lane];
+  switch (event.kind) {
+    case EventKind::kQueuePut:
+    case EventKind::kQueueGet: {
+      const QueueOp op{event.t_ns, lane, event.a, event.b};
+      InsertByTime(event.kind == EventKind::kQueuePut ? queue.puts : queue.gets, op);
+      (event.kind == EventKind::kQueuePut ? mine.puts : mine.gets) += 1;
+      queue.max_depth = std::max(queue.max_depth, event.b);
+      break;
+    }
+    case EventKind::kQueueBlocked:
+      EndBlock(queue, mine, event.t_ns);
+      queue.blocked.push_back({lane, event.a == 0, event.t_ns});
+      mine.open_block = static_cast<int>(queue.blocked.size()) - 1;
+      break;
+    case EventKind::kQueueUnblocked:
+      EndBlock(queue, mine, event.t_ns);
+      break;
+    default:
+      break;
+  }
+}
+
+void CloseQueueSpans(QueueFacts& queue, int lane, int64_t t_ns) {
+  if (queue.lanes.Find(lane) == nullptr) return;
+  EndBlock(queue, queue.lanes[lane], t_ns);
+}
+
+std::vector<QueueItemTrip> QueueFacts::Trips() const {
+  std::vector<QueueItemTrip> trips;
+  trips.reserve(puts.size());
+  for (size_t k = 0; k < puts.size(); ++k) {
+    QueueItemTrip trip{puts[k].value, puts[k].lane, kNoLane, puts[k].t_ns, 0, puts[k].depth_after, -1};
+    if (k < gets.size()) {
+      trip.consumer = gets[k].lane;
+      trip.get_ns = gets[k].t_ns;
+      trip.get_depth = gets[k].depth_after;
+    }
+    trips.push_back(trip);
+  }
+  return trips;
+}
+
+std::vector<QueueFacts::Step> QueueFacts::Steps() const {
+  std::vector<Step> steps;
+  steps.reserve(puts.size() + gets.size());
+  size_t p = 0, g = 0;
+  // A get never comes before the put of the item it took, whatever the stamps say.
+  while (p < puts.size() || g < gets.size()) {
+    const bool take_get = g < gets.size() && g < p &&
+                          (p == puts.size() || gets[g].t_ns <= puts[p].t_ns);
+    if (take_get) {
+      steps.push_back({gets[g].t_ns, g, true});
+      ++g;
+    } else if (p < puts.size()) {
+      steps.push_back({puts[p].t_ns, p, false});
+      ++p;
+    } else {
+      break;  // gets without puts (dropped events): nothing to replay them with
+    }
+  }
+  return steps;
+}
+
+int64_t QueueFacts::DepthAt(int64_t t_ns) const {
+  auto last_before = [t_ns](const std::vector<QueueOp>& ops) -> const QueueOp* {
+    auto it = std::upper_bound(ops.begin(), ops.end(), t_ns,
+                               [](int64_t t, const QueueOp& op) { return t < op.t_ns; });
+    return it == ops.begin() ? nullptr : &*std::prev(it);
+  };
+  const QueueOp* put = last_before(puts);
+  const QueueOp* get = last_before(gets);
+  if (put == nullptr && get == nullptr) return 0;
+  if (put == nullptr) return get->depth_after;
+  if (get == nullptr) return put->depth_after;
+  return put->t_ns >= get->t_ns ? put->depth_after : get->depth_after;
+}
+
+namespace {
+int64_t BlockedNs(const QueueFacts& queue, int lane, bool full, int64_t now_ns) {
+  int64_t total = 0;
+  for (const QueueBlockSpan& span : queue.blocked) {
+    if (span.lane != lane || span.full != full) continue;
+    const int64_t end = span.end_ns != 0 ? span.end_ns : std::max(now_ns, span.begin_ns);
+    total += end - span.begin_ns;
+  }
+  return total;
+}
+}  // namespace
+
+int64_t QueueFacts::BlockedFullNs(int lane, int64_t now_ns) const {
+  return BlockedNs(*this, lane, true, now_ns);
+}
+int64_t QueueFacts::BlockedEmptyNs(int lane, int64_t now_ns) const {
+  return BlockedNs(*this, lane, false, now_ns);
+}
+
+}  // namespace proclab
