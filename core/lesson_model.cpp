@@ -121,33 +121,5 @@ nlohmann::json ParamValues::ToJson() const {
   return json;
 }
 
-std::string_view LessonViewName(LessonView view) {
-  switch (view) {
-    case LessonView::kLanes: return "lanes";
-    case LessonView::kProcesses: return "processes";
-    case LessonView::kShared: return "shared";
-    case LessonView::kTrials: return "trials";
-    case LessonView::kQueue: return "queue";
-    case LessonView::kPool: return "pool";
-    case LessonView::kTranscript: return "transcript";
-    case LessonView::kCosts: return "costs";
-  }
-  return "?";
-}
-
-std::optional<LessonView> LessonViewFromName(std::string_view name) {
-  for (LessonView view : kAllLessonViews)
-    if (LessonViewName(view) == name) return view;
-  return std::nullopt;
-}
-
-std::string LessonViewNames() {
-  std::string names;
-  for (LessonView view : kAllLessonViews) {
-    if (!names.empty()) names += ", ";
-    names += LessonViewName(view);
-  }
-  return names;
-}
 
 }  // namespace proclab

@@ -39,25 +39,6 @@ struct ParamSpec {
   std::string RangeText() const;  // "1..64" or "none | exit | crash"
 };
 
-// The views (tabs) the GUI shows for a lesson. Declared by the lesson rather than guessed from
-// the kinds of events a run happens to produce, so the tabs are there before the first run.
-enum class LessonView : uint8_t {
-  kLanes,       // process lanes
-  kProcesses,   // the processes table
-  kShared,      // shared counter, array, lock
-  kTrials,      // histogram over repeated trials
-  kQueue,       // queue slots, items moving, depth over time
-  kPool,        // workers, chunks, task queue, results, callbacks, pool states
-  kTranscript,  // the run's transcript, as the CLI prints it
-  kCosts,       // measured costs, ProcLab next to Python
-};
-inline constexpr LessonView kAllLessonViews[] = {
-    LessonView::kLanes,  LessonView::kProcesses, LessonView::kShared,     LessonView::kTrials,
-    LessonView::kQueue,  LessonView::kPool,      LessonView::kTranscript, LessonView::kCosts};
-// The name a view has on the command line (--view): "lanes", "processes" ...
-std::string_view LessonViewName(LessonView view);
-std::optional<LessonView> LessonViewFromName(std::string_view name);
-std::string LessonViewNames();  // "lanes, processes, ..." for help and error texts
 
 class ParamError : public std::runtime_error {
  public:
@@ -113,8 +94,10 @@ struct Lesson {
   std::string_view python;
   // Whether `--step` (the learner as scheduler) is supported.
   bool steppable = false;
-  // The GUI's tabs for this lesson, in order; the first is shown when the lesson opens.
-  std::vector<LessonView> views;
+  // The GUI's tabs for this lesson, in order, by the views' ids ("lanes", "shared" ...): the
+  // first is shown when the lesson opens. Declared by the lesson, so the tabs are there before
+  // the first run; the GUI's view list (app/gui/views) says which ids exist.
+  std::vector<std::string_view> views;
 };
 
 // The code the lesson's children run, cut from lessons/<id>.cpp at build time (generated).

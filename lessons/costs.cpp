@@ -475,7 +475,7 @@ with mp.get_context('fork').Pool() as pool:
     pool.map(cube, range(1_000_000))
     print(1_000_000 / (time.perf_counter() - start), 'items/s')
 )",
-      .views = {LessonView::kCosts, LessonView::kTranscript},
+      .views = {"costs", "transcript"},
   };
   return lesson;
 }

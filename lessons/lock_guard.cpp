@@ -130,8 +130,7 @@ number.value += 1
 lock.release()
 )",
       .steppable = true,
-      .views = {LessonView::kLanes, LessonView::kShared, LessonView::kTrials,
-                LessonView::kProcesses, LessonView::kTranscript},
+      .views = {"lanes", "shared", "locks", "trials", "processes", "transcript"},
   };
   return lesson;
 }

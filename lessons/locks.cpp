@@ -95,8 +95,7 @@ counter = Value('i', 0)
 print(counter.value)         # 200, every time
 )",
       .steppable = true,
-      .views = {LessonView::kLanes, LessonView::kShared, LessonView::kTrials,
-                LessonView::kProcesses, LessonView::kTranscript},
+      .views = {"lanes", "shared", "locks", "trials", "processes", "transcript"},
   };
   return lesson;
 }

@@ -301,8 +301,7 @@ if __name__ == "__main__":
         pool.close()
         pool.join()
 )",
-      .views = {LessonView::kPool, LessonView::kLanes, LessonView::kProcesses,
-                LessonView::kTranscript},
+      .views = {"pool", "lanes", "processes", "transcript"},
   };
   return lesson;
 }

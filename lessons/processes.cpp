@@ -142,7 +142,7 @@ for p in procs: p.start()
 for p in procs: p.join()      # wait for each to exit
 print([p.exitcode for p in procs])
 )",
-      .views = {LessonView::kProcesses, LessonView::kLanes, LessonView::kTranscript},
+      .views = {"processes", "lanes", "transcript"},
   };
   return lesson;
 }

@@ -268,8 +268,7 @@ if __name__ == "__main__":
         print(q.get())            # drain first ...
     for p in producers: p.join()  # ... then join
 )",
-      .views = {LessonView::kQueue, LessonView::kLanes, LessonView::kProcesses,
-                LessonView::kTranscript},
+      .views = {"queue", "lanes", "processes", "transcript"},
   };
   return lesson;
 }

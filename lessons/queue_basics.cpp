@@ -123,8 +123,7 @@ for n in (1, 2, 3):
     q.put(n)          # each new item joins at the back
 print(q.get())        # 1: the item that waited longest leaves first
 )",
-      .views = {LessonView::kQueue, LessonView::kLanes, LessonView::kProcesses,
-                LessonView::kTranscript},
+      .views = {"queue", "lanes", "processes", "transcript"},
   };
   return lesson;
 }

@@ -75,8 +75,7 @@ for p in ps: p.join()
 print(counter.value)        # often less than 200
 )",
       .steppable = true,
-      .views = {LessonView::kLanes, LessonView::kShared, LessonView::kTrials,
-                LessonView::kProcesses, LessonView::kTranscript},
+      .views = {"lanes", "shared", "trials", "processes", "transcript"},
   };
   return lesson;
 }
