@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 #include <thread>
 
 #include "core/clock.hpp"
 #include "core/futex.hpp"
+#include "core/install_layout.hpp"
 #include "core/run_header.hpp"
 
 namespace proclab {
@@ -25,12 +25,7 @@ Run::Run(const Lesson& lesson, ParamValues params, RunOptions options)
 
 Run::~Run() = default;
 
-std::string Run::DefaultWorkerPath() {
-  std::error_code error;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return "proclab-worker";
-  return (self.parent_path() / "proclab-worker").string();
-}
+std::string Run::DefaultWorkerPath() { return ThisInstall().worker.string(); }
 
 void Run::RequestStop() { stop_requested_ = true; }
 

@@ -32,7 +32,7 @@ namespace proclab {
 struct RunHeader;
 
 struct RunOptions {
-  std::string worker_path;           // absolute path of proclab-worker; empty: beside this program
+  std::string worker_path;            // absolute path of proclab-worker; empty: DefaultWorkerPath()
   uint32_t ring_capacity = 1u << 15;  // events per child ring (a power of two)
   // Children map their whole ring before the start line, so no event pays a page fault. Costs
   // ~0.3 ms per MiB of ring at start, so only runs that measure the emit cost ask for it; others
@@ -100,6 +100,7 @@ class Run {
   // the trace (spawning, draining): a UI thread must not wait for it.
   bool TryReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
 
+  // Where this program's install (or build tree) keeps proclab-worker (core/install_layout.hpp).
   static std::string DefaultWorkerPath();
 
  private:

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "app/cli/step_schedule.hpp"
+#include "core/install_layout.hpp"
 #include "core/run.hpp"
 #include "core/segment.hpp"
 #include "core/trace_export.hpp"
@@ -295,7 +296,8 @@ int Bench(bool quick, bool json) {
     const double value = figure.key == nullptr ? 0 : figures.at(figure.key).get<double>();
     std::printf("  %-30s %16.*f %s\n", figure.key, value < 100 ? 3 : 0, value, figure.unit);
   }
-  std::printf("\nCompare with Python's multiprocessing: python3 bench/compare_python.py\n");
+  std::printf("\nCompare with Python's multiprocessing: python3 %s\n",
+              ThisInstall().bench_script.c_str());
   return 0;
 }
 
