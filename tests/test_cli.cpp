@@ -328,6 +328,54 @@ TEST_CASE("cli: --trace-out writes the run's trace as Chrome trace JSON") {
   CHECK(spans == children);
 }
 
+// ---------------------------------------------------------------------- terminal conventions
+
+TEST_CASE("cli: --version prints the program's name and version, and nothing else") {
+  const CommandResult result = RunProgram("proclab-cli", {"--version"});
+  CHECK(result.exit_status == 0);
+  CHECK(result.err.empty());
+  CHECK(result.out == "proclab-cli " PROCLAB_VERSION "\n");
+}
+
+TEST_CASE("cli: help is --help, and help <subcommand> is that subcommand's --help") {
+  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> same = {
+      {{"help"}, {"--help"}},
+      {{"help", "run"}, {"run", "--help"}},
+      {{"help", "run", "queue"}, {"run", "queue", "--help"}},
+      {{"help", "list"}, {"list", "--help"}},
+      {{"help", "bench"}, {"bench", "--help"}},
+      {{"help", "help"}, {"--help"}},
+  };
+  for (const auto& [asked, meant] : same) {
+    INFO(asked.size() << " words after help");
+    const CommandResult help = RunProgram("proclab-cli", asked);
+    const CommandResult expected = RunProgram("proclab-cli", meant);
+    CHECK(help.exit_status == 0);
+    CHECK(help.err.empty());
+    CHECK_FALSE(help.out.empty());
+    CHECK(help.out == expected.out);
+  }
+  CHECK_THAT(RunProgram("proclab-cli", {"help", "run", "queue"}).out,
+             Catch::Contains("--items") && Catch::Contains("--trace-out"));
+  CHECK_THAT(RunProgram("proclab-cli", {"help"}).out, Catch::Contains("  help "));
+}
+
+TEST_CASE("cli: help on a subcommand that does not exist is bad input") {
+  CheckBadInput({"help", "nosuch"}, "no subcommand 'nosuch'");
+}
+
+TEST_CASE("cli: --help and every subcommand's help give the exit statuses and NO_COLOR") {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"help", "run"}, {"help", "run", "locks"}, {"help", "list"}}) {
+    const std::string out = RunProgram("proclab-cli", args).out;
+    INFO(out);
+    CHECK_THAT(out, Catch::Contains("Exit status: 0 done") && Catch::Contains("; 1 the run") &&
+                        Catch::Contains("; 2 bad input") &&
+                        Catch::Contains("128+N stopped by signal N") &&
+                        Catch::Contains("NO_COLOR"));
+  }
+}
+
 // ------------------------------------------------------------------------------- bad input
 
 TEST_CASE("cli: an unknown lesson is bad input") {

@@ -4,8 +4,11 @@
 //   proclab-cli list [--json]
 //   proclab-cli run <lesson> [--<param> <value> ...] [--trials N] [--json] [--trace-out FILE]
 //                            [--step 1r,2r,1w,2w]
+//   proclab-cli bench [--quick] [--json]
+//   proclab-cli help [<subcommand> [<lesson>]]       proclab-cli --help, --version
 //
-// Every bad input gets one line on stderr and exit status 2, before any child starts.
+// Exit status (kExitStatusHelp, and docs/man/proclab-cli.1): 0 done, 1 the run failed, 2 bad
+// input (one line on stderr, before any child starts), 128+N stopped by signal N.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,6 +51,12 @@ void InstallStopHandlers() {
 }
 
 constexpr int kBadInput = 2;
+
+constexpr const char* kExitStatusHelp =
+    "Exit status: 0 done (a child that crashes on purpose is part of the lesson); 1 the run or\n"
+    "the benchmark could not start or failed, or the trace could not be written; 2 bad input\n"
+    "(one line on stderr, nothing started); 128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM).\n"
+    "NO_COLOR is respected: proclab-cli prints no colour. See also: man proclab-cli.";
 
 int BadInput(const std::string& message) {
   std::cerr << "proclab-cli: " << message << '\n';
@@ -301,12 +310,40 @@ int Bench(bool quick, bool json) {
   return 0;
 }
 
+// `help` alone is --help; `help <subcommand> [args]` is `<subcommand> [args] --help`. Returns
+// the arguments to parse, or nullopt (with *error set) for help on a subcommand that does not
+// exist.
+std::optional<std::vector<std::string>> RewriteHelp(int argc, char** argv, std::string* error) {
+  std::vector<std::string> args(argv, argv + argc);
+  if (args.size() < 2 || args[1] != "help") return args;
+  args.erase(args.begin() + 1);
+  if (args.size() >= 2 && !args[1].starts_with("-") && args[1] != "list" && args[1] != "run" &&
+      args[1] != "bench" && args[1] != "help") {
+    *error = "no subcommand '" + args[1] + "' (the subcommands are list, run, bench, help)";
+    return std::nullopt;
+  }
+  if (args.size() >= 2 && args[1] == "help") args.erase(args.begin() + 1);
+  args.push_back("--help");
+  return args;
+}
+
 int Main(int argc, char** argv) {
   InstallStopHandlers();
   SweepStaleSegments();  // segments left by a ProcLab that was killed
 
+  std::string help_error;
+  const auto rewritten = RewriteHelp(argc, argv, &help_error);
+  if (!rewritten) return BadInput(help_error);
+  std::vector<char*> arg_pointers;
+  for (const std::string& arg : *rewritten) arg_pointers.push_back(const_cast<char*>(arg.c_str()));
+  argc = static_cast<int>(arg_pointers.size());
+  arg_pointers.push_back(nullptr);
+  argv = arg_pointers.data();
+
   CLI::App app{"ProcLab in the terminal: run multiprocessing lessons on real processes."};
   app.name("proclab-cli");
+  app.set_version_flag("--version", "proclab-cli " PROCLAB_VERSION);
+  app.footer(kExitStatusHelp);  // subcommands made after this inherit it
   app.require_subcommand(1);
   bool json = false;
   CLI::App* list = app.add_subcommand("list", "List the lessons in curriculum order.");
@@ -330,6 +367,8 @@ int Main(int argc, char** argv) {
   run->add_option("--step", request.step_text,
                   "Be the scheduler: e.g. 1r,2r,1w,2w (child number, r = read, w = write).")
       ->type_name("STEPS");
+  // Never parsed as such: RewriteHelp turns it into --help (it is here to be listed).
+  app.add_subcommand("help", "Show the help of a subcommand: proclab-cli help run [LESSON].");
 
   // The lesson's own parameters become options of `run`.
   if (const auto id = FindLessonArgument(argc, argv)) {
@@ -347,7 +386,7 @@ int Main(int argc, char** argv) {
                 ->type_name(spec.kind == ParamKind::kChoice ? "CHOICE" : "INT"));
       }
       run->footer("Lesson " + std::string(request.lesson->id) + ": " +
-                  std::string(request.lesson->purpose.en));
+                  std::string(request.lesson->purpose.en) + "\n\n" + kExitStatusHelp);
     }
   }
 
@@ -356,6 +395,8 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ExtrasError& e) {
     std::string extras;  // the unknown options, without their values
