@@ -21,7 +21,9 @@ extern char** environ;
 
 namespace proclab::test {
 
-std::string BinPath(const std::string& program) { return std::string(PROCLAB_BIN_DIR) + "/" + program; }
+std::string BinPath(const std::string& program) {
+  return program.starts_with("/") ? program : std::string(PROCLAB_BIN_DIR) + "/" + program;
+}
 
 CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,
                          int timeout_s) {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "app/gui/settings/settings.hpp"
+#include "app/gui/shell/save_path.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab::gui {
@@ -88,6 +89,11 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
         }
         cl.language = language;
       } else if (arg == "--screenshot") {
+        // The in-app save dialog's rule: the folder must exist; nothing is created.
+        if (const std::string problem = SavePathProblem(*value, Language::kEnglish); !problem.empty()) {
+          *error = "cannot save the screenshot to " + *value + ": " + problem;
+          return std::nullopt;
+        }
         cl.screenshot = *value;
       } else if (arg == "--step") {
         cl.step = *value;
