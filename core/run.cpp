@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -50,6 +51,20 @@ bool Run::TryReadLive(
 
 namespace {
 
+// Ring pages are allocated in /dev/shm as events are written: rings larger than the default are
+// halved until all of them fit in half of its free space, or a child writing its ring would die
+// of SIGBUS when a page could not be allocated.
+uint32_t FitRingCapacity(uint32_t wanted, size_t rings) {
+  struct statvfs shm {};
+  if (statvfs("/dev/shm", &shm) != 0) return wanted;
+  const uint64_t free_bytes = static_cast<uint64_t>(shm.f_bavail) * shm.f_frsize;
+  uint32_t capacity = wanted;
+  while (capacity > RunOptions{}.ring_capacity &&
+         rings * EventRing::BytesFor(capacity) > free_bytes / 2)
+    capacity /= 2;
+  return capacity;
+}
+
 int ChildCountFor(const Lesson& lesson, const ParamValues& params) {
   const int count = lesson.child_count ? lesson.child_count(params) : 1;
   if (count < 0 || count > kMaxLanes)
@@ -70,11 +85,12 @@ TrialResult Run::Execute() {
   result.params = params_.ToJson();
   result.trace.Reset(MonotonicNs());
 
+  // Room for every child's ring, the parent's, and a few replacements.
+  const size_t rings = static_cast<size_t>(children + 1 + 8);
+  options_.ring_capacity = FitRingCapacity(options_.ring_capacity, rings);
   const size_t ring_bytes = EventRing::BytesFor(options_.ring_capacity) + 64;
   const size_t lesson_bytes = lesson_.shared_bytes ? lesson_.shared_bytes(params_) : 0;
-  // Room for every child's ring, the parent's, and a few replacements.
-  const size_t bytes = sizeof(RunHeader) + 256 * 1024 + lesson_bytes +
-                       static_cast<size_t>(children + 1 + 8) * ring_bytes;
+  const size_t bytes = sizeof(RunHeader) + 256 * 1024 + lesson_bytes + rings * ring_bytes;
 
   Segment segment = Segment::Create(bytes);
   Supervisor supervisor;
@@ -217,6 +233,7 @@ void ParentContext::CollectEvents() {
 
 void ParentContext::PublishEvents() {
   // rings_[0] is the parent's; rings_[i] belongs to child i-1.
+  trace_.SetDrops(kParentLane, rings_[0]->drops());
   for (size_t i = 1; i < rings_.size(); ++i)
     trace_.SetDrops(static_cast<int>(i - 1), rings_[i]->drops());
   if (scratch_.empty()) return;

@@ -10,6 +10,7 @@ void Trace::Reset(int64_t t0_ns) {
   lanes_.clear();
   parent_.clear();
   drops_.clear();
+  parent_drops_ = 0;
   size_ = 0;
 }
 
@@ -25,6 +26,10 @@ void Trace::Append(const std::vector<Event>& events) {
 }
 
 void Trace::SetDrops(int lane, uint64_t drops) {
+  if (lane == kParentLane) {
+    parent_drops_ = drops;
+    return;
+  }
   if (lane < 0) return;
   if (static_cast<size_t>(lane) >= drops_.size()) drops_.resize(static_cast<size_t>(lane) + 1);
   drops_[static_cast<size_t>(lane)] = drops;
@@ -37,12 +42,13 @@ const std::vector<Event>& Trace::lane(int index) const {
 }
 
 uint64_t Trace::drops() const {
-  uint64_t total = 0;
+  uint64_t total = parent_drops_;
   for (uint64_t d : drops_) total += d;
   return total;
 }
 
 uint64_t Trace::drops(int lane) const {
+  if (lane == kParentLane) return parent_drops_;
   return lane >= 0 && static_cast<size_t>(lane) < drops_.size() ? drops_[static_cast<size_t>(lane)]
                                                                   : 0;
 }

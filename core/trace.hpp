@@ -14,7 +14,7 @@ class Trace {
   void Reset(int64_t t0_ns);
   // Appends events that came from one ring (already in that lane's time order).
   void Append(const std::vector<Event>& events);
-  void SetDrops(int lane, uint64_t drops);
+  void SetDrops(int lane, uint64_t drops);  // lane: a child's index, or kParentLane
 
   int64_t t0_ns() const { return t0_ns_; }
   double Ms(int64_t t_ns) const { return static_cast<double>(t_ns - t0_ns_) / 1e6; }
@@ -23,7 +23,7 @@ class Trace {
   const std::vector<Event>& lane(int index) const;
   const std::vector<Event>& parent_lane() const { return parent_; }
   size_t size() const { return size_; }
-  uint64_t drops() const;
+  uint64_t drops() const;  // every lane's, the parent's included
   uint64_t drops(int lane) const;
   // Every lane merged in time order. On equal times the parent's event comes first (it is
   // usually the cause: a release, a step granted), then the children's in lane order.
@@ -36,6 +36,7 @@ class Trace {
   std::vector<std::vector<Event>> lanes_;
   std::vector<Event> parent_;
   std::vector<uint64_t> drops_;
+  uint64_t parent_drops_ = 0;
   size_t size_ = 0;
 };
 

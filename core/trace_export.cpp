@@ -118,7 +118,11 @@ json ChromeTraceJson(const TrialResult& result) {
 
   return {{"traceEvents", std::move(events)},
           {"displayTimeUnit", "ms"},
-          {"otherData", {{"lesson", result.lesson_id}, {"params", result.params}}}};
+          {"otherData",
+           {{"lesson", result.lesson_id},
+            {"params", result.params},
+            // Events a full ring could not take: the trace lacks them, the totals do not.
+            {"dropped_events", result.trace.drops()}}}};
 }
 
 void WriteChromeTrace(const TrialResult& result, std::ostream& out) {

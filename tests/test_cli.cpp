@@ -328,6 +328,54 @@ TEST_CASE("cli: --trace-out writes the run's trace as Chrome trace JSON") {
   CHECK(spans == children);
 }
 
+// Every lesson at its default parameters (costs: quick, the default), with --trace-out.
+TEST_CASE("cli: with --trace-out no lesson at its defaults drops an event, and the trace says so") {
+  TempDir dir;
+  for (const Lesson* lesson : Curriculum()) {
+    const std::string id(lesson->id);
+    INFO(id);
+    const std::string path = dir.File(id + ".json");
+    const CommandResult result =
+        RunProgram("proclab-cli", {"run", id, "--json", "--trace-out", path}, 120);
+    REQUIRE(result.exit_status == 0);
+    const json report = ParseOneObject(result.out);  // kept: the loop reads into it
+    for (const json& trial : report.at("trials")) CHECK(trial.at("dropped_events") == 0);
+    CHECK(json::parse(ReadFile(path)).at("otherData").at("dropped_events") == 0);
+  }
+}
+
+TEST_CASE("cli: with --trace-out a queue run of 100000 items per producer keeps every event") {
+  TempDir dir;
+  const std::string path = dir.File("queue.json");
+  const CommandResult result = RunProgram(
+      "proclab-cli", {"run", "queue", "--items", "100000", "--trace-out", path}, 120);
+  INFO("stderr: " << result.err);
+  REQUIRE(result.exit_status == 0);
+  CHECK_THAT(result.out, !Catch::Contains("dropped"));
+  const json trace = json::parse(ReadFile(path));
+  CHECK(trace.at("otherData").at("dropped_events") == 0);
+  // Each producer's 100000 puts, and the parent's 200000 gets, are all in the file.
+  size_t puts = 0, gets = 0;
+  for (const json& event : trace.at("traceEvents")) {
+    if (event.value("ph", "") != "i") continue;
+    puts += event.at("name") == "queue put" ? 1 : 0;
+    gets += event.at("name") == "queue get" ? 1 : 0;
+  }
+  CHECK(puts == 200000);
+  CHECK(gets == 200000);
+}
+
+TEST_CASE("cli: without --trace-out a run that drops events says how many, in one note") {
+  const CommandResult result =
+      RunProgram("proclab-cli", {"run", "queue", "--items", "100000"}, 120);
+  REQUIRE(result.exit_status == 0);
+  const std::regex note("Note: [0-9]+ trace events were dropped because a ring was full: the "
+                        "totals above are exact, only the timeline is thinned \\(--trace-out runs "
+                        "use larger rings\\)\\.\n");
+  std::smatch found;
+  CHECK(std::regex_search(result.out, found, note));
+}
+
 // ---------------------------------------------------------------------- terminal conventions
 
 TEST_CASE("cli: --version prints the program's name and version, and nothing else") {

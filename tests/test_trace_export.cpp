@@ -240,6 +240,14 @@ TEST_CASE("a child not yet reaped has a named track but no life span") {
   CHECK(Select(trace, {{"ph", "X"}, {"name", "process"}, {"pid", 1002}}).empty());
 }
 
+TEST_CASE("otherData counts the events the rings dropped, the parent's included") {
+  TrialResult trial = HandMadeTrial();
+  CHECK(ChromeTraceJson(trial).at("otherData").at("dropped_events") == 0);
+  trial.trace.SetDrops(1, 5);
+  trial.trace.SetDrops(kParentLane, 2);
+  CHECK(ChromeTraceJson(trial).at("otherData").at("dropped_events") == 7);
+}
+
 TEST_CASE("the parent's events go on the parent's track and the trial's identity in otherData") {
   const json trace = ChromeTraceJson(HandMadeTrial());
   const auto parent = Select(trace, {{"ph", "i"}, {"pid", getpid()}});

@@ -177,15 +177,17 @@ struct RunRequest {
   bool json = false;
 };
 
-void PrintTranscript(const Lesson& lesson, const TrialResult& result) {
+void PrintTranscript(const Lesson& lesson, const TrialResult& result, bool trace_out) {
   std::vector<std::string> lines;
   if (lesson.transcript) lesson.transcript(result, lines);
   for (const std::string& line : lines) std::cout << line << '\n';
   for (const RunNote& note : result.notes) std::cout << "Note: " << note.en << '\n';
   if (result.trace.drops() > 0)
     std::cout << "Note: " << result.trace.drops()
-              << " trace events were dropped because a child's ring was full; totals are exact, "
-                 "the timeline is thinned.\n";
+              << " trace events were dropped because a ring was full: the totals above are exact, "
+              << (trace_out ? "the trace file says how many it lacks."
+                            : "only the timeline is thinned (--trace-out runs use larger rings).")
+              << '\n';
 }
 
 int RunLesson(RunRequest& request) {
@@ -206,6 +208,8 @@ int RunLesson(RunRequest& request) {
 
   RunOptions options;
   options.stop_signal = &g_stop_signal;
+  // A trace written to a file should be whole: rings large enough that nothing is dropped.
+  if (!request.trace_out.empty()) options.ring_capacity = kWholeTraceRingCapacity;
   if (!request.step_text.empty()) {
     if (!lesson.steppable)
       return BadInput("lesson " + std::string(lesson.id) + " has no step mode (--step)");
@@ -238,7 +242,7 @@ int RunLesson(RunRequest& request) {
       trials_json.push_back(TrialJson(result));
     } else if (trial == 0) {
       std::cout << "== " << lesson.id << ": " << lesson.title.en << " ==\n";
-      PrintTranscript(lesson, result);
+      PrintTranscript(lesson, result, !request.trace_out.empty());
     } else {
       std::vector<std::string> lines;
       if (lesson.transcript) lesson.transcript(result, lines);

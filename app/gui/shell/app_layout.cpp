@@ -526,6 +526,11 @@ void App::DrawStatus() {
     ImGui::Text("%s · %.1f %s · %zu %s", last_result_->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
                 last_result_->Ms(last_result_->end_ns), Tr(Str::kMs, lang), model_.events(),
                 Tr(Str::kEvents, lang));
+    if (const uint64_t drops = last_result_->trace.drops(); drops > 0) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.warn));
+      ImGui::TextWrapped("%" PRIu64 " %s", drops, Tr(Str::kDroppedEvents, lang));
+      ImGui::PopStyleColor();
+    }
   } else {
     ImGui::TextDisabled("%s", Tr(Str::kNoRunYet, lang));
   }
