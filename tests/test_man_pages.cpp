@@ -72,7 +72,7 @@ TEST_CASE("man proclab-cli lists every option, every lesson parameter and the ex
 }
 
 #if PROCLAB_HAS_GUI_LOGIC
-TEST_CASE("man proclab lists every option of proclab --help and the exit statuses") {
+TEST_CASE("man proclab lists every option of proclab --help, and both give the exit statuses") {
   const std::string page = ManPage("proclab.1");
   for (const std::string& option : LongOptions(gui::UsageText())) {
     INFO(option);
@@ -80,6 +80,8 @@ TEST_CASE("man proclab lists every option of proclab --help and the exit statuse
   }
   CHECK_THAT(page, Catch::Contains(".SH EXIT STATUS") && Catch::Contains(".B 0") &&
                        Catch::Contains(".B 1") && Catch::Contains(".B 2"));
+  CHECK_THAT(gui::UsageText(), Catch::Contains("Exit status: 0 done; 1 ") &&
+                                   Catch::Contains("; 2 bad input or no display"));
   CheckRendersCleanly("proclab.1");
 }
 #endif

@@ -41,7 +41,10 @@ std::string UsageText() {
   }
   text +=
       "\nKeys: Left/Right previous/next lesson, Space run/stop, S step, F11 full screen,\n"
-      "Ctrl +/- font size. Without a display, use proclab-cli.\n";
+      "Ctrl +/- font size. Without a display, use proclab-cli.\n\n"
+      "Exit status: 0 done; 1 the screenshot could not be written, the --run run could not\n"
+      "start, or the self-test or a benchmark failed; 2 bad input or no display (one line on\n"
+      "stderr). See also: man proclab.\n";
   return text;
 }
 
