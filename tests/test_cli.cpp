@@ -344,7 +344,9 @@ TEST_CASE("cli: with --trace-out no lesson at its defaults drops an event, and t
   }
 }
 
-TEST_CASE("cli: with --trace-out a queue run of 100000 items per producer keeps every event") {
+// [large]: a 30-70 MB trace; under ASan it takes over a minute, so the sanitizer run leaves it out.
+TEST_CASE("cli: with --trace-out a queue run of 100000 items per producer keeps every event",
+          "[large]") {
   TempDir dir;
   const std::string path = dir.File("queue.json");
   const CommandResult result = RunProgram(
