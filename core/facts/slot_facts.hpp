@@ -69,8 +69,13 @@ struct SlotFacts {
   bool exact = true;       // false: some of this slot's events were dropped and no tally covers it
   SlotValue last_written;  // the value of the latest write by time (the slot's value, live)
   int64_t last_write_ns = 0;
-  std::vector<WriteFact> write_log;   // every write seen, in time order once finalised
-  std::vector<LostUpdate> lost_updates;  // every write that erased updates, as seen
+  // Every write seen (in time order once finalised) and every write that erased updates, up to
+  // kMaxListed each: a run of 128 children racing flat out makes hundreds of millions; the
+  // counts above stay exact, and `listed_all` says whether the lists are whole.
+  static constexpr size_t kMaxListed = 1'000'000;
+  std::vector<WriteFact> write_log;
+  std::vector<LostUpdate> lost_updates;
+  bool listed_all = true;
   // Per lane: how many reads and writes, and how many updates its writes erased.
   struct PerLane {
     int64_t reads = 0, writes = 0, erased = 0;
