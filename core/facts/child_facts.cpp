@@ -125,7 +125,13 @@ void AddChildEvent(ChildFacts& child, const Event& e) {
 void UpdateChildRecord(ChildFacts& child, const ChildRecord& record, bool complete) {
   child.record = record;
   auto& changes = child.changes;
-  if (changes.empty() && record.spawn_ns != 0) changes.push_back({record.spawn_ns, LaneState::kStarting});
+  // From its spawn it is starting, whether its first events were folded in before or after the
+  // supervisor's record said so (the facts must not depend on that order).
+  if (record.spawn_ns != 0 && (changes.empty() || (changes.front().state != LaneState::kStarting &&
+                                                   changes.front().t_ns > record.spawn_ns))) {
+    changes.insert(changes.begin(), {record.spawn_ns, LaneState::kStarting});
+    child.block_time.clear();  // the summaries counted from the old first change: redo them
+  }
   if (!record.done() || !complete) return;
   const LaneState end = record.state == ChildState::kKilled ? LaneState::kKilled : LaneState::kExited;
   child.now.finished = true;
