@@ -87,6 +87,10 @@ struct Event {
 };
 static_assert(sizeof(Event) == 32, "events are copied through rings in 32-byte slots");
 
+// A queue's own lock in lock events (kLockOwnerDied when a holder died inside a put or get):
+// the queue's id with this bit set, apart from the locks a lesson declares.
+inline constexpr uint32_t kQueueLockBit = 1u << 31;
+
 // The worker index of the parent's own events (Trace keeps them in parent_lane()).
 inline constexpr uint16_t kParentLane = 0xFFFF;
 

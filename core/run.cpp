@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/facts/explain.hpp"
 #include "core/futex.hpp"
 #include "core/run_header.hpp"
 
@@ -159,6 +160,10 @@ TrialResult Run::Execute() {
   }
   result.end_ns = MonotonicNs();
   result.children = supervisor.children();
+  // What every run's facts say on their own: a holder that died with its lock.
+  for (const auto& [id, lock] : result.facts.locks())
+    for (const LockFacts::OwnerDied& death : lock.owner_deaths)
+      result.notes.push_back(ExplainOwnerDeath(result.facts, lock, death));
   if (result.outcome) {
     result.outcome->t0_ns = result.facts.t0_ns();
     result.outcome->Conclude(result);

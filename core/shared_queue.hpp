@@ -66,10 +66,6 @@ struct QueueCaller {
   static QueueCaller Traced(const Emitter& emitter, int32_t who);
 };
 
-// A queue's own lock in lock events (kLockOwnerDied when a holder died inside a put or get):
-// the queue's id with this bit set, apart from the locks a lesson declares.
-inline constexpr uint32_t kQueueLockBit = 1u << 31;
-
 // A no-limit timeout: the caller still gets keep_waiting() checks.
 inline constexpr int64_t kWaitForever = -1;
 

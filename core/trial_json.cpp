@@ -79,7 +79,7 @@ json FactsJson(const RunFacts& facts) {
   out["shared"] = std::move(shared);
   json locks = json::array();
   for (const auto& [id, lock] : facts.locks()) {
-    if ((id & (1u << 31)) != 0) continue;  // a queue's own lock: part of the queue
+    if ((id & kQueueLockBit) != 0) continue;  // a queue's own lock: part of the queue
     json holders = json::array();
     lock.lanes.ForEach([&](int lane, const LockFacts::PerLane& mine) {
       if (mine.acquisitions == 0 && mine.wait_ns == 0) return;

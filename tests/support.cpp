@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include "core/run.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -20,6 +22,10 @@
 extern char** environ;
 
 namespace proclab::test {
+
+nlohmann::json OutcomeJson(const TrialResult& result) {
+  return result.outcome ? result.outcome->ToJson() : nlohmann::json::object();
+}
 
 std::string BinPath(const std::string& program) { return std::string(PROCLAB_BIN_DIR) + "/" + program; }
 

@@ -8,7 +8,16 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+namespace proclab {
+struct TrialResult;
+}
+
 namespace proclab::test {
+
+// The lesson's outcome of a trial as the CLI prints it ({} when it has none).
+nlohmann::json OutcomeJson(const TrialResult& result);
 
 struct CommandResult {
   int exit_status = -1;  // -1 when killed by a signal

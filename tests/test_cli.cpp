@@ -114,6 +114,8 @@ void CheckStoppedBy(int signal, int expected_status, const std::string& name) {
   for (const json& process : trial.at("processes")) {
     CHECK(process.at("state") == "killed");
     CHECK(process.at("signal") == SIGKILL);
+    CHECK(process.at("killed_by_proclab") == "stop");
+    CHECK(process.at("ended") == "stopped by ProcLab (SIGKILL)");
   }
 
   // The interrupted run's trace is still written, and shows how the children ended.
@@ -122,7 +124,7 @@ void CheckStoppedBy(int signal, int expected_status, const std::string& name) {
   for (const json& event : trace.at("traceEvents"))
     if (event.at("ph") == "X" && event.at("name") == "process") {
       CHECK(expected.count(event.at("pid").get<int>()) == 1);
-      CHECK(event.at("args").at("state") == "killed");
+      CHECK(event.at("args").at("ended") == "stopped by ProcLab (SIGKILL)");
       ++killed_spans;
     }
   CHECK(killed_spans == 2);

@@ -34,7 +34,7 @@ class SharedMemory {
 };
 
 Event Numbered(int64_t i) {
-  return Event{i, 3, EventKind::kWrite, 0, i, ~i};
+  return Event{i, 3, EventKind::kWrite, ValueType::kInt, static_cast<uint32_t>(i), i, ~i};
 }
 
 // What the producer process tells the test through shared memory.

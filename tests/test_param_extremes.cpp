@@ -45,15 +45,16 @@ void CheckRunCompletes(const Lesson& lesson, const ParamValues& params) {
   options.worker_path = test::BinPath("proclab-worker");
   Run run(lesson, params, options);
   const TrialResult result = run.Execute();
-  INFO("outcome: " << result.outcome.dump().substr(0, 400));
+  INFO("outcome: " << test::OutcomeJson(result).dump().substr(0, 400));
   CHECK_FALSE(result.stopped);
   for (const ChildRecord& child : result.children) {
     INFO("child " << child.index << " pid " << child.pid << " signal " << child.signal);
     CHECK(child.state == ChildState::kExited);
     CHECK(child.exit_status == 0);
   }
-  for (const std::string& error : result.child_errors) CHECK(error.empty());
-  CHECK_FALSE(result.outcome.empty());
+  for (const ChildFacts& child : result.facts.all_children()) CHECK(child.error.empty());
+  REQUIRE(result.outcome != nullptr);
+  CHECK_FALSE(result.outcome->ToJson().empty());
   CHECK(test::SegmentsOwnedBy(getpid()).empty());
   CHECK(test::ChildrenOf(getpid()).empty());
 }

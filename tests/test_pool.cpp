@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <numeric>
 
 #include "core/clock.hpp"
@@ -87,27 +88,43 @@ TEST_CASE("map returns results in input order for several chunk sizes and worker
 }
 
 TEST_CASE("a map's chunks cover the input once, each chunk chunksize items long") {
-  RunWithParent(
+  const TrialResult result = RunWithParent(
       [](ParentContext& parent) {
         ProcessPool pool(parent);
         REQUIRE(pool.Map(kCube, Range(10), 3) == Cubes(10));
-        std::vector<PoolChunk> chunks = pool.chunks();
-        std::sort(chunks.begin(), chunks.end(),
-                  [](const PoolChunk& a, const PoolChunk& b) { return a.first < b.first; });
-        REQUIRE(chunks.size() == 4);
-        const int64_t firsts[] = {0, 3, 6, 9}, lasts[] = {2, 5, 8, 9};
-        for (size_t i = 0; i < 4; ++i) {
-          CHECK(chunks[i].first == firsts[i]);
-          CHECK(chunks[i].last == lasts[i]);
-          CHECK(chunks[i].ok);
-          CHECK(chunks[i].pid > 0);
-          CHECK(chunks[i].pid != getpid());
-          CHECK(chunks[i].start_ns <= chunks[i].end_ns);
-        }
         pool.Close();
         pool.Join(std::chrono::seconds(10));
       },
       2);
+  // The pool's facts, from its workers' task events.
+  const PoolFacts* pool = result.facts.pool(kPoolId);
+  REQUIRE(pool != nullptr);
+  std::vector<PoolTaskFact> chunks = pool->tasks;
+  std::sort(chunks.begin(), chunks.end(),
+            [](const PoolTaskFact& a, const PoolTaskFact& b) { return a.first < b.first; });
+  REQUIRE(chunks.size() == 4);
+  const int64_t firsts[] = {0, 3, 6, 9}, lasts[] = {2, 5, 8, 9};
+  for (size_t i = 0; i < 4; ++i) {
+    CHECK(chunks[i].first == firsts[i]);
+    CHECK(chunks[i].last == lasts[i]);
+    CHECK(chunks[i].ok);
+    REQUIRE(chunks[i].lane >= 0);
+    REQUIRE(chunks[i].lane < 2);
+    CHECK(result.children[static_cast<size_t>(chunks[i].lane)].pid != getpid());
+    CHECK(chunks[i].start_ns <= chunks[i].end_ns);
+  }
+  // The pool's life in states: running, closed, joined.
+  REQUIRE(pool->states.size() == 3);
+  CHECK(pool->states[0].state == PoolState::kRunning);
+  CHECK(pool->states[1].state == PoolState::kClosed);
+  CHECK(pool->states[2].state == PoolState::kJoined);
+  // Its queues are named: the tasks went through one, the results came back through the other.
+  const QueueFacts* tasks = result.facts.queue(kPoolTaskQueueId);
+  REQUIRE(tasks != nullptr);
+  CHECK(tasks->name == "task queue");
+  CHECK(tasks->puts.size() == 4 + 2);  // four chunks, then one exit task per worker
+  CHECK(tasks->puts.back().value == -1);
+  CHECK(result.facts.queue(kPoolResultQueueId)->gets.size() == 4);
 }
 
 TEST_CASE("apply runs one call on a worker and returns its value") {
@@ -116,12 +133,24 @@ TEST_CASE("apply runs one call on a worker and returns its value") {
         ProcessPool pool(parent);
         CHECK(pool.Apply(kCube, 7) == 343);
         CHECK(pool.Apply(kCube, -3) == -27);
-        REQUIRE(pool.chunks().size() == 2);
-        CHECK(pool.chunks()[0].pid != getpid());
         pool.Close();
         pool.Join(std::chrono::seconds(10));
       },
       2);
+  const TrialResult result = RunWithParent(
+      [](ParentContext& parent) {
+        ProcessPool pool(parent);
+        pool.Apply(kCube, 7);
+        pool.Close();
+        pool.Join(std::chrono::seconds(10));
+      },
+      2);
+  const PoolFacts* pool = result.facts.pool(kPoolId);
+  REQUIRE(pool != nullptr);
+  REQUIRE(pool->tasks.size() == 1);
+  CHECK(pool->tasks[0].first == 7);  // an apply task's item is its input
+  CHECK(pool->tasks[0].last == 7);
+  CHECK(result.children[static_cast<size_t>(pool->tasks[0].lane)].pid != getpid());
 }
 
 TEST_CASE("map_async returns at once, ready wait and get follow the work, and its callback runs in the parent") {
@@ -210,16 +239,12 @@ TEST_CASE("join is an error with a clear message unless close or terminate came 
         ProcessPool pool(parent);
         CHECK_THROWS_AS(pool.Join(), PoolStateError);
         CHECK_THROWS_WITH(pool.Join(), Catch::Contains("close() or terminate() first"));
-        CHECK(pool.state() == "running");
+        CHECK(pool.state() == PoolState::kRunning);
         pool.Close();
         CHECK_THROWS_WITH(pool.Map(kCube, Range(3)), Catch::Contains("closed"));
         CHECK_THROWS_AS(pool.ApplyAsync(kCube, 1), PoolStateError);
         CHECK(pool.Join(std::chrono::seconds(10)));
-        REQUIRE(pool.states().size() == 3);
-        CHECK(pool.states()[0].state == "running");
-        CHECK(pool.states()[1].state == "closed");
-        CHECK(pool.states()[2].state == "joined");
-        CHECK(pool.states()[1].t_ns <= pool.states()[2].t_ns);
+        CHECK(pool.state() == PoolState::kJoined);
         CHECK(pool.live_workers().empty());
       },
       2);
@@ -237,14 +262,23 @@ TEST_CASE("terminate kills the workers at once and unfinished work fails instead
         CHECK(handle.ready());
         CHECK_THROWS_WITH(handle.Get(std::chrono::seconds(1)), Catch::Contains("terminated"));
         CHECK(pool.Join(std::chrono::seconds(5)));
-        CHECK(pool.states()[1].state == "terminated");
-        CHECK(pool.states().back().state == "joined");
+        CHECK(pool.state() == PoolState::kJoined);
       },
       2);
+  const PoolFacts* pool = result.facts.pool(kPoolId);
+  REQUIRE(pool != nullptr);
+  REQUIRE(pool->states.size() == 3);
+  CHECK(pool->states[1].state == PoolState::kTerminated);
+  CHECK(pool->states.back().state == PoolState::kJoined);
+  // The killed workers' open tasks failed with them.
+  int failed = 0;
+  for (const PoolTaskFact& task : pool->tasks) failed += task.ok ? 0 : 1;
+  CHECK(failed >= 1);
   CHECK(result.children.size() == 2);  // terminate replaces nobody
   for (const ChildRecord& child : result.children) {
     CHECK(child.state == ChildState::kKilled);
     CHECK(child.signal == SIGKILL);
+    CHECK(result.facts.child(child.index).kill_reason == KillReason::kLesson);
   }
 }
 
@@ -267,7 +301,6 @@ TEST_CASE("a worker SIGKILLed mid-task is replaced and its task fails naming its
         CHECK(MonotonicNs() - start < 5'000'000'000);  // not the task's 20 s
         CHECK_THAT(error, Catch::Contains("pid " + std::to_string(victim)) &&
                               Catch::Contains("SIGKILL") && Catch::Contains("replaces it"));
-        CHECK(pool.replacements().size() == 1);
         CHECK(pool.live_workers().size() == 2);  // the replacement took its place
         CHECK(pool.Map(kCube, Range(10), 1) == Cubes(10));
         pool.Close();
@@ -278,4 +311,16 @@ TEST_CASE("a worker SIGKILLed mid-task is replaced and its task fails naming its
   int killed = 0;
   for (const ChildRecord& child : result.children) killed += child.signal == SIGKILL ? 1 : 0;
   CHECK(killed == 1);
+  const PoolFacts* pool = result.facts.pool(kPoolId);
+  REQUIRE(pool != nullptr);
+  REQUIRE(pool->replacements.size() == 1);
+  const PoolReplacementFact& replaced = pool->replacements[0];
+  CHECK(result.children[static_cast<size_t>(replaced.dead_lane)].signal == SIGKILL);
+  CHECK(replaced.new_lane == 2);
+  CHECK(pool->ReplacementOf(replaced.dead_lane) == 2);
+  CHECK(pool->Replaced(2) == replaced.dead_lane);
+  // The task it held failed with it.
+  bool failed = false;
+  for (const PoolTaskFact& task : pool->tasks) failed |= task.lane == replaced.dead_lane && !task.ok;
+  CHECK(failed);
 }

@@ -4,10 +4,11 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <csignal>
 
-#include "app/cli/step_schedule.hpp"
 #include "core/run.hpp"
+#include "core/step_schedule.hpp"
 #include "lessons/curriculum.hpp"
 #include "lessons/shared_counter.hpp"
 #include "support.hpp"
@@ -42,42 +43,77 @@ TEST_CASE("with a lock, the counter and the array are exact every time") {
   for (const char* id : {"locks", "lock-guard"}) {
     for (int trial = 0; trial < 3; ++trial) {
       const TrialResult result = RunLesson(id, kQuick);
-      const json& o = result.outcome;
+      const json o = test::OutcomeJson(result);
       CHECK(o.at("expected") == 400);
       CHECK(o.at("final") == o.at("expected"));
       CHECK(o.at("lost") == 0);
       CHECK(o.at("array_final") == json({400.0, 500.0, 600.0}));  // two array children, 200 rounds each
       CHECK(o.at("array_final") == o.at("array_expected"));
       CHECK(o.at("died_holding").is_null());
+      CHECK(o.at("lost_total") == 0);
       for (const ChildRecord& child : result.children) CHECK(child.exit_status == 0);
     }
   }
 }
 
-TEST_CASE("the locks lesson reports each child's lock wait and hold times") {
+TEST_CASE("the locks lesson's facts hold each child's acquisitions, wait and hold times") {
   const TrialResult result = RunLesson("locks", kQuick);
-  const json& o = result.outcome;
-  REQUIRE(o.at("lock_wait_ms").size() == 4);
-  REQUIRE(o.at("lock_hold_ms").size() == 4);
-  for (size_t c = 0; c < 4; ++c) {
-    CHECK(o.at("lock_wait_ms")[c].get<double>() >= 0.0);
-    // Each child held the lock at least once per increment, for at least its window.
-    CHECK(o.at("lock_hold_ms")[c].get<double>() > 0.0);
+  const LockFacts* lock = result.facts.lock(kNumbersLock);
+  REQUIRE(lock != nullptr);
+  CHECK(lock->name == "lock");
+  CHECK(lock->acquisitions == 2 * 200 + 2 * 200 * 3);  // counter children once, array thrice
+  for (int c = 0; c < 4; ++c) {
+    INFO("child " << c + 1);
+    const LockFacts::PerLane* mine = lock->lanes.Find(c);
+    REQUIRE(mine != nullptr);
+    CHECK(mine->acquisitions == (c < 2 ? 200 : 600));
+    CHECK(mine->wait_ns >= 0);
+    CHECK(mine->hold_ns > 0);  // it held the lock for at least its window, every time
+    CHECK(mine->open_hold == -1);
+    CHECK(mine->open_wait == -1);
   }
+  // Holds never overlap: it is a lock.
+  std::vector<LockSpan> holds;
+  for (const LockSpan& span : lock->spans)
+    if (span.kind == LockSpanKind::kHold) holds.push_back(span);
+  std::sort(holds.begin(), holds.end(), [](auto& a, auto& b) { return a.begin_ns < b.begin_ns; });
+  for (size_t i = 1; i < holds.size(); ++i) CHECK(holds[i].begin_ns >= holds[i - 1].end_ns);
+  CHECK(lock->owner_deaths.empty());
 }
 
-TEST_CASE("without a lock, the counter never exceeds what was added and lost = expected - final") {
+TEST_CASE("without a lock, lost updates counted from the writes explain the final values exactly") {
   for (int trial = 0; trial < 3; ++trial) {
     const TrialResult result = RunLesson("shared-data", kQuick);
-    const json& o = result.outcome;
+    const json o = test::OutcomeJson(result);
+    // The counter: the final value read from shared memory, the lost updates found at the
+    // writes that erased them.
     CHECK(o.at("expected") == 400);
     CHECK(o.at("final").get<int64_t>() <= 400);
     CHECK(o.at("final").get<int64_t>() >= 1);  // a stale write can undo almost everything else
-    CHECK(o.at("lost").get<int64_t>() == 400 - o.at("final").get<int64_t>());
-    for (size_t k = 0; k < 3; ++k)
-      CHECK(o.at("array_final")[k].get<double>() <= o.at("array_expected")[k].get<double>());
-    CHECK(o.at("increments") == json({200, 200, 200, 200}));
-    CHECK_FALSE(o.contains("lock_wait_ms"));
+    CHECK(o.at("final").get<int64_t>() == o.at("expected").get<int64_t>() - o.at("lost").get<int64_t>());
+    // The array too, element by element, and all of it in lost_total.
+    int64_t lost_total = o.at("lost").get<int64_t>();
+    for (size_t k = 0; k < 3; ++k) {
+      INFO("array[" << k << "]");
+      CHECK(o.at("array_expected")[k].get<double>() == 100.0 * static_cast<double>(k) + 400.0);
+      CHECK(o.at("array_final")[k].get<double>() ==
+            o.at("array_expected")[k].get<double>() - o.at("array_lost")[k].get<double>());
+      lost_total += o.at("array_lost")[k].get<int64_t>();
+    }
+    CHECK(o.at("lost_total") == lost_total);
+    CHECK(o.at("exact") == true);
+    CHECK(result.facts.drops() == 0);
+    // With no events dropped, the writes the events show erase exactly what the children's
+    // own tallies say.
+    const SlotFacts* counter = result.facts.slot(kCounterSlot);
+    REQUIRE(counter != nullptr);
+    int64_t erased = 0;
+    for (const LostUpdate& update : counter->lost_updates) erased += update.erased;
+    CHECK(erased == counter->lost);
+    CHECK(o.at("lost_updates").size() == counter->lost_updates.size());
+    CHECK(o.at("writes_by_child") == json({200, 200, 200, 200}));
+    const LockFacts* lock = result.facts.lock(kNumbersLock);
+    CHECK((lock == nullptr || lock->acquisitions == 0));
   }
 }
 
@@ -86,7 +122,7 @@ TEST_CASE("stepping 1r,2r,1w,2w loses exactly one update, every time") {
     const TrialResult result = RunLesson(
         "shared-data", {{"iterations", "5"}, {"sleep-ms", "0"}, {"array-processes", "0"}},
         {{0, 'r'}, {1, 'r'}, {0, 'w'}, {1, 'w'}});
-    const json& o = result.outcome;
+    const json o = test::OutcomeJson(result);
     CHECK(o.at("expected") == 10);
     CHECK(o.at("final") == 9);
     CHECK(o.at("lost") == 1);
@@ -108,7 +144,7 @@ TEST_CASE("with the lock, the same schedule loses nothing: the second read waits
   const TrialResult result = RunLesson(
       "locks", {{"iterations", "3"}, {"sleep-ms", "0"}, {"array-processes", "0"}},
       {{0, 'r'}, {1, 'r'}, {0, 'w'}, {1, 'w'}});
-  const json& o = result.outcome;
+  const json o = test::OutcomeJson(result);
   CHECK(o.at("final") == 6);
   CHECK(o.at("lost") == 0);
   const json& steps = o.at("steps");
@@ -124,31 +160,41 @@ TEST_CASE("killing the lock holder: the others finish and died_holding names it"
   const TrialResult result =
       RunLesson("locks", {{"iterations", "20"}, {"sleep-ms", "0"}, {"window-us", "10"},
                           {"kill-holder", "on"}});
-  const json& o = result.outcome;
+  const json o = test::OutcomeJson(result);
   REQUIRE(result.children.size() == 4);
   const ChildRecord& victim = result.children[0];
   CHECK(victim.state == ChildState::kKilled);
   CHECK(victim.signal == SIGKILL);
-  CHECK(o.at("died_holding") == victim.pid);
+  CHECK(o.at("died_holding") == 1);
+  CHECK(result.facts.child(0).killed_by_proclab);
+  CHECK(result.facts.child(0).kill_reason == KillReason::kLesson);
   for (size_t c = 1; c < 4; ++c) CHECK(result.children[c].exit_status == 0);
   // Child 1 completed half its increments; the one it was inside never got written.
-  CHECK(o.at("increments")[0] == 10);
+  CHECK(o.at("writes_by_child")[0] == 10);
   CHECK(o.at("expected") == 30);
   CHECK(o.at("final") == 30);
+  CHECK(o.at("lost") == 0);
   CHECK(o.at("array_final") == json({40.0, 140.0, 240.0}));
+  const LockFacts* lock = result.facts.lock(kNumbersLock);
+  REQUIRE(lock != nullptr);
+  REQUIRE(lock->owner_deaths.size() == 1);
+  CHECK(lock->owner_deaths[0].dead_lane == 0);
   REQUIRE_FALSE(result.notes.empty());
-  CHECK_THAT(result.notes.back().en, Catch::Contains("died holding the lock"));
-  CHECK_THAT(result.notes.back().zh, Catch::Contains("持有锁时死亡"));
+  CHECK_THAT(result.notes.back().en, Catch::Contains("died holding 'lock'"));
+  CHECK_THAT(result.notes.back().zh, Catch::Contains("在持有“lock”时死亡"));
 }
 
 TEST_CASE("an exception inside a guarded critical section releases the lock and the others finish") {
   const TrialResult result =
       RunLesson("lock-guard", {{"iterations", "10"}, {"sleep-ms", "0"}, {"window-us", "10"},
                                {"style", "guard"}, {"fail-inside", "on"}});
-  const json& o = result.outcome;
-  CHECK_FALSE(o.contains("stuck"));
+  const json o = test::OutcomeJson(result);
+  CHECK(o.at("stuck") == false);
   for (const ChildRecord& child : result.children) CHECK(child.exit_status == 0);
-  CHECK_THAT(result.child_errors[0], Catch::Contains("failed inside the critical section"));
+  CHECK_THAT(result.facts.child(0).error, Catch::Contains("failed inside the critical section"));
+  // It reported the error and went on: its life did not end there.
+  CHECK(result.facts.child(0).failed_ns != 0);
+  CHECK(result.facts.child(0).finished_ns > result.facts.child(0).failed_ns);
   CHECK(o.at("expected") == 19);  // child 1 skipped the increment that threw
   CHECK(o.at("final") == 19);
 }
@@ -157,34 +203,27 @@ TEST_CASE("a manual unlock skipped by an exception is reported as a stuck lock, 
   const TrialResult result =
       RunLesson("lock-guard", {{"iterations", "10"}, {"sleep-ms", "0"}, {"window-us", "10"},
                                {"style", "manual"}, {"fail-inside", "on"}});
-  const json& o = result.outcome;
+  const json o = test::OutcomeJson(result);
   CHECK(o.at("stuck") == true);
-  CHECK(o.at("stuck_holder") == result.children[0].pid);
-  REQUIRE_FALSE(result.notes.empty());
-  CHECK_THAT(result.notes[0].en, Catch::Contains("still holds the lock"));
-  CHECK_THAT(result.notes[0].zh, Catch::Contains("仍持有锁"));
+  CHECK(o.at("stuck_holder") == 1);
+  // One story: child 1 was alive, holding the lock, and ProcLab stopped it because the run
+  // stalled. It did not "die holding the lock".
+  CHECK(o.at("died_holding").is_null());
+  const LockFacts* lock = result.facts.lock(kNumbersLock);
+  REQUIRE(lock != nullptr);
+  CHECK(lock->owner_deaths.empty());
+  REQUIRE(result.facts.stalls().size() == 1);
+  CHECK(result.facts.stalls()[0].cause == StallCause::kNoProgress);
+  CHECK(result.facts.child(0).kill_reason == KillReason::kStall);
+  CHECK(HowItEnded(result.facts.child(0), Language::kEnglish) ==
+        "stopped by ProcLab after the run stalled (SIGKILL)");
+  REQUIRE(result.notes.size() == 1);
+  CHECK_THAT(result.notes[0].en, Catch::Contains("has held 'lock' since"));
+  CHECK_THAT(result.notes[0].en, Catch::Contains("and is still running"));
+  CHECK_THAT(result.notes[0].en, Catch::Contains("wait for it"));
+  CHECK_THAT(result.notes[0].zh, Catch::Contains("一直持有“lock”，并且仍在运行"));
   for (const ChildRecord& child : result.children) CHECK(child.done());
   CHECK(o.at("final").get<int64_t>() < 20);
-}
-
-TEST_CASE("lost writes are found by replaying the counter's writes in time order") {
-  Trace trace;
-  trace.Reset(0);
-  trace.Append({
-      Event{10, 0, EventKind::kRead, 0, 0, kCounterSlot},
-      Event{20, 1, EventKind::kRead, 0, 0, kCounterSlot},
-  });
-  trace.Append({
-      Event{30, 0, EventKind::kWrite, 0, 1, kCounterSlot},
-      Event{40, 1, EventKind::kWrite, 0, 1, kCounterSlot},  // overwrites child 0's 1
-      Event{50, 0, EventKind::kWrite, 0, 2, kCounterSlot},
-  });
-  const std::vector<LostWrite> lost = FindLostWrites(trace);
-  REQUIRE(lost.size() == 1);
-  CHECK(lost[0].child == 1);
-  CHECK(lost[0].t_ns == 40);
-  CHECK(lost[0].wrote == 1);
-  CHECK(lost[0].overwrote == 1);
 }
 
 TEST_CASE("a step schedule must name real children and alternate read and write") {
@@ -210,7 +249,7 @@ TEST_CASE("proclab-cli prints the race in the tutorial's words and a step transc
   CHECK_THAT(result.out, Catch::Contains("Array at beginning: [0.0, 100.0, 200.0]"));
   CHECK_THAT(result.out, Catch::Contains("step 4: child 2 writes counter = 1   <- lost update"));
   CHECK_THAT(result.out, Catch::Contains("Value at end: 3"));
-  CHECK_THAT(result.out, Catch::Contains("1 of 4 updates were lost"));
+  CHECK_THAT(result.out, Catch::Contains("1 of 4 updates of the counter were lost"));
 }
 
 TEST_CASE("repeated trials of a race lesson add a summary of the final values") {

@@ -55,8 +55,8 @@ TEST_CASE("a processes run starts N real children with distinct pids that all ex
   const TrialResult result = RunProcesses(kChildren);
 
   CHECK(result.lesson_id == "processes");
-  CHECK(result.params.at("processes") == kChildren);
-  CHECK(result.params.at("fail") == "none");
+  CHECK(result.params.Get("processes") == kChildren);
+  CHECK(result.params.Text("fail") == "none");
   CHECK_FALSE(result.stopped);
   REQUIRE(result.children.size() == kChildren);
   std::set<pid_t> pids;
@@ -74,7 +74,8 @@ TEST_CASE("a processes run starts N real children with distinct pids that all ex
   for (int i = 0; i < kChildren; ++i) CHECK(result.children[i].index == i);
   CHECK(result.trace.t0_ns() >= before);
   CHECK(result.end_ns >= result.release_ns);
-  CHECK(result.child_errors == std::vector<std::string>(kChildren));
+  REQUIRE(result.facts.children() == kChildren);
+  for (const ChildFacts& child : result.facts.all_children()) CHECK(child.error.empty());
   CheckNothingLeft();
 }
 
@@ -100,26 +101,33 @@ TEST_CASE("every child of a processes run was seen running after the start line"
     CHECK(lane.back().a == 0);
     CHECK(Count(lane, EventKind::kStarted) == 1);
     CHECK(Count(lane, EventKind::kFinished) == 1);
-    // The squaring loop: a task over 0 .. work-1, and the last square as a message.
+    // The squaring loop: a task over 0 .. work-1, and the last square as its result.
     const auto task = std::find_if(lane.begin(), lane.end(),
                                    [](const Event& e) { return e.kind == EventKind::kTaskStart; });
     REQUIRE(task != lane.end());
     CHECK(task->a == 0);
     CHECK(task->b == 4999);
     CHECK(Count(lane, EventKind::kTaskEnd) == 1);
-    const auto message = std::find_if(lane.begin(), lane.end(),
-                                      [](const Event& e) { return e.kind == EventKind::kMessage; });
-    REQUIRE(message != lane.end());
-    CHECK(message->b == 4999 * 4999);
+    const auto answer = std::find_if(lane.begin(), lane.end(),
+                                     [](const Event& e) { return e.kind == EventKind::kResult; });
+    REQUIRE(answer != lane.end());
+    CHECK(answer->a == 4999 * 4999);
+    CHECK(result.facts.child(child.index).result == 4999 * 4999);
     for (const Event& event : lane) CHECK(event.worker == child.index);
   }
-  CHECK(result.outcome.at("joined") == kChildren);
-  CHECK(result.outcome.at("wait_ms").get<double>() >= 0.0);
-  // The parent said how many it joined on its own lane.
-  const std::vector<Event>& parent = result.trace.parent_lane();
-  REQUIRE(parent.size() == 1);
-  CHECK(parent[0].kind == EventKind::kMessage);
-  CHECK(parent[0].b == kChildren);
+  const nlohmann::json outcome = test::OutcomeJson(result);
+  CHECK(outcome.at("joined") == kChildren);
+  CHECK(outcome.at("wait_ms").get<double>() >= 0.0);
+  // The parent joined each child in turn, like `for p in procs: p.join()`, and said so.
+  const std::vector<JoinFact>& joins = result.facts.joins();
+  REQUIRE(joins.size() == kChildren);
+  for (int i = 0; i < kChildren; ++i) {
+    CHECK(joins[static_cast<size_t>(i)].lane == i);
+    CHECK(joins[static_cast<size_t>(i)].end_ns >= joins[static_cast<size_t>(i)].begin_ns);
+    // A join returns once its child has ended, not before.
+    CHECK(joins[static_cast<size_t>(i)].end_ns >= result.children[static_cast<size_t>(i)].end_ns);
+  }
+  CHECK(outcome.at("joins").size() == kChildren);
   CheckNothingLeft();
 }
 
@@ -134,7 +142,7 @@ TEST_CASE("fail=exit makes the last child exit with status 3, the others 0") {
   REQUIRE_FALSE(result.trace.lane(2).empty());
   CHECK(result.trace.lane(2).back().kind == EventKind::kFinished);
   CHECK(result.trace.lane(2).back().a == 3);
-  CHECK(result.outcome.at("joined") == 3);
+  CHECK(test::OutcomeJson(result).at("joined") == 3);
   CheckNothingLeft();
 }
 
@@ -148,7 +156,7 @@ TEST_CASE("fail=crash makes the last child die by SIGSEGV", "[crash]") {
   CHECK(result.children[1].exit_status == -1);
   CHECK(result.trace.lane(1).empty() == false);
   CHECK(Count(result.trace.lane(1), EventKind::kFinished) == 0);  // it never returned
-  CHECK(result.outcome.at("joined") == 2);
+  CHECK(test::OutcomeJson(result).at("joined") == 2);
   CheckNothingLeft();
 }
 
@@ -156,7 +164,7 @@ TEST_CASE("a single child run works and its child is the only one") {
   const TrialResult result = RunProcesses(1);
   REQUIRE(result.children.size() == 1);
   CHECK(result.children[0].exit_status == 0);
-  CHECK(result.outcome.at("joined") == 1);
+  CHECK(test::OutcomeJson(result).at("joined") == 1);
   CheckNothingLeft();
 }
 
@@ -197,8 +205,12 @@ TEST_CASE("RequestStop from another thread ends a long run within a second, leav
     CHECK(child.state == ChildState::kKilled);
     CHECK(child.signal == SIGKILL);
     CHECK_FALSE(test::ProcessExists(child.pid));
+    // ProcLab's own stop, and the reports say so.
+    CHECK(result.facts.child(child.index).killed_by_proclab);
+    CHECK(result.facts.child(child.index).kill_reason == KillReason::kStop);
+    CHECK(HowItEnded(result.facts.child(child.index), Language::kEnglish) == "stopped by ProcLab (SIGKILL)");
   }
-  CHECK_FALSE(result.outcome.contains("joined"));  // the join never completed
+  CHECK(test::OutcomeJson(result).at("joined") == 0);  // no join completed
   CheckNothingLeft();
 }
 
@@ -236,8 +248,8 @@ TEST_CASE("with one-slot rings every child event is either in the trace or count
     INFO("child " << child.index);
     CHECK(child.exit_status == 0);
     const std::vector<Event>& lane = result.trace.lane(child.index);
-    // A processes child emits exactly five events: started, task start, task end, the last
-    // square, finished. Whatever the timing, none vanishes without being counted.
+    // A processes child emits exactly five events: started, task start, task end, its
+    // result (the last square), finished. Whatever the timing, none vanishes without being counted.
     CHECK(lane.size() + result.trace.drops(child.index) == 5);
     // The first one always finds the ring empty.
     REQUIRE_FALSE(lane.empty());

@@ -39,7 +39,7 @@ TEST_CASE("threads: a ring filled by one thread and drained by another keeps eve
   EventRing& ring = *EventRing::Create(memory.data, kCapacity);
   std::thread producer([&] {
     for (int64_t i = 0; i < kEvents; ++i) {
-      const Event event{i, 1, EventKind::kWrite, 0, i, -i};
+      const Event event{i, 1, EventKind::kWrite, ValueType::kInt, 0, i, -i};
       while (!ring.Push(event)) std::this_thread::yield();  // full: retry until drained
     }
   });

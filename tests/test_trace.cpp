@@ -10,8 +10,8 @@ using namespace proclab;
 
 namespace {
 
-Event At(int64_t t_ns, uint16_t worker, EventKind kind = EventKind::kMessage, int64_t a = 0) {
-  return Event{t_ns, worker, kind, 0, a, 0};
+Event At(int64_t t_ns, uint16_t worker, EventKind kind = EventKind::kResult, int64_t a = 0) {
+  return Event{t_ns, worker, kind, ValueType::kInt, 0, a, 0};
 }
 
 }  // namespace
@@ -34,8 +34,8 @@ TEST_CASE("events go to their worker's lane and the parent's to the parent lane,
   Trace trace;
   trace.Reset(0);
   trace.Append({At(10, 0, EventKind::kStarted, 100), At(11, 2, EventKind::kStarted, 102),
-                At(12, kParentLane, EventKind::kMessage, 7), At(13, 0, EventKind::kFinished)});
-  trace.Append({At(20, 2, EventKind::kFinished), At(21, 0, EventKind::kMessage, 1)});
+                At(12, kParentLane, EventKind::kResult, 7), At(13, 0, EventKind::kFinished)});
+  trace.Append({At(20, 2, EventKind::kFinished), At(21, 0, EventKind::kResult, 1)});
 
   CHECK(trace.size() == 6);
   CHECK(trace.lanes() == 3);  // lane 1 exists, empty, because lane 2 does
@@ -91,7 +91,7 @@ TEST_CASE("children's events at the same instant merge in child index order") {
   Trace trace;
   trace.Reset(0);
   trace.Append({At(5, 2, EventKind::kWrite), At(5, 0, EventKind::kRead),
-                At(5, kParentLane, EventKind::kMessage), At(5, 1, EventKind::kLockWait)});
+                At(5, kParentLane, EventKind::kResult), At(5, 1, EventKind::kLockWait)});
   std::vector<uint16_t> children;
   int parents = 0;
   for (const Event& event : trace.Merged()) {

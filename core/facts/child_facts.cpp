@@ -207,17 +207,17 @@ std::string HowItEnded(const ChildFacts& child, Language language) {
     const std::string signal = std::to_string(r.signal) + " (" + SignalName(r.signal) + ")";
     if (!child.killed_by_proclab)
       return zh ? "被信号 " + signal + " 杀死" : "killed by signal " + signal;
+    const std::string name = SignalName(r.signal);
     switch (child.kill_reason) {
       case KillReason::kLesson:
         return zh ? "被 ProcLab 按课程要求用信号 " + signal + " 杀死"
                   : "killed by signal " + signal + ", sent by ProcLab as the lesson asks";
       case KillReason::kStall:
-        return zh ? "运行卡住后被 ProcLab 停止（信号 " + signal + "）"
-                  : "stopped by ProcLab after the run stalled (signal " + signal + ")";
+        return zh ? "运行卡住后被 ProcLab 停止（" + name + "）"
+                  : "stopped by ProcLab after the run stalled (" + name + ")";
       case KillReason::kStop:
       case KillReason::kDeadline:
-        return zh ? "被 ProcLab 停止（信号 " + signal + "）"
-                  : "stopped by ProcLab (signal " + signal + ")";
+        return zh ? "被 ProcLab 停止（" + name + "）" : "stopped by ProcLab (" + name + ")";
     }
   }
   if (r.state == ChildState::kExited)

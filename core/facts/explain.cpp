@@ -19,6 +19,13 @@ std::string LaneName(const RunFacts& facts, int lane, Language language) {
 }
 
 std::string LockName(const RunFacts& facts, uint32_t lock, Language language) {
+  if ((lock & kQueueLockBit) != 0) {
+    const uint32_t queue = lock & ~kQueueLockBit;
+    std::string name = facts.NameOf(ObjectKind::kQueue, queue);
+    if (name.empty()) name = std::to_string(queue);
+    return language == Language::kChinese ? "队列“" + name + "”内部的锁"
+                                          : "the lock inside queue '" + name + "'";
+  }
   const std::string name = facts.NameOf(ObjectKind::kLock, lock);
   if (!name.empty()) return language == Language::kChinese ? "“" + name + "”" : "'" + name + "'";
   return (language == Language::kChinese ? "锁 " : "lock ") + std::to_string(lock);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/trace.hpp"
+
 namespace proclab {
 
 namespace {
@@ -242,6 +244,18 @@ int64_t RunFacts::lost_total() const {
   int64_t lost = 0;
   for (const auto& [id, slot] : slots_) lost += slot.lost;
   return lost;
+}
+
+RunFacts DeriveFacts(const Trace& trace, const std::vector<ChildRecord>& children) {
+  RunFacts facts(trace.t0_ns());
+  facts.Add(trace.parent_lane());
+  for (int lane = 0; lane < trace.lanes(); ++lane) {
+    facts.Add(trace.lane(lane));
+    facts.SetDrops(lane, trace.drops(lane));
+  }
+  facts.UpdateChildren(children, std::vector<bool>(children.size(), true));
+  facts.Finalise();
+  return facts;
 }
 
 std::vector<Event> DeclarationEvents(ObjectKind kind, uint32_t id, std::string_view name,

@@ -126,6 +126,10 @@ class RunFacts {
   std::vector<JoinFact> joins_;
 };
 
+class Trace;
+// The facts of a finished run, derived in one go from its trace and its children's records.
+RunFacts DeriveFacts(const Trace& trace, const std::vector<ChildRecord>& children);
+
 // Names of objects: kDeclare then kName chunks, emitted by Declare (core/run.hpp) or the Python
 // tracer. Splits `name` into the 16-byte chunks of kName events.
 std::vector<Event> DeclarationEvents(ObjectKind kind, uint32_t id, std::string_view name,
