@@ -1,7 +1,7 @@
 // Locks: one row per lock over time (holder and waiters), the time each child waited for and
 // held each lock, a stall on a lock, and a deadlock's cycle as a graph with its explanation.
 //
-// Sections: words · rows · per child · stall and deadlock.
+// Sections: words · stall and deadlock, then rows · per child · the cycle.
 #include "app/gui/views/locks_view.hpp"
 
 #include <algorithm>
@@ -111,6 +111,33 @@ void LocksView::Draw(const ViewContext& ctx) {
   now_ns_ = facts.last_ns();
   ImDrawList* draw = ImGui::GetWindowDrawList();
 
+  // ------------------------------------------- first what went wrong: a stall or a deadlock
+  for (const auto& [id, lock] : facts.locks()) timelines_[id].Update(lock);
+  std::optional<Deadlock> deadlock;
+  for (const StallFact& stall : facts.stalls()) {
+    if (stall.cause == StallCause::kDeadlock && stall.deadlock) {
+      deadlock = stall.deadlock;
+      continue;
+    }
+    if (facts.lock(stall.object) == nullptr || stall.cause != StallCause::kNoProgress) continue;
+    char text[160];
+    std::snprintf(text, sizeof text, Say(ctx, kStalled), MsText(facts, stall.t_ns, 1, ctx.language).c_str(),
+                  static_cast<long long>(stall.quiet_ms));
+    const LockTimeline& timeline = timelines_[stall.object];
+    const int holder = timeline.HolderAt(stall.t_ns, now_ns_);
+    const std::vector<int> waiters = timeline.WaitersAt(stall.t_ns, now_ns_);
+    std::string line = std::string(text) + " " + LockName(facts, stall.object, ctx.language) + ": " +
+                       (holder == kNoLane ? Say(ctx, kNobody) : std::string(Say(ctx, kHeldBy)) + " " + LaneLabel(ctx, holder));
+    if (!waiters.empty()) line += "; " + std::string(Say(ctx, kWaiting)) + " " + Lanes(ctx, waiters);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
+    ImGui::PushFont(ctx.fonts.bold);
+    ImGui::TextWrapped("%s", line.c_str());
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+  }
+  if (!deadlock && ctx.run.live) deadlock = facts.FindDeadlock();  // as it forms, before the parent says so
+  if (deadlock) DrawCycle(ctx, *deadlock);
+
   // Legend: the children's colours, then what the strips and marks mean.
   for (int i = 0; i < facts.children(); ++i) {
     if (i > 0) ImGui::SameLine(0, em * 0.8f);
@@ -218,7 +245,7 @@ void LocksView::Draw(const ViewContext& ctx) {
       const int holder = timeline.HolderAt(t, now_ns_);
       const std::vector<int> waiters = timeline.WaitersAt(t, now_ns_);
       ImGui::BeginTooltip();
-      ImGui::Text("%s · %s %s", row.name.c_str(), Say(ctx, kAt), MsText(facts, t, 3).c_str());
+      ImGui::Text("%s · %s %s", row.name.c_str(), Say(ctx, kAt), MsText(facts, t, 3, ctx.language).c_str());
       ImGui::TextUnformatted(holder == kNoLane ? Say(ctx, kNobody)
                                                : (std::string(Say(ctx, kHeldBy)) + " " + LaneLabel(ctx, holder)).c_str());
       if (!waiters.empty()) ImGui::Text("%s %s", Say(ctx, kWaiting), Lanes(ctx, waiters).c_str());
@@ -227,8 +254,11 @@ void LocksView::Draw(const ViewContext& ctx) {
     for (const LockFacts::OwnerDied& death : lock.owner_deaths) {
       char text[256];
       std::snprintf(text, sizeof text, Say(ctx, kDiedHolding), LaneLabel(ctx, death.dead_lane).c_str(),
-                    row.name.c_str(), MsText(facts, death.t_ns).c_str());
+                    row.name.c_str(), MsText(facts, death.t_ns, 1, ctx.language).c_str());
       std::string line = text;
+      // How it died: the lesson's kill, a crash, or ProcLab ending a stuck run.
+      if (death.dead_lane >= 0 && death.dead_lane < facts.children() && facts.child(death.dead_lane).ended())
+        line += " (" + HowItEnded(facts.child(death.dead_lane), ctx.language) + ")";
       std::snprintf(text, sizeof text, Say(ctx, kRecovered), LaneLabel(ctx, death.recovered_by).c_str());
       line += std::string(" ") + text;
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
@@ -259,11 +289,11 @@ void LocksView::Draw(const ViewContext& ctx) {
   // One row per child (and lock, when there are several): a bar and the time for each.
   auto bar = [&](double ms, ImU32 color, const char* what) {
     const ImVec2 q = ImGui::GetCursorScreenPos();
-    const float full = std::max(ImGui::GetContentRegionAvail().x * 0.45f, em * 2);
+    const float full = std::max(ImGui::GetContentRegionAvail().x * 0.35f, em * 2);
     draw->AddRectFilled(ImVec2(q.x, q.y + 3), ImVec2(q.x + full * static_cast<float>(ms / max_ms) + 1, q.y + em), color);
     ImGui::Dummy(ImVec2(full, em));
     ImGui::SameLine();
-    ImGui::Text("%s %.2f %s", what, ms, ctx.T(Str::kMs));
+    ImGui::Text("%s %.*f %s", what, ms >= 100 ? 0 : 2, ms, ctx.T(Str::kMs));
   };
   if (ImGui::BeginTable("lock_times", 3, ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("who", ImGuiTableColumnFlags_WidthStretch, several ? 1.4f : 1.0f);
@@ -287,31 +317,6 @@ void LocksView::Draw(const ViewContext& ctx) {
   }
   ImGui::Spacing();
 
-  // ----------------------------------------------------------------- stall and deadlock
-  std::optional<Deadlock> deadlock;
-  for (const StallFact& stall : facts.stalls()) {
-    if (stall.cause == StallCause::kDeadlock && stall.deadlock) {
-      deadlock = stall.deadlock;
-      continue;
-    }
-    if (facts.lock(stall.object) == nullptr || stall.cause != StallCause::kNoProgress) continue;
-    char text[160];
-    std::snprintf(text, sizeof text, Say(ctx, kStalled), MsText(facts, stall.t_ns).c_str(),
-                  static_cast<long long>(stall.quiet_ms));
-    const LockTimeline& timeline = timelines_[stall.object];
-    const int holder = timeline.HolderAt(stall.t_ns, now_ns_);
-    const std::vector<int> waiters = timeline.WaitersAt(stall.t_ns, now_ns_);
-    std::string line = std::string(text) + " " + LockName(facts, stall.object, ctx.language) + ": " +
-                       (holder == kNoLane ? Say(ctx, kNobody) : std::string(Say(ctx, kHeldBy)) + " " + LaneLabel(ctx, holder));
-    if (!waiters.empty()) line += "; " + std::string(Say(ctx, kWaiting)) + " " + Lanes(ctx, waiters);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
-    ImGui::PushFont(ctx.fonts.bold);
-    ImGui::TextWrapped("%s", line.c_str());
-    ImGui::PopFont();
-    ImGui::PopStyleColor();
-  }
-  if (!deadlock && ctx.run.live) deadlock = facts.FindDeadlock();  // as it forms, before the parent says so
-  if (deadlock) DrawCycle(ctx, *deadlock);
   ImGui::EndChild();
 }
 

@@ -471,7 +471,7 @@ void QueueView::Draw(const ViewContext& ctx) {
     ImGui::Text("%s: %zu", ctx.T(Str::kQueueSlots), queue->puts.size() - std::min(queue->puts.size(), queue->gets.size()));
   if (!ctx.run.live) {
     queue->lanes.ForEach([&](int lane, const QueueFacts::PerLane& mine) {
-      if (mine.puts == 0) return;
+      if (mine.puts == 0 || queue->BlockedFullNs(lane) == 0) return;  // only who really waited
       char text[160];
       std::snprintf(text, sizeof text, ctx.T(Str::kQueueBlockedFor), LaneLabel(ctx, lane).c_str(),
                     NsToMs(queue->BlockedFullNs(lane)));

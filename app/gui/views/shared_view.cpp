@@ -88,7 +88,7 @@ void SharedView::Draw(const ViewContext& ctx) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.dim));
     for (size_t k = from; k < updates.size(); ++k) {
       const LostUpdate& u = updates[k];
-      ImGui::TextWrapped("%s %s", MsText(facts, u.t_ns, 2).c_str(), LostUpdateText(ctx, u).c_str());
+      ImGui::TextWrapped("%s %s", MsText(facts, u.t_ns, 2, ctx.language).c_str(), LostUpdateText(ctx, u).c_str());
     }
     if (from > 0) ImGui::TextDisabled("… +%zu", from);
     ImGui::PopStyleColor();

@@ -75,9 +75,9 @@ std::string LostUpdateText(const ViewContext& ctx, const LostUpdate& lost) {
   return text;
 }
 
-std::string MsText(const RunFacts& facts, int64_t t_ns, int decimals) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f ms", decimals, facts.Ms(t_ns));
+std::string MsText(const RunFacts& facts, int64_t t_ns, int decimals, Language language) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.*f %s", decimals, facts.Ms(t_ns), Tr(Str::kMs, language));
   return text;
 }
 

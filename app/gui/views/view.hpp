@@ -72,7 +72,7 @@ void BigNumber(const ViewContext& ctx, const char* label, const std::string& val
 void DrawNotes(const ViewContext& ctx, ImU32 color);
 // A lost update in a sentence: who read and wrote what, over whose value, erasing how many.
 std::string LostUpdateText(const ViewContext& ctx, const LostUpdate& lost);
-// "12.35 ms" from a time on the run's clock (ms since its start).
-std::string MsText(const RunFacts& facts, int64_t t_ns, int decimals = 1);
+// "12.35 ms" (or "12.35 毫秒") from a time on the run's clock (ms since its start).
+std::string MsText(const RunFacts& facts, int64_t t_ns, int decimals = 1, Language language = Language::kEnglish);
 
 }  // namespace proclab::gui
