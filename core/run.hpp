@@ -210,8 +210,9 @@ class ParentContext {
   Trace& trace_;
   TrialResult& result_;
   Emitter parent_emitter_;
+  std::vector<Event> own_events_;  // the parent's events since the last CollectEvents
   std::vector<Event> scratch_;
-  std::vector<EventRing*> rings_;
+  std::vector<EventRing*> rings_;  // child i's ring at i
 };
 
 // What a child process sees: its index, the parameters, the segment, and its event emitter.

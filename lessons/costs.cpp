@@ -20,7 +20,6 @@
 #include "core/shared_queue.hpp"
 #include "lessons/common.hpp"
 #include "lessons/costs_benchmarks.hpp"
-#include "lessons/lessons.hpp"
 
 extern char** environ;
 

@@ -210,7 +210,7 @@ TEST_CASE("RequestStop from another thread ends a long run within a second, leav
     CHECK(result.facts.child(child.index).kill_reason == KillReason::kStop);
     CHECK(HowItEnded(result.facts.child(child.index), Language::kEnglish) == "stopped by ProcLab (SIGKILL)");
   }
-  CHECK(test::OutcomeJson(result).at("joined") == 0);  // no join completed
+  CHECK(test::OutcomeJson(result).value("joined", 0) == 0);  // no join completed
   CheckNothingLeft();
 }
 

@@ -125,13 +125,11 @@ void AddChildEvent(ChildFacts& child, const Event& e) {
 void UpdateChildRecord(ChildFacts& child, const ChildRecord& record, bool complete) {
   child.record = record;
   auto& changes = child.changes;
-  // From its spawn it is starting, whether its first events were folded in before or after the
-  // supervisor's record said so (the facts must not depend on that order).
-  if (record.spawn_ns != 0 && (changes.empty() || (changes.front().state != LaneState::kStarting &&
-                                                   changes.front().t_ns > record.spawn_ns))) {
+  // From its spawn until its first event it is starting (the record can come after the events).
+  if (record.spawn_ns != 0 && child.block_time.empty() &&
+      (changes.empty() || (changes.front().t_ns > record.spawn_ns &&
+                           changes.front().state != LaneState::kStarting)))
     changes.insert(changes.begin(), {record.spawn_ns, LaneState::kStarting});
-    child.block_time.clear();  // the summaries counted from the old first change: redo them
-  }
   if (!record.done() || !complete) return;
   const LaneState end = record.state == ChildState::kKilled ? LaneState::kKilled : LaneState::kExited;
   child.now.finished = true;

@@ -208,6 +208,17 @@ uint64_t RunFacts::drops(int lane) const {
 void RunFacts::Finalise() {
   if (final_) return;
   final_ = true;
+  for (auto& [id, queue] : queues_) {  // in the queue's order from now on: reading it is const
+    queue.puts();
+    queue.gets();
+  }
+  for (auto& [id, lock] : locks_)
+    for (LockFacts::OwnerDied& death : lock.owner_deaths) {
+      const size_t lane = static_cast<size_t>(death.dead_lane);
+      death.by_stop = death.dead_lane >= 0 && lane < children_.size() &&
+                      children_[lane].killed_by_proclab &&
+                      children_[lane].kill_reason != KillReason::kLesson;
+    }
   for (auto& [id, slot] : slots_) {
     FinaliseSlot(slot);
     // Counts from a lane that dropped events are exact only if its own tally replaced them.

@@ -43,7 +43,7 @@ void QueueView::Rebuild(const ShownRun& run) {
     seen_ops_ = SIZE_MAX;
     if (facts == nullptr || !facts->final()) Replay();  // a new run: replay from its start
   }
-  const size_t ops = queue != nullptr ? queue->puts.size() + queue->gets.size() : 0;
+  const size_t ops = queue != nullptr ? queue->puts().size() + queue->gets().size() : 0;
   const size_t blocks = queue != nullptr ? queue->blocked.size() : 0;
   if (ops == seen_ops_ && blocks == seen_blocks_ && (queue == nullptr || queue->id == queue_)) return;
   seen_ops_ = ops;
@@ -192,8 +192,8 @@ void DepthPlot(const ViewContext& ctx, const QueueFacts& queue, int64_t capacity
   const ImVec2 q = ImGui::GetCursorScreenPos();
   draw->AddRectFilled(q, ImVec2(q.x + width, q.y + plot_h), theme.lane_bg);
   // The time the queue was in use (the run's start-up before the first put is left out).
-  const auto& puts = queue.puts;
-  const auto& gets = queue.gets;
+  const auto& puts = queue.puts();
+  const auto& gets = queue.gets();
   const int64_t t0 = puts.empty() ? facts.t0_ns() : puts.front().t_ns;
   const int64_t t1 = std::max(facts.last_ns(), t0 + 1);
   const int columns = std::max(1, static_cast<int>(width));
@@ -468,7 +468,7 @@ void QueueView::Draw(const ViewContext& ctx) {
   // -------------------------------------------------------------------- depth, blocked, notes
   DepthPlot(ctx, *queue, capacity, steps_.empty() ? -1 : playhead_ns);
   if (too_many_)
-    ImGui::Text("%s: %zu", ctx.T(Str::kQueueSlots), queue->puts.size() - std::min(queue->puts.size(), queue->gets.size()));
+    ImGui::Text("%s: %zu", ctx.T(Str::kQueueSlots), queue->puts().size() - std::min(queue->puts().size(), queue->gets().size()));
   if (!ctx.run.live) {
     queue->lanes.ForEach([&](int lane, const QueueFacts::PerLane& mine) {
       if (mine.puts == 0 || queue->BlockedFullNs(lane) == 0) return;  // only who really waited
