@@ -50,8 +50,7 @@ constexpr LocalText kTexts[kTextCount] = {
     {"held by", "持有者："},
     {"nobody holds it", "无人持有"},
     {"waiting:", "等待者："},
-    {"taken %lld times · waited %.2f ms · held %.2f ms in all",
-     "被获取 %lld 次 · 共等待 %.2f 毫秒 · 共持有 %.2f 毫秒"},
+    {"taken %lld× · waited %.2f ms · held %.2f ms in all", "被获取 %lld 次 · 共等待 %.2f 毫秒 · 共持有 %.2f 毫秒"},
     {"Wait and hold time per child", "每个子进程的等待与持有时间"},
     {"waited", "等待"},
     {"held", "持有"},
@@ -61,7 +60,7 @@ constexpr LocalText kTexts[kTextCount] = {
     {"held by", "被持有"},
     {"Stalled at %s: nothing moved for %lld ms.", "在 %s 卡住：%lld 毫秒内没有任何进展。"},
     {"at", "时刻"},
-    {"%s died holding %s at %s.", "%1$s 在 %3$s 持有 %2$s 时死亡。"},
+    {"%s died holding %s at %s", "%1$s 在 %3$s 持有 %2$s 时死亡"},
     {"%s was told (EOWNERDEAD) and recovered it.", "%s 得知此事（EOWNERDEAD）并恢复了这把锁。"},
 };
 
@@ -258,7 +257,9 @@ void LocksView::Draw(const ViewContext& ctx) {
       std::string line = text;
       // How it died: the lesson's kill, a crash, or ProcLab ending a stuck run.
       if (death.dead_lane >= 0 && death.dead_lane < facts.children() && facts.child(death.dead_lane).ended())
-        line += " (" + HowItEnded(facts.child(death.dead_lane), ctx.language) + ")";
+        line += ctx.language == Language::kChinese ? "（" + HowItEnded(facts.child(death.dead_lane), ctx.language) + "）"
+                                                   : " (" + HowItEnded(facts.child(death.dead_lane), ctx.language) + ")";
+      line += ctx.language == Language::kChinese ? "。" : ".";
       std::snprintf(text, sizeof text, Say(ctx, kRecovered), LaneLabel(ctx, death.recovered_by).c_str());
       line += std::string(" ") + text;
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
@@ -335,11 +336,19 @@ void LocksView::DrawCycle(const ViewContext& ctx, const Deadlock& deadlock) {
   // The nodes on a circle, in wait-for order: child, the lock it waits for, the child holding
   // that lock, its lock ... back to the first child.
   const size_t n = deadlock.cycle.size();
+  const bool small = n > 4;  // up to 16 nodes: number-only children, smaller lock boxes
   const float width = ImGui::GetContentRegionAvail().x;
-  const float size = std::min(width, em * (n <= 2 ? 14.0f : 18.0f));
+  const float child_r = em * (small ? 1.0f : 1.5f);
+  float lock_w = 0;
+  for (const DeadlockEdge& edge : deadlock.cycle)
+    lock_w = std::max(lock_w, ImGui::CalcTextSize(LockName(facts, edge.waits_for, ctx.language).c_str()).x);
+  const ImVec2 lock_half(lock_w * 0.5f + em * 0.5f, em * 0.85f);
+  const float size = n <= 2 ? em * 11.5f : em * (10.0f + 1.6f * static_cast<float>(n));
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const ImVec2 centre(p.x + width * 0.5f, p.y + size * 0.5f);
-  const float radius = size * 0.5f - em * 2.2f;
+  // An ellipse as wide as the pane allows: the lock boxes are wider than tall.
+  const float radius_y = size * 0.5f - em * 1.6f;
+  const float radius_x = std::max(std::min(width * 0.5f - lock_half.x - em * 0.5f, radius_y * 1.8f), radius_y);
   struct Node {
     ImVec2 at;
     bool child;
@@ -351,12 +360,10 @@ void LocksView::DrawCycle(const ViewContext& ctx, const Deadlock& deadlock) {
   for (size_t i = 0; i < n; ++i) {
     for (int half = 0; half < 2; ++half) {
       const float angle = -pi * 0.75f + 2 * pi * static_cast<float>(2 * i + half) / static_cast<float>(2 * n);
-      const ImVec2 at(centre.x + radius * std::cos(angle), centre.y + radius * std::sin(angle));
+      const ImVec2 at(centre.x + radius_x * std::cos(angle), centre.y + radius_y * std::sin(angle));
       nodes.push_back({at, half == 0, deadlock.cycle[i].lane, deadlock.cycle[i].waits_for});
     }
   }
-  const float child_r = em * 1.5f;
-  const ImVec2 lock_half(em * 2.6f, em * 0.85f);
   // Where an edge leaves or meets a node's outline, towards `to`.
   auto edge_point = [&](const Node& node, ImVec2 to) {
     const float dx = to.x - node.at.x, dy = to.y - node.at.y;
@@ -379,19 +386,22 @@ void LocksView::DrawCycle(const ViewContext& ctx, const Deadlock& deadlock) {
     const float head = em * 0.55f;
     draw->AddTriangleFilled(b, ImVec2(b.x - u.x * head + v.x * head * 0.5f, b.y - u.y * head + v.y * head * 0.5f),
                             ImVec2(b.x - u.x * head - v.x * head * 0.5f, b.y - u.y * head - v.y * head * 0.5f), color);
+    if (n > 3) continue;  // too many edges to label: the legend below says what the colours mean
     // The edge's label at its middle, pushed outward from the centre.
     const char* label = from.child ? Say(ctx, kWaitsFor) : Say(ctx, kHeldByEdge);
     const ImVec2 mid((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
     const float ox = mid.x - centre.x, oy = mid.y - centre.y;
     const float olen = std::max(std::sqrt(ox * ox + oy * oy), 1.0f);
     const ImVec2 size_text = ImGui::CalcTextSize(label);
-    const ImVec2 at(mid.x + ox / olen * em * 0.9f - size_text.x * 0.5f, mid.y + oy / olen * em * 0.9f - size_text.y * 0.5f);
+    // Far enough out that the text clears the line, whichever way the edge runs.
+    const float push = std::abs(ox) / olen * (size_text.x * 0.5f + em * 0.4f) + std::abs(oy) / olen * (size_text.y * 0.5f + em * 0.3f);
+    const ImVec2 at(mid.x + ox / olen * push - size_text.x * 0.5f, mid.y + oy / olen * push - size_text.y * 0.5f);
     draw->AddText(at, color, label);
   }
   for (const Node& node : nodes) {
     if (node.child) {
       draw->AddCircleFilled(node.at, child_r, LaneColor(node.lane), 32);
-      const std::string label = LaneLabel(ctx, node.lane);
+      const std::string label = small ? std::to_string(node.lane + 1) : LaneLabel(ctx, node.lane);
       const ImVec2 size_text = ImGui::CalcTextSize(label.c_str());
       draw->AddText(ImVec2(node.at.x - size_text.x * 0.5f, node.at.y - size_text.y * 0.5f), IM_COL32(255, 255, 255, 255),
                     label.c_str());
@@ -406,6 +416,11 @@ void LocksView::DrawCycle(const ViewContext& ctx, const Deadlock& deadlock) {
     }
   }
   ImGui::Dummy(ImVec2(width, size));
+  if (n > 3) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.State(LaneState::kLockWait)), "→ %s", Say(ctx, kWaitsFor));
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.text), "  → %s", Say(ctx, kHeldByEdge));
+  }
   shown_.cycle = deadlock;
   shown_.explanation = ExplainDeadlock(facts, deadlock).In(ctx.language);
   DrawWrappedText(shown_.explanation, ctx.fonts, theme.text);

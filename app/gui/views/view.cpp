@@ -23,9 +23,11 @@ const char* StateName(LaneState state, Language language) {
 
 ImU32 LaneColor(int lane) {
   // Saturated hues that read on the dark and on the high-contrast light theme, with white text.
+  // Eight: the deadlock lesson's most children.
   static const ImU32 kColors[] = {IM_COL32(52, 120, 220, 255), IM_COL32(214, 120, 20, 255),
                                   IM_COL32(0, 137, 123, 255),  IM_COL32(142, 36, 170, 255),
-                                  IM_COL32(192, 57, 43, 255),  IM_COL32(96, 110, 200, 255)};
+                                  IM_COL32(192, 57, 43, 255),  IM_COL32(96, 110, 200, 255),
+                                  IM_COL32(120, 130, 0, 255),  IM_COL32(200, 60, 140, 255)};
   if (lane < 0) return IM_COL32(120, 120, 120, 255);
   return kColors[static_cast<size_t>(lane) % std::size(kColors)];
 }
