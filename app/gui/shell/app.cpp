@@ -230,7 +230,8 @@ void App::Frame() {
   // --run: once the window shows (the self-test and the benchmark start their own runs).
   if (command_line_.run && !cli_run_started_ && frame_ >= 2 && !command_line_.selftest) {
     cli_run_started_ = true;
-    StartRun(command_line_.trials ? 100 : 1, !command_line_.step_schedule.empty());
+    // --step: the whole schedule at once, like the CLI.
+    StartRun(command_line_.trials ? 100 : 1, !command_line_.step_schedule.empty(), command_line_.step_schedule);
   }
 
   rects.clear();
@@ -401,13 +402,9 @@ void App::SetLanguage(Language language) {
   SaveSettings(config_dir_, settings_);
 }
 
-bool App::StartRun(int trials, bool step) {
+bool App::StartRun(int trials, bool step, std::vector<std::pair<int, char>> schedule) {
   if (run_busy()) return false;
   const Lesson& current = lesson();
-  std::vector<std::pair<int, char>> schedule;
-  if (step && current.steppable && !command_line_.step_schedule.empty() && !cli_run_started_) {
-    schedule = command_line_.step_schedule;  // --step: the whole schedule at once, like the CLI
-  }
   const bool started = session_.Start(current, ParamsOf(current), trials, step && current.steppable, std::move(schedule));
   if (!started) return false;
   for (const auto& view : views_) view->RunStarted();

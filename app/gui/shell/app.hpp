@@ -39,7 +39,8 @@ class App {
   // ---------------------------------------------------------------------------- actions
   void SelectLesson(int index);
   void SetLanguage(Language language);
-  bool StartRun(int trials, bool step_mode);
+  // `schedule`: the learner's steps given at once (--step), else step mode waits for PostStep.
+  bool StartRun(int trials, bool step_mode, std::vector<std::pair<int, char>> schedule = {});
   void StopRun();
   void ResetRun();
   void PostStep(int child);  // the step the child waits for (read or write)
