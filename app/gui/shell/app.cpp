@@ -394,6 +394,7 @@ void App::SelectLesson(int index) {
   lesson_index_ = index;
   settings_.last_lesson = std::string(lesson().id);
   ResetRun();  // a run belongs to its lesson: it stops, and its result is not shown here
+  view_request_.reset();  // it opens at its first tab (a tab asked for before was another lesson's)
   for (const auto& view : views_) view->RunStarted();
 }
 
