@@ -2,16 +2,17 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 #include <thread>
 
 #include "core/clock.hpp"
 #include "core/facts/explain.hpp"
 #include "core/futex.hpp"
+#include "core/install_layout.hpp"
 #include "core/run_header.hpp"
 
 namespace proclab {
@@ -26,12 +27,7 @@ Run::Run(const Lesson& lesson, ParamValues params, RunOptions options)
 
 Run::~Run() = default;
 
-std::string Run::DefaultWorkerPath() {
-  std::error_code error;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return "proclab-worker";
-  return (self.parent_path() / "proclab-worker").string();
-}
+std::string Run::DefaultWorkerPath() { return ThisInstall().worker.string(); }
 
 void Run::RequestStop() { stop_requested_ = true; }
 
@@ -56,6 +52,20 @@ bool Run::TryReadLive(
 
 namespace {
 
+// Ring pages are allocated in /dev/shm as events are written: rings larger than the default are
+// halved until all of them fit in half of its free space, or a child writing its ring would die
+// of SIGBUS when a page could not be allocated.
+uint32_t FitRingCapacity(uint32_t wanted, size_t rings) {
+  struct statvfs shm {};
+  if (statvfs("/dev/shm", &shm) != 0) return wanted;
+  const uint64_t free_bytes = static_cast<uint64_t>(shm.f_bavail) * shm.f_frsize;
+  uint32_t capacity = wanted;
+  while (capacity > RunOptions{}.ring_capacity &&
+         rings * EventRing::BytesFor(capacity) > free_bytes / 2)
+    capacity /= 2;
+  return capacity;
+}
+
 int ChildCountFor(const Lesson& lesson, const ParamValues& params) {
   const int count = lesson.child_count ? lesson.child_count(params) : 1;
   if (count < 0 || count > kMaxLanes)
@@ -77,11 +87,12 @@ TrialResult Run::Execute() {
   result.trace.Reset(MonotonicNs());
   result.facts = RunFacts(result.trace.t0_ns());
 
+  // Room for every child's ring and a few replacements (the parent needs no ring).
+  const size_t rings = static_cast<size_t>(children + 8);
+  options_.ring_capacity = FitRingCapacity(options_.ring_capacity, rings);
   const size_t ring_bytes = EventRing::BytesFor(options_.ring_capacity) + 64;
   const size_t lesson_bytes = lesson_.shared_bytes ? lesson_.shared_bytes(params_) : 0;
-  // Room for every child's ring and a few replacements (the parent needs no ring).
-  const size_t bytes = sizeof(RunHeader) + 256 * 1024 + lesson_bytes +
-                       static_cast<size_t>(children + 8) * ring_bytes;
+  const size_t bytes = sizeof(RunHeader) + 256 * 1024 + lesson_bytes + rings * ring_bytes;
 
   Segment segment = Segment::Create(bytes);
   Supervisor supervisor;

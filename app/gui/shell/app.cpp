@@ -233,6 +233,12 @@ void App::Frame() {
     // --step: the whole schedule at once, like the CLI.
     StartRun(command_line_.trials ? 100 : 1, !command_line_.step_schedule.empty(), command_line_.step_schedule);
   }
+  // A run asked for on the command line that could not start fails the program (a screenshot
+  // still shows why), said once on stderr.
+  if (cli_run_started_ && command_line_run_done() && !last_error().empty() && exit_status_ == 0) {
+    std::fprintf(stderr, "proclab: the run could not start: %s\n", last_error().c_str());
+    exit_status_ = 1;
+  }
 
   rects.clear();
   const ImVec2 display = ImGui::GetIO().DisplaySize;

@@ -385,6 +385,11 @@ void App::DrawStatus() {
   } else if (run.result != nullptr) {
     ImGui::Text("%s · %.1f %s · %zu %s", run.result->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
                 run.result->Ms(run.result->end_ns), Tr(Str::kMs, lang), run.events(), Tr(Str::kEvents, lang));
+    if (const uint64_t drops = run.facts->drops(); drops > 0) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.warn));
+      ImGui::TextWrapped("%" PRIu64 " %s", drops, Tr(Str::kDroppedEvents, lang));
+      ImGui::PopStyleColor();
+    }
   } else {
     ImGui::TextDisabled("%s", Tr(Str::kNoRunYet, lang));
   }

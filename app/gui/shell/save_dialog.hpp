@@ -1,6 +1,7 @@
 // The save popup behind Export trace and Screenshot: an editable path that starts in the home
-// folder, checked before anything is written, with what is wrong with it in words (no such
-// folder, not writable, a folder, an existing file that Save replaces).
+// folder, checked before anything is written (shell/save_path.hpp, the rule --screenshot follows
+// too), with what is wrong with it in words (no such folder, not writable, a folder, an existing
+// file that Save replaces).
 #pragma once
 #include <functional>
 #include <string>
@@ -39,8 +40,5 @@ class SaveDialog {
   std::string path_, error_;
   int shot_frames_ = 0;  // frames until a screenshot chosen in the popup is taken
 };
-
-// Why `path` cannot be written, in words, or empty when it can.
-std::string SavePathProblem(const std::string& path, Language language);
 
 }  // namespace proclab::gui
