@@ -50,6 +50,8 @@ void AddSlotEvent(SlotFacts& slot, int lane, const Event& event) {
   }
   ++mine.writes;
   ++slot.writes;
+  mine.last_written = value;
+  mine.has_written = true;
   const SlotValue replaced{event.b, event.type};
   if (slot.write_log.size() < SlotFacts::kMaxListed) slot.write_log.push_back({event.t_ns, lane, value});
   else slot.listed_all = false;

@@ -80,7 +80,9 @@ struct SlotFacts {
   struct PerLane {
     int64_t reads = 0, writes = 0, erased = 0;
     SlotValue last_read;
-    bool has_read = false;
+    bool has_read = false;     // it read and has not written since
+    SlotValue last_written;    // what its latest write wrote (a view shows each lane's last step)
+    bool has_written = false;
     bool tallied = false;  // the counts are the lane's own tally
   };
   LaneTable<PerLane> lanes;  // per lane (the parent is lane -1)
