@@ -169,7 +169,7 @@ TEST_CASE("the command line checks lessons and their parameters before a window 
   CHECK(error.find("lanes") != std::string::npos);  // names the views there are
 }
 
-TEST_CASE("--step is parsed by the core's step-schedule parser against the lesson, before a window opens") {
+TEST_CASE("the GUI's --step is parsed by the core's step-schedule parser against the lesson, before a window opens") {
   std::string error;
   const std::vector<std::string_view> views = ViewIds();
   const char* good[] = {"proclab", "--lesson", "shared-data", "--step", "1r,2r,1w,2w", "--run"};

@@ -214,3 +214,51 @@ TEST_CASE("one truth: a deadlock trial's cycle agrees in the JSON, the transcrip
   CHECK(cut_waits == cycle.size());
   CHECK_THAT(r.trial.at("notes")[0].get<std::string>(), Catch::StartsWith("Deadlock: child 1"));
 }
+
+TEST_CASE("one truth, every lesson: processes, shared values, locks, queues and pools agree in the JSON and the trace") {
+  for (const Lesson* lesson : Curriculum()) {
+    if (lesson->id == "costs") continue;  // a measurement, not a run to report
+    INFO(lesson->id);
+    std::vector<std::pair<std::string, std::string>> quick;
+    for (const ParamSpec& spec : lesson->params) {
+      if (spec.name == "iterations") quick.push_back({"iterations", "20"});
+      if (spec.name == "sleep-ms") quick.push_back({"sleep-ms", "0"});
+      if (spec.name == "window-us") quick.push_back({"window-us", "20"});
+    }
+    const Reports r = RunOnce(std::string(lesson->id), quick);
+    const json& t = r.trial;
+    // Each process ends the same way, at the same time, in both.
+    for (const json& process : t.at("processes")) {
+      size_t spans = 0;
+      for (const json& e : r.trace.at("traceEvents"))
+        if (e.at("ph") == "X" && e.at("name") == "process" && e.at("pid") == process.at("pid")) {
+          CHECK(e.at("args").at("ended") == process.at("ended"));
+          ++spans;
+        }
+      CHECK(spans == 1);
+    }
+    // Each shared value: its writes are its counter points, its lost updates its marks.
+    for (const json& slot : t.at("shared")) {
+      const std::string name = slot.at("name");
+      CHECK(Count(r.trace, {{"ph", "C"}, {"name", name}}) == slot.at("writes").get<size_t>());
+      int64_t marked = 0;
+      for (const json& e : r.trace.at("traceEvents"))
+        if (e.at("ph") == "i" && e.at("name") == "lost update: " + name) marked += e.at("args").at("updates_lost").get<int64_t>();
+      CHECK(marked == slot.at("lost").get<int64_t>());
+    }
+    // Each lock: one hold span per acquisition.
+    for (const json& lock : t.at("locks"))
+      CHECK(Count(r.trace, {{"ph", "X"}, {"name", "holds " + lock.at("name").get<std::string>()}}) ==
+            lock.at("acquisitions").get<size_t>());
+    // Each queue: one depth point per put and per get.
+    for (const json& queue : t.at("queues"))
+      CHECK(Count(r.trace, {{"ph", "C"}, {"name", queue.at("name").get<std::string>() + " depth"}}) ==
+            queue.at("puts").get<size_t>() + queue.at("gets").get<size_t>());
+    // Each pool task that ended: one task span.
+    for (const json& pool : t.at("pools")) {
+      size_t ended = 0;
+      for (const json& task : pool.at("tasks")) ended += task.at("end_ms").is_null() ? 0 : 1;
+      CHECK(Count(r.trace, {{"ph", "X"}, {"cat", "task"}}) == ended);
+    }
+  }
+}
