@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/clock.hpp"
+#include "core/cpu_relax.hpp"
 #include "core/futex.hpp"
 #include "core/run.hpp"
 #include "core/segment.hpp"
@@ -68,13 +69,6 @@ SharedQueue* SharedQueue::Find(Segment& segment, const char* name) {
 }
 
 namespace {
-inline void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
 // Spinning only pays off when another core can make progress meanwhile.
 const bool kMultiCore = sysconf(_SC_NPROCESSORS_ONLN) > 1;
 constexpr int kLockSpins = 100;
