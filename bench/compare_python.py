@@ -242,7 +242,7 @@ def measure_python(sizes, repeats):
     with CTX.Pool(CPUS) as pool:
         figures["pool_map_items_per_s"] = median_after_warmup(
             "pool_map_items_per_s", r, lambda: pool_map_items_per_s(pool, sizes.map_items),
-            lambda: pool_map_items_per_s(pool, sizes.map_items // 10))
+            lambda: pool_map_items_per_s(pool, sizes.map_items))  # warm: as proclab-cli bench
         figures["pool_apply_async_tasks_per_s"] = median_after_warmup(
             "pool_apply_async_tasks_per_s", r,
             lambda: pool_apply_async_tasks_per_s(pool, sizes.apply_tasks),
