@@ -109,3 +109,56 @@ TEST_CASE("a group of bars is drawn on a log scale only when its range is wide")
   CHECK(ScaleFor({}).Fraction(1.0) == 0.0);
   CHECK(wide.Fraction(0.0) == 0.0);
 }
+
+#ifdef PROCLAB_HAS_GUI_LOGIC
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "app/gui/shell/ui_strings.hpp"
+
+namespace {
+// The code points of UTF-8 text beyond ASCII.
+std::set<char32_t> WideChars(std::string_view text) {
+  std::set<char32_t> out;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (n > 1) {
+      char32_t cp = c & (0xFF >> (n + 1));
+      for (int k = 1; k < n && i + k < text.size(); ++k) cp = (cp << 6) | (text[i + k] & 0x3F);
+      out.insert(cp);
+    }
+    i += static_cast<size_t>(n);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("the costs view's sentences use only characters the GUI's font atlas holds") {
+  // The atlas is built from the UI strings and the lesson texts (App::AllTexts): a character the
+  // costs lesson generates must occur in one of them, or it draws as '?'.
+  std::string known;
+  for (size_t i = 0; i < gui::UiStringCount(); ++i) known += std::string(gui::UiStrings()[i].zh);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(PROCLAB_SOURCE_DIR) + "/assets/lessons")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    known.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::set<char32_t> atlas = WideChars(known);
+  json figures = {{"spawn_join_ms_per_proc", 0.5}, {"limit_spawn_join_ms_per_proc", 0.3},
+                  {"locked_increments_per_s", 5e7}, {"limit_locked_increments_per_s", 4e8},
+                  {"queue_items_per_s", 4e6},       {"pool_map_items_per_s", 5e7},
+                  {"pool_apply_async_tasks_per_s", 1e6}, {"trace_ns_per_event", 10.0}};
+  figures["parts"] = {{"worker_start_ms_per_proc", 0.4}, {"lock_pair_ns", 9.0}, {"queue_pair_ns", 40.0},
+                      {"map_before_ns_per_item", 8.0}, {"map_work_ns_per_item", 5.0},
+                      {"map_after_ns_per_item", 7.0}, {"clock_read_ns", 6.0}};
+  std::string shown;
+  for (const CostExplanation& e : ExplainCosts(figures)) shown += e.zh + e.en;
+  for (const BenchFigure& figure : kBenchFigures) shown += std::string(figure.limit.zh) + std::string(figure.limit.en);
+  for (char32_t c : WideChars(shown)) {
+    INFO("U+" << std::hex << static_cast<uint32_t>(c));
+    CHECK(atlas.count(c) == 1);
+  }
+}
+#endif
