@@ -17,6 +17,7 @@ builds (Debian's /usr/bin/python3 and a pyenv build, say), so run it with each y
     bench/compare_python.py                 # full comparison, text table
     bench/compare_python.py --quick --json  # about a tenth of the items, one JSON object
     bench/compare_python.py --python-only   # Python's figures only, as JSON (used by `costs`)
+    bench/compare_python.py --runs 5        # five whole runs, then medians and ranges (README)
     /usr/bin/python3 bench/compare_python.py
 
 Exit status: 0 on success, 1 if proclab-cli cannot be found or fails (the Python figures are
@@ -365,6 +366,64 @@ def machine_line():
             f"{cpu}, {CPUS} CPUs, Python {platform.python_version()}")
 
 
+def load_average():
+    """The 1-minute load average, or None where /proc/loadavg is missing."""
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def spread(values, fmt):
+    """'median (min-max)' of the values that are numbers, or '-'."""
+    values = [v for v in values if isinstance(v, (int, float))]
+    if not values:
+        return "-"
+    m = statistics.median(values)
+    return f"{fmt(m)} ({fmt(min(values))}-{fmt(max(values))})" if len(values) > 1 else fmt(m)
+
+
+def summarise_runs(runs):
+    """Medians and ranges over several whole runs, as a Markdown table; targets on the median."""
+    def unit_fmt(unit):
+        if unit == "/s":
+            return lambda v: (f"{v / 1e9:.2f} G" if v >= 1e9 else f"{v / 1e6:.2f} M" if v >= 1e6
+                              else f"{v / 1e3:.1f} k" if v >= 1e3 else f"{v:.0f} ")
+        return lambda v: f"{v:.3f}" if v < 10 else f"{v:.1f}"
+    lines = ["| figure | Python | ProcLab | limit | x Python | of limit | target |",
+             "|---|---|---|---|---|---|---|"]
+    for key, unit, _ in FIGURES:
+        fmt = unit_fmt(unit)
+        u = " ms" if unit == "ms" else " ns" if unit == "ns" else "/s"
+
+        def col(get):
+            text = spread([get(r) for r in runs], fmt)
+            return text if text == "-" else text + u
+        targets = []
+        for tkey, against, need, text in TARGETS:
+            if tkey != key:
+                continue
+            values = [(r["ratios"] if against == "python" else r["of_limit"]).get(key) for r in runs]
+            values = [v for v in values if isinstance(v, (int, float))]
+            met = None if not values else statistics.median(values) >= need
+            targets.append(f"{text}: " + {True: "met", False: "missed", None: "n/a"}[met])
+        lines.append("| " + " | ".join([
+            key,
+            col(lambda r: r["python"].get(key)),
+            col(lambda r: (r["proclab"] or {}).get(key)),
+            col(lambda r: (r["proclab"] or {}).get("limit_" + key)),
+            spread([r["ratios"].get(key) for r in runs], lambda v: f"{v:.1f}x"),
+            spread([r["of_limit"].get(key) for r in runs], lambda v: f"{v * 100:.0f}%"),
+            "; ".join(targets)]) + " |")
+    loads = [x for r in runs for x in (r["load_before"], r["load_after"]) if x is not None]
+    lines.append("")
+    lines.append(f"{len(runs)} runs, each value the median (min-max) over the runs; 1-minute load "
+                 f"average {min(loads):.2f}-{max(loads):.2f} during them." if loads else
+                 f"{len(runs)} runs, each value the median (min-max) over the runs.")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(
         description="Measure Python's multiprocessing next to `proclab-cli bench`.")
@@ -376,12 +435,21 @@ def main():
                         help="measure only Python and print its figures as one JSON object")
     parser.add_argument("--repeats", type=int, default=3,
                         help="measurements per figure; the median is reported (default 3)")
+    parser.add_argument("--runs", type=int, default=1,
+                        help="repeat the whole comparison N times, then print the median and "
+                             "range of every column over the runs as a Markdown table (default 1)")
     parser.add_argument("--cli", metavar="PATH",
                         help="proclab-cli to run (default: ../build/bin/proclab-cli beside this "
                              "script, else proclab-cli on PATH)")
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if args.runs > 1:
+        if args.python_only:
+            parser.error("--runs and --python-only do not go together")
+        return repeated_runs(args)
 
     python = measure_python(Sizes(args.quick), args.repeats)
     if args.python_only:
@@ -403,6 +471,35 @@ def main():
         print(f"note: no ProcLab figures to compare: {problem}",
               file=sys.stderr if args.json else sys.stdout)
         return 1
+    return 0
+
+
+def repeated_runs(args):
+    """--runs N: N whole comparisons (Python, then proclab-cli bench), each printed, then the
+    summary table; the load average before and after each run is kept beside it."""
+    runs = []
+    for n in range(args.runs):
+        before = load_average()
+        python = measure_python(Sizes(args.quick), args.repeats)
+        proclab, problem = measure_proclab(find_cli(args.cli), args.quick)
+        if problem:
+            print(f"note: no ProcLab figures to compare: {problem}", file=sys.stderr)
+            return 1
+        ratios, of_limits, targets_met = compare(python, proclab)
+        runs.append({"python": python, "proclab": proclab, "ratios": ratios, "of_limit": of_limits,
+                     "targets_met": targets_met, "load_before": before, "load_after": load_average()})
+        if args.json:
+            continue
+        print(f"run {n + 1} of {args.runs} (load average {before} before, {runs[-1]['load_after']} after)")
+        print_table(python, proclab, ratios, of_limits, targets_met)
+        print()
+    if args.json:
+        print(json.dumps({"runs": runs, "python_executable": sys.executable,
+                          "python_version": platform.python_version()}, indent=2, sort_keys=True))
+        return 0
+    print(python_line())
+    print(machine_line())
+    print(summarise_runs(runs))
     return 0
 
 
