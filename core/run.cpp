@@ -82,6 +82,9 @@ TrialResult Run::Execute() {
                        static_cast<size_t>(children + 1 + 8) * ring_bytes;
 
   Segment segment = Segment::Create(bytes);
+  // The segment's bookkeeping and the run header (~40 KiB, zeroed as it is built) come first:
+  // map their fresh pages in one call rather than a page fault each (~1.3 us apiece in a VM).
+  PrefaultPages(segment.memory().get_address(), std::min(bytes, sizeof(RunHeader) + 16 * 1024));
   Supervisor supervisor;
   RunHeader* header = segment.Construct<RunHeader>("header");
   header->parent_pid = getpid();
