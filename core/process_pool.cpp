@@ -182,7 +182,9 @@ AsyncResult ProcessPool::MapAsync(int32_t function, const std::vector<int64_t>& 
     throw PoolError("the run's shared memory has no room for a map over " +
                     std::to_string(count) + " items");
   }
-  PrefaultPages(job->data, static_cast<size_t>(count) * 2 * sizeof(int64_t));
+  // Only the inputs are faulted in here (one call, not a fault per page); each worker faults in
+  // its own chunk's outputs, so fresh pages are zeroed on the workers' cores, in parallel.
+  PrefaultPages(job->data, static_cast<size_t>(count) * sizeof(int64_t));
   std::copy(inputs.begin(), inputs.end(), job->data);
   const int64_t size = chunksize > 0 ? chunksize : AutoChunksize(count, workers_);
   for (int64_t first = 0; first < count; first += size) {
@@ -282,6 +284,8 @@ void ProcessPool::OnResult(const PoolResult& result) {
   if (task == in_flight_.end()) return;  // its job already failed (its worker was declared dead)
   const uint64_t job_id = task->second.job;
   in_flight_.erase(task);
+  work_span_.first_start_ns = std::min(work_span_.first_start_ns, result.start_ns);
+  work_span_.last_end_ns = std::max(work_span_.last_end_ns, result.end_ns);
   const auto job = jobs_.find(job_id);
   if (job == jobs_.end()) return;
   std::shared_ptr<PoolJob> keep = job->second;

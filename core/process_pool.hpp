@@ -205,6 +205,16 @@ class ProcessPool {
   // A worker running a task right now (its child index), or -1.
   int BusyWorker() const;
 
+  // When the workers worked, by their own clocks (CLOCK_MONOTONIC, comparable with the
+  // parent's): the earliest start and the latest end of any task whose result came back since
+  // the last reset. The costs benchmark splits a map's time into before, working and after.
+  struct WorkSpan {
+    int64_t first_start_ns = INT64_MAX;
+    int64_t last_end_ns = INT64_MIN;
+  };
+  WorkSpan work_span() const { return work_span_; }
+  void ResetWorkSpan() { work_span_ = WorkSpan{}; }
+
  private:
   friend class AsyncResult;
   struct Worker {
@@ -238,6 +248,7 @@ class ProcessPool {
   uint64_t next_seq_ = 1;
   uint64_t next_job_ = 1;
   PoolState state_ = PoolState::kRunning;
+  WorkSpan work_span_;
 };
 
 // -------------------------------------------------------------------------------- ServePool

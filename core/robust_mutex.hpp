@@ -26,6 +26,8 @@ class RobustMutex {
   RobustMutex& operator=(const RobustMutex&) = delete;
 
   // `who` is the caller's worker index, recorded as the holder while it holds the lock.
+  // Adaptive: on a machine with more than one core, a caller that finds the lock held watches
+  // it for a short while before it sleeps in the kernel.
   Locked Lock(int32_t who);
   bool TryLock(int32_t who);
   void Unlock();

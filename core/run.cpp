@@ -95,6 +95,9 @@ TrialResult Run::Execute() {
   const size_t bytes = sizeof(RunHeader) + 256 * 1024 + lesson_bytes + rings * ring_bytes;
 
   Segment segment = Segment::Create(bytes);
+  // The segment's bookkeeping and the run header (~40 KiB, zeroed as it is built) come first:
+  // map their fresh pages in one call rather than a page fault each (~1.3 us apiece in a VM).
+  PrefaultPages(segment.memory().get_address(), std::min(bytes, sizeof(RunHeader) + 16 * 1024));
   Supervisor supervisor;
   RunHeader* header = segment.Construct<RunHeader>("header");
   header->parent_pid = getpid();

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/clock.hpp"
+#include "core/cpu_relax.hpp"
 #include "core/futex.hpp"
 #include "core/run.hpp"
 #include "core/segment.hpp"
@@ -69,26 +70,12 @@ SharedQueue* SharedQueue::Find(Segment& segment, const char* name) {
 }
 
 namespace {
-inline void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
-// Spinning only pays off when another core can make progress meanwhile.
-const bool kMultiCore = sysconf(_SC_NPROCESSORS_ONLN) > 1;
-constexpr int kLockSpins = 100;
 constexpr int64_t kWaitSpinNs = 10'000;
 }  // namespace
 
 void SharedQueue::Lock(const QueueCaller& caller) {
-  // The critical section is a few stores: a short spin usually gets the lock without a syscall.
-  if (kMultiCore)
-    for (int i = 0; i < kLockSpins; ++i) {
-      if (mutex_.holder() < 0 && mutex_.TryLock(caller.who)) return;
-      CpuRelax();
-    }
+  // The critical section is a few stores: the robust mutex's own short spin usually gets the
+  // lock without a syscall.
   if (mutex_.Lock(caller.who) == RobustMutex::Locked::kOwnerDied)
     // The ring is consistent at every instant (head and tail are single stores), so the queue
     // carries on; the trace records whose death it survived.
@@ -159,8 +146,11 @@ QueueStatus SharedQueue::PutRaw(const void* item, size_t bytes, int64_t trace_va
       if (depth > max_depth_.load(std::memory_order_relaxed))
         max_depth_.store(depth, std::memory_order_relaxed);
       // The waker takes every registered sleeper off the list and wakes them all: one syscall
-      // per sleep, not one per put while a woken getter waits for a core.
-      const bool wake = get_waiters_.exchange(0, std::memory_order_relaxed) > 0;
+      // per sleep, not one per put while a woken getter waits for a core. Sleepers register
+      // under the lock, so a plain load tells whether there are any: no atomic write (and no
+      // cache line taken from the other side) on a put that wakes nobody.
+      const bool wake = get_waiters_.load(std::memory_order_relaxed) != 0 &&
+                        get_waiters_.exchange(0, std::memory_order_relaxed) > 0;
       if (wake) not_empty_.fetch_add(1, std::memory_order_release);
       // Stamped under the lock: the events' time order is the queue's order.
       if (blocked) caller.Emit(EventKind::kQueueUnblocked, id_, 0);
@@ -176,7 +166,7 @@ QueueStatus SharedQueue::PutRaw(const void* item, size_t bytes, int64_t trace_va
       status = QueueStatus::kTimeout;
       break;
     }
-    if (!spun && kMultiCore) {  // a consumer on another core usually makes room within µs
+    if (!spun && MultiCore()) {  // a consumer on another core usually makes room within µs
       mutex_.Unlock();
       spun = true;
       const int64_t until = MonotonicNs() + std::min(kWaitSpinNs, sleep_ns);
@@ -221,7 +211,8 @@ QueueStatus SharedQueue::GetRaw(void* item, size_t bytes, const QueueCaller& cal
       const uint32_t depth = static_cast<uint32_t>(tail - head - 1);
       int64_t trace_value = 0;
       std::memcpy(&trace_value, slot, sizeof trace_value);  // every slot type starts with it
-      const bool wake = put_waiters_.exchange(0, std::memory_order_relaxed) > 0;
+      const bool wake = put_waiters_.load(std::memory_order_relaxed) != 0 &&
+                        put_waiters_.exchange(0, std::memory_order_relaxed) > 0;
       if (wake) not_full_.fetch_add(1, std::memory_order_release);
       if (blocked) caller.Emit(EventKind::kQueueUnblocked, id_, 1);
       caller.Emit(EventKind::kQueueGet, id_, trace_value, depth);
@@ -240,7 +231,7 @@ QueueStatus SharedQueue::GetRaw(void* item, size_t bytes, const QueueCaller& cal
       status = QueueStatus::kTimeout;
       break;
     }
-    if (!spun && kMultiCore) {  // a producer on another core usually puts within µs
+    if (!spun && MultiCore()) {  // a producer on another core usually puts within µs
       mutex_.Unlock();
       spun = true;
       const int64_t until = MonotonicNs() + std::min(kWaitSpinNs, sleep_ns);

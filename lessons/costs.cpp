@@ -21,21 +21,48 @@
 #include "core/shared_queue.hpp"
 #include "lessons/common.hpp"
 #include "lessons/costs_benchmarks.hpp"
+#include "lessons/machine_limits.hpp"
 
 extern char** environ;
 
 namespace proclab {
 
 const BenchFigure kBenchFigures[9] = {
-    {"spawn_join_ms_per_proc", "ms", false},
-    {"unlocked_increments_per_s", "/s", true},
-    {"locked_increments_per_s", "/s", true},
-    {"atomic_increments_per_s", "/s", true},
-    {"queue_items_per_s", "/s", true},
-    {"pool_map_items_per_s", "/s", true},
-    {"pool_apply_async_tasks_per_s", "/s", true},
-    {"trace_ns_per_event", "ns", false},
-    {"trace_drain_events_per_s", "/s", true},
+    {"spawn_join_ms_per_proc", "ms", false, 0,
+     {"posix_spawn + waitpid of proclab-noop, a static program that returns at once",
+      "对 proclab-noop（一个立即返回的静态程序）做 posix_spawn + waitpid"}},
+    {"unlocked_increments_per_s", "/s", true, 1,
+     {"two processes, a relaxed load + store on one shared cache line",
+      "两个进程在同一共享缓存行上做 relaxed 读 + 写"}},
+    {"locked_increments_per_s", "/s", true, 1,
+     {"one process, no contention: compare-exchange to lock, increment, a store to unlock",
+      "一个进程、无竞争：比较交换加锁、自增、一次写入解锁"}},
+    {"atomic_increments_per_s", "/s", true, 1,
+     {"two processes, fetch_add on one shared cache line",
+      "两个进程在同一共享缓存行上做 fetch_add"}},
+    {"queue_items_per_s", "/s", true, 2,
+     {"a single-producer/single-consumer ring between two processes",
+      "两个进程之间的单生产者/单消费者环形缓冲区"}},
+    {"pool_map_items_per_s", "/s", true, 2,
+     {"a plain loop over the same items split across the workers' processes, results in place",
+      "把同样的元素分给与 worker 同样多的进程做普通循环，结果原地写入"}},
+    {"pool_apply_async_tasks_per_s", "/s", true, 2,
+     {"a round trip per task through two single-producer/single-consumer rings per worker",
+      "每个任务经每个 worker 的两个单生产者/单消费者环形缓冲区往返一次"}},
+    {"trace_ns_per_event", "ns", false, 3,
+     {"one process: read the trace clock, store 32 bytes", "一个进程：读取跟踪时钟，写入 32 字节"}},
+    {"trace_drain_events_per_s", "/s", true, 4,
+     {"one process: memcpy of the same ring", "一个进程：对同样的环形缓冲区做 memcpy"}},
+};
+
+const BenchPart kBenchParts[7] = {
+    {"worker_start_ms_per_proc", "ms", "posix_spawn + waitpid of proclab-worker --exit"},
+    {"lock_pair_ns", "ns", "ProcLab's robust lock + unlock, one process, no contention"},
+    {"queue_pair_ns", "ns", "one put + get on ProcLab's queue, one process"},
+    {"map_before_ns_per_item", "ns", "pool map: from map() to the first chunk's start"},
+    {"map_work_ns_per_item", "ns", "pool map: from the first chunk's start to the last one's end"},
+    {"map_after_ns_per_item", "ns", "pool map: from the last chunk's end to map() returning"},
+    {"clock_read_ns", "ns", "one read of the trace clock"},
 };
 
 namespace {
@@ -202,14 +229,25 @@ const Lesson& PoolBench() {
       .parent =
           [](ParentContext& parent) {
             ProcessPool pool(parent, PoolOptions{.trace = false});
-            pool.Map(0, std::vector<int64_t>(64, 3));  // the pool is started and warm
             std::vector<int64_t> inputs(static_cast<size_t>(parent.param("count")));
             for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = static_cast<int64_t>(i % 1000);
+            // The figure is a map on a started, warm pool, as Python's is (compare_python.py
+            // maps the same items once before it measures): one untimed map of the same size.
+            pool.Map(0, inputs);
+            pool.ResetWorkSpan();
             int64_t start = MonotonicNs();
             const std::vector<int64_t> cubes = pool.Map(0, inputs);
-            const double map_s = static_cast<double>(MonotonicNs() - start) / 1e9;
+            const int64_t end = MonotonicNs();
+            const double map_s = static_cast<double>(end - start) / 1e9;
             if (cubes.size() != inputs.size() || cubes.back() != Cube(0, inputs.back(), 0))
               throw RunError("the pool benchmark got wrong results");
+            // Where the map's time went, from the workers' own clocks: before the first chunk,
+            // working, after the last.
+            const int64_t first = pool.work_span().first_start_ns, last = pool.work_span().last_end_ns;
+            const double n = static_cast<double>(inputs.size());
+            FiguresOf(parent)["map_before_ns_per_item"] = static_cast<double>(first - start) / n;
+            FiguresOf(parent)["map_work_ns_per_item"] = static_cast<double>(last - first) / n;
+            FiguresOf(parent)["map_after_ns_per_item"] = static_cast<double>(end - last) / n;
 
             const int64_t tasks = parent.param("tasks");
             std::vector<AsyncResult> handles;
@@ -407,30 +445,8 @@ void MeasureEverything(ParentContext& parent) {
 void CostsTranscript(const TrialResult& result, std::vector<std::string>& out) {
   const nlohmann::json& o = FiguresOf(result);
   if (!o.contains("proclab")) return;
-  char line[160];
-  std::snprintf(line, sizeof line, "%-30s %16s %16s %8s", "figure", "ProcLab (C++)", "Python",
-                "ratio");
-  out.push_back(line);
-  for (const BenchFigure& figure : kBenchFigures) {
-    const double ours = o.at("proclab").at(figure.key).get<double>();
-    std::string py = "-", ratio = "";
-    if (o.at("python").is_object() && o.at("python").value(figure.key, nlohmann::json()).is_number()) {
-      char text[32];
-      const double value = o.at("python").at(figure.key).get<double>();
-      std::snprintf(text, sizeof text, value < 100 ? "%.3f %s" : "%.0f %s", value, figure.unit);
-      py = text;
-    }
-    if (o.at("ratios").contains(figure.key)) {
-      char text[32];
-      std::snprintf(text, sizeof text, "%.1fx", o.at("ratios").at(figure.key).get<double>());
-      ratio = text;
-    }
-    char value[32];
-    std::snprintf(value, sizeof value, ours < 100 ? "%.3f %s" : "%.0f %s", ours, figure.unit);
-    std::snprintf(line, sizeof line, "%-30s %16s %16s %8s", figure.key, value, py.c_str(),
-                  ratio.c_str());
-    out.push_back(line);
-  }
+  for (std::string& line : FormatBenchTable(o.at("proclab"), o.value("python", nlohmann::json())))
+    out.push_back(std::move(line));
 }
 
 }  // namespace
@@ -481,17 +497,92 @@ std::span<const Lesson* const> BenchLessons() {
   return kLessons;
 }
 
+namespace {
+
+// Parts of ProcLab's costs that one process can measure alone (no hand-off to another).
+double RobustLockPairNs(int64_t count) {
+  RobustMutex mutex;
+  const int64_t start = MonotonicNs();
+  for (int64_t i = 0; i < count; ++i) {
+    mutex.Lock(0);
+    mutex.Unlock();
+  }
+  return static_cast<double>(MonotonicNs() - start) / static_cast<double>(count);
+}
+
+double QueuePairNs(int64_t count) {
+  const uint32_t capacity = 4096;
+  std::vector<std::byte> memory(SharedQueue::BytesFor(capacity) + 64);
+  void* aligned = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(memory.data()) + 63) & ~uintptr_t{63});
+  SharedQueue* queue = SharedQueue::Create(aligned, capacity, sizeof(QueueItem));
+  const QueueCaller caller;  // untraced
+  QueueItem item;
+  const int64_t start = MonotonicNs();
+  for (int64_t i = 0; i < count; ++i) {
+    queue->Put(QueueItem{i, 0, 0}, caller);
+    queue->Get(&item, caller);
+  }
+  const int64_t spent = MonotonicNs() - start;
+  if (item.value != count - 1) throw RunError("the queue lost an item in one process");
+  queue->~SharedQueue();
+  return static_cast<double>(spent) / static_cast<double>(count);
+}
+
+double ClockReadNs(int64_t count) {
+  int64_t sum = 0;
+  const int64_t start = MonotonicNs();
+  for (int64_t i = 0; i < count; ++i) sum += TraceTicks();
+  Keep(sum);
+  return static_cast<double>(MonotonicNs() - start) / static_cast<double>(count);
+}
+
+std::string Beside(const std::string& program, const char* name) {
+  return (std::filesystem::path(program).parent_path() / name).string();
+}
+
+// A figure's samples beside its limit's: medians, spread, and whether the limit came out faster
+// than ProcLab in every sample.
+void Record(nlohmann::json& figures, const BenchFigure& figure, const std::vector<double>& ours,
+            const std::vector<double>& limit) {
+  const std::string key = figure.key, limit_key = "limit_" + key;
+  const double mine = Median(ours), bound = Median(limit);
+  figures[key] = mine;
+  figures[limit_key] = bound;
+  figures[key + "_of_limit"] = figure.larger_is_better ? mine / bound : bound / mine;
+  const auto [our_min, our_max] = std::minmax_element(ours.begin(), ours.end());
+  const auto [limit_min, limit_max] = std::minmax_element(limit.begin(), limit.end());
+  figures["range"][key] = {*our_min, *our_max};
+  figures["range"][limit_key] = {*limit_min, *limit_max};
+  const bool beaten = figure.larger_is_better ? *our_min > *limit_max : *our_max < *limit_min;
+  if (beaten) figures["limit_suspect"].push_back(key);
+}
+
+const BenchFigure& Figure(std::string_view key) {
+  for (const BenchFigure& figure : kBenchFigures)
+    if (key == figure.key) return figure;
+  throw std::logic_error("no bench figure " + std::string(key));
+}
+
+}  // namespace
+
 nlohmann::json MeasurePrimitives(const BenchOptions& options) {
   const int repeats = options.quick ? 3 : 5;
   const int cpus = CpuCount();
+  const std::string worker = options.worker_path.empty() ? Run::DefaultWorkerPath() : options.worker_path;
+  const std::string noop = options.noop_path.empty() ? Beside(worker, "proclab-noop") : options.noop_path;
+  if (access(noop.c_str(), X_OK) != 0)
+    throw RunError("cannot find " + noop + " (the static no-op the start + join limit starts)");
+  auto stop_check = [&] {
+    if (options.should_stop && options.should_stop()) throw RunStopped{};
+  };
   // A large ring is prefaulted: the figure is the steady cost of an event, not of a page fault.
   auto run = [&](const Lesson& lesson, std::vector<std::pair<const char*, int64_t>> values,
                  uint32_t ring_capacity = 1u << 15) {
-    if (options.should_stop && options.should_stop()) throw RunStopped{};
+    stop_check();
     ParamValues params(lesson.params);
     for (const auto& [name, value] : values) params.Set(name, value);
     RunOptions run_options;
-    run_options.worker_path = options.worker_path;
+    run_options.worker_path = worker;
     run_options.ring_capacity = ring_capacity;
     run_options.prefault_rings = ring_capacity > (1u << 15);
     Run run(lesson, params, run_options);
@@ -504,53 +595,96 @@ nlohmann::json MeasurePrimitives(const BenchOptions& options) {
                                                                          : child.exit_status));
     return result;
   };
-  // Warm-up once, then the median of `repeats` measurements.
-  auto median_of = [&](const char* key, const std::function<double()>& measure) {
+  // Each measurement once to warm up, then `repeats` rounds of all of them in turn: a figure's
+  // samples alternate with its limit's. Returns the samples of each measurement.
+  auto alternate = [&](const char* key, const std::vector<std::function<double()>>& measures) {
     if (options.on_progress) options.on_progress(key);
-    measure();
-    std::vector<double> samples;
-    for (int i = 0; i < repeats; ++i) samples.push_back(measure());
-    return Median(samples);
+    for (const auto& measure : measures) {
+      stop_check();
+      measure();
+    }
+    std::vector<std::vector<double>> samples(measures.size());
+    for (int r = 0; r < repeats; ++r)
+      for (size_t i = 0; i < measures.size(); ++i) {
+        stop_check();
+        samples[i].push_back(measures[i]());
+      }
+    return samples;
   };
 
-  nlohmann::json figures;
-  figures["spawn_join_ms_per_proc"] = median_of("spawn_join_ms_per_proc", [&] {
-    const int64_t start = MonotonicNs();
-    run(NoopBench(), {{"processes", cpus}});
-    return NsToMs(MonotonicNs() - start) / cpus;
-  });
+  nlohmann::json figures = nlohmann::json::object();
+  figures["limit_suspect"] = nlohmann::json::array();
+  figures["repeats"] = repeats;
+  nlohmann::json& parts = figures["parts"] = nlohmann::json::object();
+
+  // Start + join: several runs per sample (one run of `cpus` children is under a millisecond).
+  const int rounds = options.quick ? 3 : 10;
+  auto spawn = alternate("spawn_join_ms_per_proc", {
+      [&] {
+        const int64_t start = MonotonicNs();
+        for (int i = 0; i < rounds; ++i) run(NoopBench(), {{"processes", cpus}});
+        return NsToMs(MonotonicNs() - start) / (rounds * cpus);
+      },
+      [&] { return SpawnJoinMsPerProc({noop}, cpus, rounds); },
+      [&] { return SpawnJoinMsPerProc({worker, "--exit"}, cpus, rounds); }});
+  Record(figures, Figure("spawn_join_ms_per_proc"), spawn[0], spawn[1]);
+  parts["worker_start_ms_per_proc"] = Median(spawn[2]);
+
   const int64_t increments = options.quick ? 200'000 : 1'000'000;
-  const char* increment_keys[] = {"unlocked_increments_per_s", "locked_increments_per_s",
-                                  "atomic_increments_per_s"};
-  for (int64_t mode : {kUnlocked, kLocked, kAtomic})
-    figures[increment_keys[mode]] = median_of(increment_keys[mode], [&] {
-      return FiguresOf(run(IncrementBench(), {{"count", increments}, {"mode", mode}}))
-          .at("per_s")
-          .get<double>();
-    });
+  auto increments_with = [&](int64_t mode) {
+    return FiguresOf(run(IncrementBench(), {{"count", increments}, {"mode", mode}})).at("per_s").get<double>();
+  };
+  auto unlocked = alternate("unlocked_increments_per_s", {
+      [&] { return increments_with(kUnlocked); }, [&] { return LimitLoadStorePerS(increments); }});
+  Record(figures, Figure("unlocked_increments_per_s"), unlocked[0], unlocked[1]);
+  auto locked = alternate("locked_increments_per_s", {
+      [&] { return increments_with(kLocked); }, [&] { return LimitLockPairsPerS(2 * increments); },
+      [&] { return RobustLockPairNs(2 * increments); }});
+  Record(figures, Figure("locked_increments_per_s"), locked[0], locked[1]);
+  parts["lock_pair_ns"] = Median(locked[2]);
+  auto atomic = alternate("atomic_increments_per_s", {
+      [&] { return increments_with(kAtomic); }, [&] { return LimitFetchAddPerS(increments); }});
+  Record(figures, Figure("atomic_increments_per_s"), atomic[0], atomic[1]);
+
   const int64_t items = options.quick ? 200'000 : 1'000'000;
-  figures["queue_items_per_s"] = median_of("queue_items_per_s", [&] {
-    return FiguresOf(run(QueueBench(), {{"count", items}})).at("per_s").get<double>();
-  });
-  double apply_sample = 0;
+  auto queue = alternate("queue_items_per_s", {
+      [&] { return FiguresOf(run(QueueBench(), {{"count", items}})).at("per_s").get<double>(); },
+      [&] { return LimitRingItemsPerS(items, 4096); },
+      [&] { return QueuePairNs(items); }});
+  Record(figures, Figure("queue_items_per_s"), queue[0], queue[1]);
+  parts["queue_pair_ns"] = Median(queue[2]);
+
+  const int64_t tasks = options.quick ? 2'000 : 20'000;
   std::vector<double> apply_samples;
-  figures["pool_map_items_per_s"] = median_of("pool_map_items_per_s", [&] {
-    const TrialResult result = run(PoolBench(), {{"count", items},
-                                                 {"tasks", options.quick ? 2'000 : 20'000},
-                                                 {"workers", cpus}});
-    apply_sample = FiguresOf(result).at("apply_per_s").get<double>();
-    apply_samples.push_back(apply_sample);
-    return FiguresOf(result).at("map_per_s").get<double>();
-  });
+  std::vector<std::vector<double>> map_parts(3);
+  const char* map_part_keys[] = {"map_before_ns_per_item", "map_work_ns_per_item", "map_after_ns_per_item"};
+  auto pool = alternate("pool_map_items_per_s", {
+      [&] {
+        const TrialResult result = run(PoolBench(), {{"count", items}, {"tasks", tasks}, {"workers", cpus}});
+        apply_samples.push_back(FiguresOf(result).at("apply_per_s").get<double>());
+        for (size_t i = 0; i < 3; ++i) map_parts[i].push_back(FiguresOf(result).at(map_part_keys[i]).get<double>());
+        return FiguresOf(result).at("map_per_s").get<double>();
+      },
+      [&] { return LimitPlainLoopItemsPerS(items, cpus); },
+      [&] { return LimitRoundTripsPerS(tasks, cpus, ProcessPool::kTaskCapacity); }});
   apply_samples.erase(apply_samples.begin());  // the warm-up
-  figures["pool_apply_async_tasks_per_s"] = Median(apply_samples);
+  Record(figures, Figure("pool_map_items_per_s"), pool[0], pool[1]);
+  Record(figures, Figure("pool_apply_async_tasks_per_s"), apply_samples, pool[2]);
+  for (size_t i = 0; i < 3; ++i) {
+    map_parts[i].erase(map_parts[i].begin());
+    parts[map_part_keys[i]] = Median(map_parts[i]);
+  }
+
   const int64_t events = options.quick ? 1'000'000 : 4'000'000;
-  figures["trace_ns_per_event"] = median_of("trace_ns_per_event", [&] {
-    return FiguresOf(run(TraceBench(), {{"count", events}}, 1u << 23)).at("ns").get<double>();
-  });
-  figures["trace_drain_events_per_s"] = median_of("trace_drain_events_per_s", [&] {
-    return DrainEventsPerSecond(events);
-  });
+  auto trace = alternate("trace_ns_per_event", {
+      [&] { return FiguresOf(run(TraceBench(), {{"count", events}}, 1u << 23)).at("ns").get<double>(); },
+      [&] { return LimitEventNs(events); },
+      [&] { return ClockReadNs(events); }});
+  Record(figures, Figure("trace_ns_per_event"), trace[0], trace[1]);
+  parts["clock_read_ns"] = Median(trace[2]);
+  auto drain = alternate("trace_drain_events_per_s", {
+      [&] { return DrainEventsPerSecond(events); }, [&] { return LimitEventCopyPerS(events); }});
+  Record(figures, Figure("trace_drain_events_per_s"), drain[0], drain[1]);
   return figures;
 }
 

@@ -1,35 +1,88 @@
 // What ProcLab's primitives cost, measured on this machine with real processes: starting and
 // joining a process, a shared-counter increment (no lock, the robust lock, fetch_add), a queue
-// item, a pool map item, an apply_async task, and one trace event. Used by `proclab-cli bench`
-// and by the `costs` lesson. Each figure is the median of several repeats after a warm-up.
+// item, a pool map item, an apply_async task, and one trace event; each beside the machine's own
+// limit for the same work (lessons/machine_limits.hpp), measured in the same invocation. Used by
+// `proclab-cli bench` and by the `costs` lesson. Each figure is the median of several repeats
+// after a warm-up; a figure's samples and its limit's alternate, so load hits both alike.
 #pragma once
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/lesson_model.hpp"
 
 namespace proclab {
 
 struct BenchOptions {
   bool quick = false;         // fewer items and repeats: seconds, not tens of seconds
   std::string worker_path;    // empty: beside this program
+  std::string noop_path;      // the static no-op (proclab-noop); empty: beside the worker
   std::function<bool()> should_stop;                      // asked between measurements
   std::function<void(const std::string&)> on_progress;    // "measuring queue_items_per_s"
 };
 
-// One JSON object with exactly these keys, all positive numbers:
-//   spawn_join_ms_per_proc, unlocked_increments_per_s, locked_increments_per_s,
-//   atomic_increments_per_s, queue_items_per_s, pool_map_items_per_s,
-//   pool_apply_async_tasks_per_s, trace_ns_per_event, trace_drain_events_per_s
+// One JSON object:
+//   <key>            ProcLab's figure, for each key of kBenchFigures (positive numbers)
+//   limit_<key>      the machine's limit for the same work (positive)
+//   <key>_of_limit   how much of the limit ProcLab reaches: figure / limit for rates,
+//                    limit / figure for times (1 = at the limit)
+//   limit_suspect    keys where ProcLab beat its limit in every sample (a limit should bound
+//                    its figure: a sign of a busy machine, flagged, not an error)
+//   range            {<key>: [min, max], limit_<key>: [min, max]}: the spread of the samples
+//   parts            what ProcLab's cost is made of, each measured (see kBenchParts)
+//   repeats          samples per figure
 // Throws RunError if a measurement cannot run, RunStopped if should_stop() said so.
 nlohmann::json MeasurePrimitives(const BenchOptions& options);
 
-// The figure names in the order they are reported, with a unit and whether larger is better.
+// The figures in the order they are reported, with a unit, whether larger is better, the
+// group whose bars share one scale, and what the limit measured beside it is.
 struct BenchFigure {
   const char* key;
   const char* unit;
   bool larger_is_better;
+  int group;
+  LocalText limit;
 };
 extern const BenchFigure kBenchFigures[9];
+// Groups of figures with one unit, drawn on one scale: start, counter, queue and pool, trace.
+inline constexpr int kBenchGroupCount = 5;
+
+// The parts measured to say where ProcLab's cost goes (in "parts"), with their units.
+struct BenchPart {
+  const char* key;
+  const char* unit;
+  const char* what;
+};
+extern const BenchPart kBenchParts[7];
+
+// One sentence per figure that has measured parts: where ProcLab's cost beyond the limit goes,
+// with the numbers of this run, in both languages. Empty for a figure without parts.
+struct CostExplanation {
+  const char* key;  // the figure explained
+  std::string en;
+  std::string zh;
+};
+std::vector<CostExplanation> ExplainCosts(const nlohmann::json& figures);
+
+// The bench's table, one line per figure: [Python,] ProcLab, the limit, how much of the limit
+// ProcLab reaches [, how many times Python], a (!) on a suspect limit, then a line per
+// footnote and the explanations. `python` may be null (no Python column).
+std::vector<std::string> FormatBenchTable(const nlohmann::json& figures, const nlohmann::json& python);
+// "0.626 ms", "31,200,000 /s", "10.2 ns": how the table writes a figure.
+std::string FormatFigure(double value, const char* unit);
+
+// How to draw one group's bars: linear from 0, or logarithmic when the largest value is more
+// than `kLogScaleRatio` times the smallest (the smaller bars would be invisible otherwise).
+inline constexpr double kLogScaleRatio = 20.0;
+struct BarScale {
+  bool log = false;
+  double low = 0;   // the value at the left edge (log: a decade at or below the smallest)
+  double high = 0;  // the value at the right edge (0: nothing to draw)
+  // Where `value` ends, from 0 (left edge) to 1 (right edge).
+  double Fraction(double value) const;
+};
+BarScale ScaleFor(const std::vector<double>& values);
 
 }  // namespace proclab

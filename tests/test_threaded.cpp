@@ -4,6 +4,8 @@
 // event ring, the queue, the robust mutex or the start barrier is a TSan report. They run in the
 // plain and ASan builds too, and alone in the TSan build (tag [tsan]; see quickstart.sh).
 #include <catch2/catch.hpp>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <thread>
@@ -174,6 +176,35 @@ TEST_CASE("threads: a robust mutex makes increments of a plain counter exact", "
   CHECK(unclean == std::vector<int>(kThreads, 0));
   CHECK(mutex->holder() == -1);
   CHECK(mutex->died_holding() == -1);
+}
+
+TEST_CASE("threads: a locker that finds the lock held spins, then sleeps, and sees the holder's writes",
+          "[tsan]") {
+  // The holder keeps the lock far longer than the adaptive spin lasts, so the waiter spins,
+  // gives up and sleeps on the futex; it must still get the lock, cleanly, once it is free.
+  auto mutex = std::make_unique<RobustMutex>();
+  int64_t written = 0;  // plain memory: the lock orders the holder's write and the waiter's read
+  std::atomic<bool> held{false};
+  int64_t seen = -1;
+  RobustMutex::Locked how = RobustMutex::Locked::kOwnerDied;
+  std::thread holder([&] {
+    mutex->Lock(0);
+    held = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    written = 42;
+    mutex->Unlock();
+  });
+  while (!held.load()) std::this_thread::yield();
+  std::thread waiter([&] {
+    how = mutex->Lock(1);
+    seen = written;
+    mutex->Unlock();
+  });
+  holder.join();
+  waiter.join();
+  CHECK(how == RobustMutex::Locked::kClean);
+  CHECK(seen == 42);
+  CHECK(mutex->holder() == -1);
 }
 
 TEST_CASE("threads: a start barrier holds every thread until released, then lets all pass",

@@ -307,12 +307,10 @@ int Bench(bool quick, bool json) {
     std::cout << figures.dump(2) << '\n';
     return 0;
   }
-  std::printf("ProcLab primitives on this machine (%d CPUs), median of %d runs after a warm-up:\n\n",
-              CpuCount(), quick ? 3 : 5);
-  for (const BenchFigure& figure : kBenchFigures) {
-    const double value = figure.key == nullptr ? 0 : figures.at(figure.key).get<double>();
-    std::printf("  %-30s %16.*f %s\n", figure.key, value < 100 ? 3 : 0, value, figure.unit);
-  }
+  std::printf("ProcLab primitives on this machine (%d CPUs), each beside the machine's limit for the\n"
+              "same work, measured in turn in this run; medians of %d samples after a warm-up:\n\n",
+              CpuCount(), figures.at("repeats").get<int>());
+  for (const std::string& line : FormatBenchTable(figures, nullptr)) std::printf("%s\n", line.c_str());
   std::printf("\nCompare with Python's multiprocessing: python3 %s\n",
               ThisInstall().bench_script.c_str());
   return 0;

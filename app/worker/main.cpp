@@ -2,6 +2,7 @@
 // It attaches to the run's segment, finds its lesson, waits at the start line, runs the lesson's
 // child code, and reports how it ended. Started only by ProcLab, with a fixed argument list:
 //   proclab-worker --segment <name> --index <i> --parent <pid>
+//   proclab-worker --exit      returns 0 at once (what `proclab-cli bench` times as start-up)
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -27,6 +28,9 @@ int Fail(const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The benchmark starts the worker with --exit alone to measure the program's own start-up
+  // (loading it, the C and C++ runtimes' start) apart from attaching to a run.
+  if (argc == 2 && std::string_view(argv[1]) == "--exit") return 0;
   std::string segment_name;
   int index = -1;
   pid_t parent = -1;

@@ -1,8 +1,10 @@
-// Costs (lesson `costs`): each figure measured on this machine as bars, ProcLab's C++ beside
-// Python's multiprocessing, with how many times faster one is; a note when Python was not
-// measured. The numbers are the lesson's outcome (lessons/costs.cpp), which for now keeps its
-// figures as JSON ("proclab", "python", "ratios", "python_note"): the costs lesson is being
-// rewritten, and this view reads it through its ToJson until it has a typed outcome.
+// Costs (lesson `costs`): each figure measured on this machine as three bars, Python's
+// multiprocessing, ProcLab, and the machine's limit for the same work, grouped by what they
+// measure; the bars of a group share one scale (logarithmic when the group spans more than
+// kLogScaleRatio, and then labelled so). Under the bars: what the limit is, how much of it ProcLab
+// reaches, and a sentence, from parts measured in the same run, on where ProcLab's cost goes.
+// The numbers are the lesson's outcome (lessons/costs.cpp): "proclab" (with limit_*, parts),
+// "python", "ratios", "python_note".
 #include <imgui.h>
 
 #include <algorithm>
@@ -35,11 +37,22 @@ Str FigureName(size_t index) {
   return kNames[std::min<size_t>(index, 8)];
 }
 
-std::optional<double> Number(const nlohmann::json& object, const char* key) {
+Str GroupName(int group) {
+  static const Str kNames[kBenchGroupCount] = {Str::kCostsGroupStart, Str::kCostsGroupCounter,
+                                               Str::kCostsGroupQueuePool, Str::kCostsGroupTraceEvent,
+                                               Str::kCostsGroupTraceDrain};
+  return kNames[std::clamp(group, 0, kBenchGroupCount - 1)];
+}
+
+std::optional<double> Number(const nlohmann::json& object, const std::string& key) {
   if (!object.is_object()) return std::nullopt;
   const auto it = object.find(key);
   if (it == object.end() || !it->is_number()) return std::nullopt;
   return it->get<double>();
+}
+
+bool Listed(const nlohmann::json& list, const char* key) {
+  return list.is_array() && std::find(list.begin(), list.end(), key) != list.end();
 }
 
 class CostsView : public View {
@@ -63,62 +76,111 @@ void CostsView::Draw(const ViewContext& ctx) {
   const nlohmann::json& ours = o["proclab"];
   const nlohmann::json python = o.contains("python") ? o["python"] : nlohmann::json(nullptr);
   const nlohmann::json ratios = o.contains("ratios") ? o["ratios"] : nlohmann::json::object();
+  const nlohmann::json suspect = ours.value("limit_suspect", nlohmann::json::array());
   if (!python.is_object()) {
     DrawWrappedText(ctx.T(Str::kCostsNoPython), ctx.fonts, theme.warn);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.warn));
     const char* note_key =
         ctx.language == Language::kChinese && o.contains("python_note_zh") ? "python_note_zh"
                                                                             : "python_note";
     if (o.contains(note_key) && o[note_key].is_string())
-      ImGui::TextWrapped("%s", o[note_key].get<std::string>().c_str());
-    ImGui::PopStyleColor();
+      DrawWrappedText(o[note_key].get<std::string>(), ctx.fonts, theme.warn);
   }
-  ImGui::TextDisabled("%s", ctx.T(Str::kCostsLegend));
+  DrawWrappedText(ctx.T(Str::kCostsLegend), ctx.fonts, theme.dim);
+  const std::vector<CostExplanation> explanations = ExplainCosts(ours);
   const float name_w = std::min(em * 5.0f, ImGui::GetContentRegionAvail().x * 0.2f);
+  const ImU32 limit_color = theme.good;
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  for (size_t i = 0; i < std::size(kBenchFigures); ++i) {
-    const BenchFigure& figure = kBenchFigures[i];
-    const std::optional<double> mine = Number(ours, figure.key);
-    if (!mine) continue;
-    const std::optional<double> theirs = Number(python, figure.key);
-    const std::optional<double> ratio = Number(ratios, figure.key);
-    ImGui::Spacing();
-    ImGui::PushFont(ctx.fonts.bold);
-    ImGui::TextUnformatted(ctx.T(FigureName(i)));
-    ImGui::PopFont();
-    ImGui::SameLine();
-    ImGui::TextDisabled("(%s)", ctx.T(figure.larger_is_better ? Str::kCostsHigherBetter : Str::kCostsLowerBetter));
-    if (ratio) {
-      // ratio > 1: ProcLab is better by that factor, whichever way the figure counts.
-      char text[96];
-      if (*ratio >= 1) std::snprintf(text, sizeof text, "C++ %.1f× %s", *ratio, ctx.T(Str::kCostsBetter));
-      else std::snprintf(text, sizeof text, "Python %.1f× %s", 1 / *ratio, ctx.T(Str::kCostsBetter));
-      const float w = ImGui::CalcTextSize(text).x;
-      ImGui::SameLine(std::max(ImGui::GetCursorPosX() + em, ImGui::GetContentRegionMax().x - w));
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(*ratio >= 1 ? theme.good : theme.bad), "%s", text);
+
+  for (int group = 0; group < kBenchGroupCount; ++group) {
+    // One scale for every bar of the group: Python's, ProcLab's and the limits.
+    std::vector<double> values;
+    for (const BenchFigure& figure : kBenchFigures) {
+      if (figure.group != group) continue;
+      for (const auto& v : {Number(ours, figure.key), Number(python, figure.key),
+                            Number(ours, std::string("limit_") + figure.key)})
+        if (v) values.push_back(*v);
     }
-    // Both bars on one scale per figure: the larger value fills the row.
-    const double top = std::max(*mine, theirs.value_or(0));
-    auto bar = [&](const char* who, std::optional<double> value, ImU32 color) {
-      ImGui::AlignTextToFramePadding();
-      ImGui::TextUnformatted(who);
-      ImGui::SameLine(name_w);
-      const ImVec2 p = ImGui::GetCursorScreenPos();
-      const std::string label = value ? Figure(*value, figure.unit) : std::string("—");
-      const float text_w = ImGui::CalcTextSize(label.c_str()).x;
-      const float full = std::max(ImGui::GetContentRegionAvail().x - text_w - em, em * 2);
-      const float h = em * 1.1f;
-      if (value && top > 0) {
-        const float w = std::max(full * static_cast<float>(*value / top), 2.0f);
-        draw->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + w, p.y + h), color, 2);
-        draw->AddText(ImVec2(p.x + w + em * 0.4f, p.y + (h - em) * 0.5f + 1), theme.text, label.c_str());
-      } else {
-        draw->AddText(ImVec2(p.x, p.y + (h - em) * 0.5f + 1), theme.dim, label.c_str());
+    if (values.empty()) continue;
+    const BarScale scale = ScaleFor(values);
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::PushFont(ctx.fonts.h2 != nullptr ? ctx.fonts.h2 : ctx.fonts.bold);
+    ImGui::TextUnformatted(ctx.T(GroupName(group)));
+    ImGui::PopFont();
+    if (scale.log) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.accent), "(%s)", ctx.T(Str::kCostsLogScale));
+    }
+
+    for (size_t i = 0; i < std::size(kBenchFigures); ++i) {
+      const BenchFigure& figure = kBenchFigures[i];
+      if (figure.group != group) continue;
+      const std::optional<double> mine = Number(ours, figure.key);
+      if (!mine) continue;
+      const std::optional<double> theirs = Number(python, figure.key);
+      const std::optional<double> limit = Number(ours, std::string("limit_") + figure.key);
+      const std::optional<double> of_limit = Number(ours, std::string(figure.key) + "_of_limit");
+      const std::optional<double> ratio = Number(ratios, figure.key);
+      ImGui::Spacing();
+      ImGui::PushFont(ctx.fonts.bold);
+      ImGui::TextUnformatted(ctx.T(FigureName(i)));
+      ImGui::PopFont();
+      ImGui::SameLine();
+      ImGui::TextDisabled("(%s)", ctx.T(figure.larger_is_better ? Str::kCostsHigherBetter : Str::kCostsLowerBetter));
+      // Right-aligned: how ProcLab compares with Python, and how much of the limit it reaches.
+      std::string verdict;
+      if (ratio) {
+        char text[96];
+        if (*ratio >= 1) std::snprintf(text, sizeof text, "C++ %.1f× %s", *ratio, ctx.T(Str::kCostsBetter));
+        else std::snprintf(text, sizeof text, "Python %.1f× %s", 1 / *ratio, ctx.T(Str::kCostsBetter));
+        verdict = text;
       }
-      ImGui::Dummy(ImVec2(full + text_w, h + 2));
-    };
-    bar("C++", mine, theme.actual);
-    if (python.is_object()) bar("Python", theirs, theme.warn);
+      if (of_limit) {
+        char text[96];
+        std::snprintf(text, sizeof text, ctx.T(Str::kCostsOfLimit), *of_limit * 100);
+        verdict += (verdict.empty() ? "" : " · ") + std::string(text);
+      }
+      if (!verdict.empty()) {
+        const float w = ImGui::CalcTextSize(verdict.c_str()).x;
+        ImGui::SameLine(std::max(ImGui::GetCursorPosX() + em, ImGui::GetContentRegionMax().x - w));
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(!ratio || *ratio >= 1 ? theme.good : theme.bad), "%s",
+                           verdict.c_str());
+      }
+      auto bar = [&](const char* who, std::optional<double> value, ImU32 color) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(who);
+        ImGui::SameLine(name_w);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const std::string label = value ? Figure(*value, figure.unit) : std::string("—");
+        const float text_w = ImGui::CalcTextSize(label.c_str()).x;
+        const float full = std::max(ImGui::GetContentRegionAvail().x - text_w - em, em * 2);
+        const float h = em * 1.1f;
+        if (scale.log)  // a faint tick at each power of ten: the scale is logarithmic
+          for (double tick = std::pow(10.0, std::ceil(std::log10(scale.low))); tick < scale.high; tick *= 10) {
+            const float x = p.x + full * static_cast<float>(scale.Fraction(tick));
+            draw->AddLine(ImVec2(x, p.y), ImVec2(x, p.y + h + 2), theme.grid);
+          }
+        if (value && *value > 0) {
+          const float w = std::max(full * static_cast<float>(scale.Fraction(*value)), 2.0f);
+          draw->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + w, p.y + h), color, 2);
+          draw->AddText(ImVec2(p.x + w + em * 0.4f, p.y + (h - em) * 0.5f + 1), theme.text, label.c_str());
+        } else {
+          draw->AddText(ImVec2(p.x, p.y + (h - em) * 0.5f + 1), theme.dim, label.c_str());
+        }
+        ImGui::Dummy(ImVec2(full + text_w, h + 2));
+      };
+      if (python.is_object()) bar("Python", theirs, theme.warn);
+      bar("ProcLab", mine, theme.actual);
+      bar(ctx.T(Str::kCostsLimitBar), limit, limit_color);
+      char limit_is[512];
+      std::snprintf(limit_is, sizeof limit_is, ctx.T(Str::kCostsLimitIs),
+                    std::string(figure.limit.In(ctx.language)).c_str());
+      DrawWrappedText(limit_is, ctx.fonts, theme.dim, name_w);
+      if (Listed(suspect, figure.key)) DrawWrappedText(ctx.T(Str::kCostsSuspect), ctx.fonts, theme.warn, name_w);
+      for (const CostExplanation& e : explanations)
+        if (std::string_view(e.key) == figure.key)
+          DrawWrappedText(ctx.language == Language::kChinese ? e.zh : e.en, ctx.fonts, theme.text, name_w);
+    }
   }
   ImGui::EndChild();
 }
