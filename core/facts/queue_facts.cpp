@@ -29,7 +29,7 @@ void AddQueueEvent(QueueFacts& queue, int lane, const Event& event) {
   switch (event.kind) {
     case EventKind::kQueuePut:
     case EventKind::kQueueGet: {
-      const QueueOp op{event.t_ns, lane, event.a, event.b};
+      const QueueOp op{event.t_ns, lane, event.a, event.b, event.type};
       InsertByTime(event.kind == EventKind::kQueuePut ? queue.puts : queue.gets, op);
       (event.kind == EventKind::kQueuePut ? mine.puts : mine.gets) += 1;
       queue.max_depth = std::max(queue.max_depth, event.b);
