@@ -1,0 +1,40 @@
+# ProcLab's tracer enters every Python process of a traced program here: proclab-cli trace puts
+# this directory first on PYTHONPATH, so the main process, and every child a fork, spawn or
+# forkserver start method (or a subprocess) makes, loads it before the program's own code.
+# Outside a ProcLab run (no PROCLAB_SEGMENT) it does nothing but hand over to the next
+# sitecustomize on the path (Debian ships one), as if it were not there.
+import os
+import sys
+
+
+def _proclab_start():
+    if "PROCLAB_SEGMENT" not in os.environ:
+        return
+    if sys.version_info < (3, 8) or sys.implementation.name != "cpython":
+        sys.stderr.write(
+            "proclab: ProcLab traces CPython 3.8 or later; this is %s %s\n"
+            % (sys.implementation.name, sys.version.split()[0])
+        )
+        sys.stderr.flush()
+        os._exit(2)
+    import proclab_trace
+
+    proclab_trace.start()
+
+
+def _next_sitecustomize():
+    """Runs the sitecustomize this one shadows (the first one later on sys.path), if any."""
+    import importlib.machinery
+    import importlib.util
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    rest = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+
+_proclab_start()
+_next_sitecustomize()
