@@ -14,6 +14,9 @@ Only the standard library is used.
     bench/compare_python.py                 # full comparison, text table
     bench/compare_python.py --quick --json  # about a tenth of the items, one JSON object
     bench/compare_python.py --python-only   # Python's figures only, as JSON (used by `costs`)
+    bench/compare_python.py --tracing       # what ProcLab's tracer costs a Python program:
+                                            # each lesson's program and a tight v.value += 1
+                                            # loop, untraced and traced (proclab-cli bench --python)
 
 Exit status: 0 on success, 1 if proclab-cli cannot be found or fails (the Python figures are
 still printed), 2 on bad arguments.
@@ -283,6 +286,18 @@ def measure_proclab(cli, quick):
     return figures, None
 
 
+def run_tracing(cli, quick, as_json):
+    """`proclab-cli bench --python`: the programs' wall times and the tight loop's cost per
+    iteration, untraced and traced (lines on and off), medians with their ranges. The
+    measurement lives in proclab-cli (it runs the tracer); this prints what it says."""
+    if not cli:
+        print("proclab-cli not found (build it, or pass --cli PATH)", file=sys.stderr)
+        return 1
+    command = [cli, "bench", "--python"] + (["--quick"] if quick else []) + (["--json"] if as_json else [])
+    progress("running " + " ".join(command) + " ...")
+    return subprocess.run(command).returncode
+
+
 def ratio(key, larger_is_better, python, proclab):
     """How many times better ProcLab is: C++/Python for rates, Python/C++ for times."""
     p, c = python.get(key), (proclab or {}).get(key)
@@ -358,9 +373,13 @@ def main():
     parser.add_argument("--cli", metavar="PATH",
                         help="proclab-cli to run (default: ../build/bin/proclab-cli beside this "
                              "script, else proclab-cli on PATH)")
+    parser.add_argument("--tracing", action="store_true",
+                        help="what tracing costs a Python program (runs proclab-cli bench --python)")
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if args.tracing:
+        return run_tracing(find_cli(args.cli), args.quick, args.json)
 
     python = measure_python(Sizes(args.quick), args.repeats)
     if args.python_only:

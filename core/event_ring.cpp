@@ -36,9 +36,10 @@ size_t EventRing::Drain(std::vector<Event>& out) {
 
 void Emitter::Emit(EventKind kind, uint32_t object, int64_t a, int64_t b,
                    ValueType type) const noexcept {
-  if (ring_ == nullptr) return;
   // Stamped in ticks; the parent converts them to ns as it drains.
-  ring_->Push(Event{TraceTicks(), worker_, kind, type, object, a, b});
+  const Event event{TraceTicks(), worker_, kind, type, object, a, b};
+  if (ring_ != nullptr) ring_->Push(event);
+  else if (list_ != nullptr) list_->push_back(event);
 }
 
 }  // namespace proclab

@@ -54,11 +54,13 @@ class EventRing {
 };
 static_assert(sizeof(EventRing) % alignof(Event) == 0);
 
-// What a process holds to emit events into its own ring.
+// What a process holds to emit events into its own ring (a child), or into a list the same
+// thread drains itself (the parent's own events: never dropped).
 class Emitter {
  public:
   Emitter() = default;
   Emitter(EventRing* ring, uint16_t worker) : ring_(ring), worker_(worker) {}
+  Emitter(std::vector<Event>* list, uint16_t worker) : list_(list), worker_(worker) {}
   // An event about no particular object (object 0), with whole-number fields.
   void operator()(EventKind kind, int64_t a = 0, int64_t b = 0) const noexcept {
     Emit(kind, 0, a, b);
@@ -70,6 +72,7 @@ class Emitter {
 
  private:
   EventRing* ring_ = nullptr;
+  std::vector<Event>* list_ = nullptr;
   uint16_t worker_ = 0;
 };
 

@@ -27,6 +27,8 @@ inline constexpr const char* kPythonAreaName = "python";
 struct PythonLane {
   std::atomic<int32_t> pid{0};         // the process on this lane (0: not claimed yet)
   std::atomic<int32_t> parent_pid{0};
+  // Its current line, also written here: exact even when its ring dropped the line events.
+  std::atomic<uint64_t> line{0};       // file id << 32 | line number
 };
 
 // What a pool's parent says about a job before its tasks reach the workers: the chunk size a

@@ -18,7 +18,9 @@
 
 #include "core/clock.hpp"
 #include "core/facts/explain.hpp"
+#include "core/facts/explain_python.hpp"
 #include "core/futex.hpp"
+#include "core/install_layout.hpp"
 #include "core/python_area.hpp"
 #include "core/run_header.hpp"
 #include "core/segment.hpp"
@@ -129,6 +131,7 @@ class PythonRun::Session final : public StepHost {
   void Loop();
   void Finish();
   void EndEverything(KillReason reason);  // every process of the program, now (SIGKILL)
+  std::vector<int> LiveLanes() const;
 
   // StepHost.
   int children() const override;
@@ -180,7 +183,75 @@ class PythonRun::Session final : public StepHost {
   bool stopping_ = false;
   int64_t main_end_ns_ = 0;
   std::vector<bool> killed_;           // per lane: ProcLab signalled it
+  std::vector<DeadHolder> dead_holders_;
+  // A stall is acted on once it has lasted with no new event: when it was first seen, and the
+  // event count then.
+  struct Watch {
+    int64_t since_ns = 0;
+    size_t events = 0;
+    bool Lasted(bool now, size_t events_now, int64_t for_ns);
+  };
+  Watch deadlock_watch_, holder_watch_, drain_watch_;
+  bool CheckStalls();  // true: a stall that never resolves was found, explained and ended
 };
+
+bool PythonRun::Session::Watch::Lasted(bool now, size_t events_now, int64_t for_ns) {
+  if (!now || events_now != events) {
+    since_ns = now ? MonotonicNs() : 0;
+    events = events_now;
+    return false;
+  }
+  if (since_ns == 0) since_ns = MonotonicNs();
+  return MonotonicNs() - since_ns >= for_ns;
+}
+
+std::vector<int> PythonRun::Session::LiveLanes() const {
+  std::vector<int> lanes;
+  for (size_t lane = 0; lane < lane_index_.size(); ++lane)
+    if (Alive(static_cast<int>(lane))) lanes.push_back(static_cast<int>(lane));
+  return lanes;
+}
+
+bool PythonRun::Session::CheckStalls() {
+  const RunFacts& facts = result_.facts;
+  const size_t events = facts.events();
+  const std::optional<Deadlock> deadlock = options_.end_deadlock ? facts.FindDeadlock() : std::nullopt;
+  // A cycle of lock waits cannot resolve: still there 100 ms on, act (events may still flow from
+  // processes outside it).
+  if (deadlock_watch_.Lasted(deadlock.has_value(), 0, 100'000'000)) {
+    outcome_->deadlock = deadlock;
+    result_.notes.push_back(ExplainDeadlock(facts, *deadlock));
+    result_.notes.push_back({"ProcLab ended the program: a deadlock never resolves itself.",
+                             "ProcLab 结束了该程序：死锁不会自行解除。"});
+    EndEverything(KillReason::kStall);
+    return true;
+  }
+  std::optional<std::pair<DeadHolder, std::vector<int>>> orphaned;
+  for (const DeadHolder& dead : dead_holders_) {
+    const LockFacts* lock = facts.lock(dead.lock);
+    if (lock == nullptr || lock->Holder() != kNoLane) continue;
+    std::vector<int> waiters;
+    for (int lane : lock->Waiters())
+      if (lane >= 0 && Alive(lane)) waiters.push_back(lane);
+    if (!waiters.empty()) orphaned = std::make_pair(dead, waiters);
+  }
+  if (holder_watch_.Lasted(orphaned.has_value(), events, 500'000'000)) {
+    result_.notes.push_back(ExplainDeadHolder(facts, orphaned->first, orphaned->second));
+    EndEverything(KillReason::kStall);
+    return true;
+  }
+  const std::optional<JoinBeforeDrain> drain = FindJoinBeforeDrain(facts);
+  if (drain_watch_.Lasted(drain.has_value(), events, 1'000'000'000)) {
+    const Event stall{TraceTicks(), kParentLane, EventKind::kStall, ValueType::kInt, drain->queue,
+                      static_cast<int64_t>(StallCause::kQueueFullNoGet), 1000};
+    scratch_.push_back(stall);
+    scratch_.back().t_ns = CurrentTickScale().ToNs(scratch_.back().t_ns);
+    result_.notes.push_back(ExplainJoinBeforeDrain(facts, *drain));
+    EndEverything(KillReason::kStall);
+    return true;
+  }
+  return false;
+}
 
 PythonRun::Session::~Session() {
   // However the run ends (Finish did it, or an exception skipped it): the whole group and every
@@ -437,7 +508,21 @@ void PythonRun::Session::Publish() {
     facts.Add(scratch_);
     scratch_.clear();
   }
+  for (size_t lane = 0; lane < rings_.size(); ++lane)
+    if (rings_[lane]->drops() > 0) {  // its last line events may be among those dropped
+      const uint64_t line = area_->lane[lane].line.load(std::memory_order_relaxed);
+      facts.SetCurrentLine(static_cast<int>(lane), static_cast<uint32_t>(line >> 32), static_cast<int64_t>(line & 0xffffffff));
+    }
   UpdateRecords();
+  // A process that ends holding a lock leaves it taken (multiprocessing does not release it):
+  // noted before its spans are closed with its end.
+  for (size_t lane = 0; lane < records_.size(); ++lane) {
+    const bool was_alive = static_cast<int>(lane) >= facts.children() || !facts.child(static_cast<int>(lane)).ended();
+    if (!records_[lane].done() || !was_alive) continue;
+    for (const auto& [id, lock] : facts.locks())
+      if (lock.Holder() == static_cast<int>(lane))
+        dead_holders_.push_back({id, static_cast<int>(lane), records_[lane].end_ns});
+  }
   facts.UpdateChildren(records_, std::vector<bool>(records_.size(), true));
 }
 
@@ -550,26 +635,10 @@ void PythonRun::Session::Loop() {
     outcome_->steps = RunStepMode(*this, false);
     StopStepping();
   }
-  int64_t deadlock_seen_ns = 0;
   while (true) {
     CheckStop();
     Poll(5);
-    if (options_.end_deadlock) {
-      const std::optional<Deadlock> deadlock = result_.facts.FindDeadlock();
-      if (!deadlock) {
-        deadlock_seen_ns = 0;
-      } else if (deadlock_seen_ns == 0) {
-        deadlock_seen_ns = MonotonicNs();
-      } else if (MonotonicNs() - deadlock_seen_ns > 100'000'000) {
-        // Still there 100 ms on: no process of the cycle can move again.
-        outcome_->deadlock = deadlock;
-        result_.notes.push_back(ExplainDeadlock(result_.facts, *deadlock));
-        result_.notes.push_back({"ProcLab ended the program: a deadlock never resolves itself.",
-                                 "ProcLab 结束了该程序：死锁不会自行解除。"});
-        EndEverything(KillReason::kStall);
-        return;
-      }
-    }
+    if (CheckStalls()) return;
     if (!MainDone()) continue;
     bool others = false;
     for (size_t lane = 1; lane < lane_index_.size(); ++lane) others |= Alive(static_cast<int>(lane));
@@ -702,6 +771,9 @@ TrialResult PythonRun::Execute() {
       session->Loop();
     } catch (const RunStopped&) {
       result.stopped = true;
+      // Said while it is true: where each process was, and what it was waiting for.
+      const Sentence where = ExplainWhereEach(result.facts, session->LiveLanes());
+      if (!where.en.empty()) result.notes.push_back(where);
       session->EndEverything(KillReason::kStop);
     }
     session->Finish();
@@ -713,16 +785,13 @@ TrialResult PythonRun::Execute() {
   return result;
 }
 
-std::string PythonRun::FindTracerDir(const std::string& exe_dir) {
-  if (const char* dir = std::getenv("PROCLAB_PYTHON_DIR"); dir != nullptr && *dir != '\0') return dir;
-  for (const char* relative : {"/../python", "/../lib/proclab/python"}) {
-    const std::string dir = exe_dir + relative;
-    if (access((dir + "/sitecustomize.py").c_str(), R_OK) == 0) {
-      std::error_code error;
-      return std::filesystem::canonical(dir, error).string();
-    }
-  }
-  return {};
+std::string PythonRun::FindTracerDir() {
+  std::string dir = ThisInstall().python_dir.string();
+  if (const char* env = std::getenv("PROCLAB_PYTHON_DIR"); env != nullptr && *env != '\0') dir = env;
+  if (access((dir + "/sitecustomize.py").c_str(), R_OK) != 0) return {};
+  std::error_code error;
+  const std::filesystem::path canonical = std::filesystem::canonical(dir, error);
+  return error ? dir : canonical.string();
 }
 
 std::string PythonRun::FindOnPath(const std::string& name) {

@@ -97,10 +97,9 @@ class PythonRun {
   // Any thread: the live trace and the lanes' records, under the run's lock.
   void ReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
 
-  // The directory with python/sitecustomize.py for a ProcLab program at `exe_dir`: beside it in
-  // the build tree (build/python), or installed (<prefix>/lib/proclab/python); PROCLAB_PYTHON_DIR
-  // wins. Empty if none is found.
-  static std::string FindTracerDir(const std::string& exe_dir);
+  // The directory with the tracer's sitecustomize.py (core/install_layout.hpp);
+  // PROCLAB_PYTHON_DIR wins. Empty if there is none.
+  static std::string FindTracerDir();
   // `name` looked up on PATH (a name with a slash is taken as it is); empty if not found.
   static std::string FindOnPath(const std::string& name);
 

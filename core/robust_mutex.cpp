@@ -56,14 +56,16 @@ void RobustMutex::Unlock() {
 }
 
 void TracedLock::lock() {
-  emit_(EventKind::kLockWait, lock_id_);
-  if (mutex_.Lock(who_) == RobustMutex::Locked::kOwnerDied)
-    emit_(EventKind::kLockOwnerDied, lock_id_, mutex_.died_holding());
-  emit_(EventKind::kLockAcquired, lock_id_);
+  emit_.Emit(EventKind::kLockWait, lock_id_);
+  const RobustMutex::Locked how = mutex_.Lock(who_);
+  // Stamped holding the lock, so hold spans never overlap in the trace.
+  if (how == RobustMutex::Locked::kOwnerDied)
+    emit_.Emit(EventKind::kLockOwnerDied, lock_id_, mutex_.died_holding());
+  emit_.Emit(EventKind::kLockAcquired, lock_id_);
 }
 
 void TracedLock::unlock() {
-  emit_(EventKind::kLockReleased, lock_id_);
+  emit_.Emit(EventKind::kLockReleased, lock_id_);  // still holding it
   mutex_.Unlock();
 }
 

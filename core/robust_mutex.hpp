@@ -46,7 +46,8 @@ class RobustMutex {
 
 class TracedLock {
  public:
-  TracedLock(RobustMutex& mutex, const Emitter& emit, int32_t who, int64_t lock_id = 0)
+  // `lock_id`: the lock's id in events (the `object` of kLockWait ...), as the lesson declared it.
+  TracedLock(RobustMutex& mutex, const Emitter& emit, int32_t who, uint32_t lock_id = 0)
       : mutex_(mutex), emit_(emit), who_(who), lock_id_(lock_id) {}
   void lock();
   void unlock();
@@ -56,7 +57,7 @@ class TracedLock {
   RobustMutex& mutex_;
   const Emitter& emit_;
   int32_t who_;
-  int64_t lock_id_;
+  uint32_t lock_id_;
 };
 
 }  // namespace proclab

@@ -2,16 +2,17 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 #include <thread>
 
 #include "core/clock.hpp"
 #include "core/facts/explain.hpp"
 #include "core/futex.hpp"
+#include "core/install_layout.hpp"
 #include "core/run_header.hpp"
 
 namespace proclab {
@@ -26,12 +27,7 @@ Run::Run(const Lesson& lesson, ParamValues params, RunOptions options)
 
 Run::~Run() = default;
 
-std::string Run::DefaultWorkerPath() {
-  std::error_code error;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return "proclab-worker";
-  return (self.parent_path() / "proclab-worker").string();
-}
+std::string Run::DefaultWorkerPath() { return ThisInstall().worker.string(); }
 
 void Run::RequestStop() { stop_requested_ = true; }
 
@@ -56,6 +52,20 @@ bool Run::TryReadLive(
 
 namespace {
 
+// Ring pages are allocated in /dev/shm as events are written: rings larger than the default are
+// halved until all of them fit in half of its free space, or a child writing its ring would die
+// of SIGBUS when a page could not be allocated.
+uint32_t FitRingCapacity(uint32_t wanted, size_t rings) {
+  struct statvfs shm {};
+  if (statvfs("/dev/shm", &shm) != 0) return wanted;
+  const uint64_t free_bytes = static_cast<uint64_t>(shm.f_bavail) * shm.f_frsize;
+  uint32_t capacity = wanted;
+  while (capacity > RunOptions{}.ring_capacity &&
+         rings * EventRing::BytesFor(capacity) > free_bytes / 2)
+    capacity /= 2;
+  return capacity;
+}
+
 int ChildCountFor(const Lesson& lesson, const ParamValues& params) {
   const int count = lesson.child_count ? lesson.child_count(params) : 1;
   if (count < 0 || count > kMaxLanes)
@@ -77,11 +87,12 @@ TrialResult Run::Execute() {
   result.trace.Reset(MonotonicNs());
   result.facts = RunFacts(result.trace.t0_ns());
 
+  // Room for every child's ring and a few replacements (the parent needs no ring).
+  const size_t rings = static_cast<size_t>(children + 8);
+  options_.ring_capacity = FitRingCapacity(options_.ring_capacity, rings);
   const size_t ring_bytes = EventRing::BytesFor(options_.ring_capacity) + 64;
   const size_t lesson_bytes = lesson_.shared_bytes ? lesson_.shared_bytes(params_) : 0;
-  // Room for every child's ring, the parent's, and a few replacements.
-  const size_t bytes = sizeof(RunHeader) + 256 * 1024 + lesson_bytes +
-                       static_cast<size_t>(children + 1 + 8) * ring_bytes;
+  const size_t bytes = sizeof(RunHeader) + 256 * 1024 + lesson_bytes + rings * ring_bytes;
 
   Segment segment = Segment::Create(bytes);
   Supervisor supervisor;
@@ -163,7 +174,7 @@ TrialResult Run::Execute() {
   // What every run's facts say on their own: a holder that died with its lock.
   for (const auto& [id, lock] : result.facts.locks())
     for (const LockFacts::OwnerDied& death : lock.owner_deaths)
-      result.notes.push_back(ExplainOwnerDeath(result.facts, lock, death));
+      if (!death.by_stop) result.notes.push_back(ExplainOwnerDeath(result.facts, lock, death));
   if (result.outcome) {
     result.outcome->t0_ns = result.facts.t0_ns();
     result.outcome->Conclude(result);
@@ -181,11 +192,9 @@ ParentContext::ParentContext(Run& run, Segment& segment, RunHeader& header, Supe
       supervisor_(supervisor),
       trace_(trace),
       result_(result) {
-  void* memory = segment.Allocate(EventRing::BytesFor(run.options_.ring_capacity),
-                                  &header.parent_ring);
-  EventRing* ring = EventRing::Create(memory, run.options_.ring_capacity);
-  parent_emitter_ = Emitter(ring, kParentLane);
-  rings_.push_back(ring);  // drained like the children's
+  // The parent's own events need no ring: it writes them straight into a list it drains itself,
+  // so none is ever dropped (a consumer that gets a million items reports every one).
+  parent_emitter_ = Emitter(&own_events_, kParentLane);
 }
 
 int ParentContext::child_count() const {
@@ -224,6 +233,8 @@ void ParentContext::Drain() {
 
 void ParentContext::CollectEvents() {
   const size_t from = scratch_.size();
+  scratch_.insert(scratch_.end(), own_events_.begin(), own_events_.end());
+  own_events_.clear();
   for (EventRing* ring : rings_) ring->Drain(scratch_);
   if (scratch_.size() == from) return;
   const TickScale scale = CurrentTickScale();
@@ -231,13 +242,12 @@ void ParentContext::CollectEvents() {
 }
 
 void ParentContext::PublishEvents() {
-  // rings_[0] is the parent's; rings_[i] belongs to child i-1.
+  // rings_[i] belongs to child i.
   RunFacts& facts = result_.facts;
-  for (size_t i = 1; i < rings_.size(); ++i) {
-    trace_.SetDrops(static_cast<int>(i - 1), rings_[i]->drops());
-    facts.SetDrops(static_cast<int>(i - 1), rings_[i]->drops());
+  for (size_t i = 0; i < rings_.size(); ++i) {
+    trace_.SetDrops(static_cast<int>(i), rings_[i]->drops());
+    facts.SetDrops(static_cast<int>(i), rings_[i]->drops());
   }
-  facts.SetDrops(kParentFactLane, rings_[0]->drops());
   if (!scratch_.empty()) {
     trace_.Append(scratch_);
     facts.Add(scratch_);
@@ -319,6 +329,11 @@ void ParentContext::Kill(int index, int signal, KillReason reason) {
 }
 
 void ParentContext::KillAll(int signal, KillReason reason) {
+  // Ending a run: freeze every child first, so none runs on in the moment between two kills (a
+  // waiter woken by its lock's dead holder would take the lock, as if the lesson had done it).
+  if (signal == SIGKILL && reason != KillReason::kLesson)
+    for (int i = 0; i < child_count(); ++i)
+      if (!supervisor_.child(i).done()) supervisor_.Kill(i, SIGSTOP);
   for (int i = 0; i < child_count(); ++i) Kill(i, signal, reason);
 }
 

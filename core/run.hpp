@@ -34,9 +34,15 @@ namespace proclab {
 
 struct RunHeader;
 
+// Events per ring when the whole trace is wanted (proclab-cli --trace-out): 2^20 events, 32 MiB
+// of address space per ring, of which only what is written takes memory. No lesson at its default
+// parameters comes near it, even with the parent too busy to drain (queue --items 100000 does
+// not fill it either). A run lowers it to fit the free space of /dev/shm.
+inline constexpr uint32_t kWholeTraceRingCapacity = 1u << 20;
+
 struct RunOptions {
-  std::string worker_path;           // absolute path of proclab-worker; empty: beside this program
-  uint32_t ring_capacity = 1u << 15;  // events per child ring (a power of two)
+  std::string worker_path;  // absolute path of proclab-worker; empty: DefaultWorkerPath()
+  uint32_t ring_capacity = 1u << 15;  // events per ring (a power of two; the parent's too)
   // Children map their whole ring before the start line, so no event pays a page fault. Costs
   // ~0.3 ms per MiB of ring at start, so only runs that measure the emit cost ask for it; others
   // fault each page once, on the ring's first lap.
@@ -118,6 +124,7 @@ class Run {
   // the trace (spawning, draining): a UI thread must not wait for it.
   bool TryReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
 
+  // Where this program's install (or build tree) keeps proclab-worker (core/install_layout.hpp).
   static std::string DefaultWorkerPath();
 
  private:
@@ -210,8 +217,9 @@ class ParentContext {
   Trace& trace_;
   TrialResult& result_;
   Emitter parent_emitter_;
+  std::vector<Event> own_events_;  // the parent's events since the last CollectEvents
   std::vector<Event> scratch_;
-  std::vector<EventRing*> rings_;
+  std::vector<EventRing*> rings_;  // child i's ring at i
 };
 
 // What a child process sees: its index, the parameters, the segment, and its event emitter.

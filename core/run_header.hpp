@@ -52,7 +52,6 @@ struct RunHeader {
   uint32_t trace_uses_tsc = 0;         // the parent's clock choice: children stamp events alike
   uint32_t prefault_rings = 0;         // RunOptions::prefault_rings
   ChildSlot children[kMaxLanes];
-  boost::interprocess::managed_shared_memory::handle_t parent_ring = 0;
 };
 
 }  // namespace proclab

@@ -97,7 +97,7 @@ json ChromeTraceJson(const TrialResult& result) {
                         {"cat", "lock"}, {"pid", pid(span.lane)}, {"tid", pid(span.lane)},
                         {"ts", us(span.begin_ns)},
                         {"dur", us(span_end(span.end_ns)) - us(span.begin_ns)},
-                        {"args", {{"lock", id}, {"open", span.open()}}}});
+                        {"args", {{"lock", id}, {"ended_with_its_process", span.cut}}}});
     }
   }
   for (const auto& [id, queue] : facts.queues()) {
@@ -110,7 +110,7 @@ json ChromeTraceJson(const TrialResult& result) {
                         {"ts", us(span.begin_ns)},
                         {"dur", us(span_end(span.end_ns)) - us(span.begin_ns)}});
     // Depth after every put and get, on the process that did it; one counter per queue.
-    for (const auto* ops : {&queue.puts, &queue.gets})
+    for (const auto* ops : {&queue.puts(), &queue.gets()})
       for (const QueueOp& op : *ops)
         events.push_back({{"ph", "C"}, {"pid", pid(op.lane)}, {"ts", us(op.t_ns)},
                           {"name", name + " depth"}, {"args", {{"depth", op.depth_after}}}});

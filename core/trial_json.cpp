@@ -167,8 +167,8 @@ json FactsJson(const RunFacts& facts) {
   out["locks"] = std::move(locks);
   json queues = json::array();
   for (const auto& [id, queue] : facts.queues())
-    queues.push_back({{"id", id}, {"name", queue.name}, {"puts", queue.puts.size()},
-                      {"gets", queue.gets.size()}, {"max_depth", queue.max_depth}});
+    queues.push_back({{"id", id}, {"name", queue.name}, {"puts", queue.puts().size()},
+                      {"gets", queue.gets().size()}, {"max_depth", queue.max_depth}});
   out["queues"] = std::move(queues);
   json pools = json::array();
   for (const auto& [id, pool] : facts.pools()) {

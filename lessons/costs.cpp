@@ -15,12 +15,12 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/install_layout.hpp"
 #include "core/process_pool.hpp"
 #include "core/robust_mutex.hpp"
 #include "core/shared_queue.hpp"
 #include "lessons/common.hpp"
 #include "lessons/costs_benchmarks.hpp"
-#include "lessons/lessons.hpp"
 
 extern char** environ;
 
@@ -294,14 +294,9 @@ std::string FindExecutable(const char* name) {
 }
 
 std::string FindComparisonScript() {
-  if (const char* env = std::getenv("PROCLAB_BENCH_SCRIPT")) return env;
   std::error_code error;
-  const auto exe_dir = std::filesystem::read_symlink("/proc/self/exe", error).parent_path();
-  for (const std::filesystem::path& candidate :
-       {exe_dir / "../share/proclab/compare_python.py",
-        std::filesystem::path(PROCLAB_SOURCE_DIR) / "bench/compare_python.py"})
-    if (std::filesystem::exists(candidate, error)) return candidate.string();
-  return {};
+  const std::filesystem::path& script = ThisInstall().bench_script;
+  return std::filesystem::exists(script, error) ? script.string() : std::string();
 }
 
 // Runs python3 compare_python.py --python-only --json and returns its figures, or a note on why

@@ -1,11 +1,20 @@
 #include "lessons/curriculum.hpp"
 
-#include "lessons/lessons.hpp"
-
 namespace proclab {
 
+// Each lesson's descriptor, defined in lessons/<id>.cpp.
+const Lesson& ProcessesLesson();
+const Lesson& SharedDataLesson();
+const Lesson& LocksLesson();
+const Lesson& LockGuardLesson();
+const Lesson& QueueBasicsLesson();
+const Lesson& QueueLesson();
+const Lesson& PoolLesson();
+const Lesson& DeadlockLesson();
+const Lesson& CostsLesson();
+
 std::span<const Lesson* const> Curriculum() {
-  // One line per lesson, in teaching order (the tutorial's sections).
+  // One line per lesson, in teaching order (the tutorial's sections, then what follows them).
   static const Lesson* const kLessons[] = {
       &ProcessesLesson(),
       &SharedDataLesson(),
@@ -14,6 +23,7 @@ std::span<const Lesson* const> Curriculum() {
       &QueueBasicsLesson(),
       &QueueLesson(),
       &PoolLesson(),
+      &DeadlockLesson(),
       &CostsLesson(),
   };
   return kLessons;

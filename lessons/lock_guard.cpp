@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "lessons/common.hpp"
-#include "lessons/lessons.hpp"
 #include "lessons/shared_counter.hpp"
 
 namespace proclab {

@@ -4,7 +4,6 @@
 #include <csignal>
 
 #include "lessons/common.hpp"
-#include "lessons/lessons.hpp"
 #include "lessons/shared_counter.hpp"
 
 namespace proclab {

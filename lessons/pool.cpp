@@ -14,7 +14,6 @@
 #include "core/clock.hpp"
 #include "core/process_pool.hpp"
 #include "lessons/common.hpp"
-#include "lessons/lessons.hpp"
 
 namespace proclab {
 namespace {

@@ -6,7 +6,6 @@
 
 #include "core/clock.hpp"
 #include "lessons/common.hpp"
-#include "lessons/lessons.hpp"
 
 namespace proclab {
 namespace {

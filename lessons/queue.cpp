@@ -9,7 +9,6 @@
 #include "core/clock.hpp"
 #include "core/shared_queue.hpp"
 #include "lessons/common.hpp"
-#include "lessons/lessons.hpp"
 
 namespace proclab {
 namespace {
@@ -49,18 +48,21 @@ struct QueueOutcome : LessonOutcome {
     const QueueFacts* queue = facts.queue(kQueueId);
     if (queue == nullptr) return;
     max_depth = queue->max_depth;
+    // The parent's gets, in the queue's order: the parent's own events are never dropped, so
+    // this is every item it received, even when a producer's ring dropped some of its puts.
+    // Who put an item shows in the item itself: producer 1 puts squares, producer 2 negatives.
     std::vector<int64_t> last(kProducers, 0);
-    for (const QueueItemTrip& trip : queue->Trips()) {
-      if (trip.consumer != kParentFactLane) continue;
-      received.push_back({trip.value, trip.producer});
-      if (trip.producer < 0 || trip.producer >= static_cast<int>(producers.size())) continue;
-      Producer& producer = producers[static_cast<size_t>(trip.producer)];
+    for (const QueueOp& get : queue->gets()) {
+      if (get.lane != kParentFactLane) continue;
+      const int p = get.value > 0 ? 0 : 1;
+      received.push_back({get.value, p});
+      if (p >= static_cast<int>(producers.size())) continue;
+      Producer& producer = producers[static_cast<size_t>(p)];
       // Each producer's values run one way: 1, 4, 9 ... up; -1, -2 ... down.
-      const bool up = trip.producer == 0;
-      if (producer.received > 0 && (up ? trip.value <= last[static_cast<size_t>(trip.producer)]
-                                       : trip.value >= last[static_cast<size_t>(trip.producer)]))
+      if (producer.received > 0 && (p == 0 ? get.value <= last[static_cast<size_t>(p)]
+                                           : get.value >= last[static_cast<size_t>(p)]))
         producer.in_order = false;
-      last[static_cast<size_t>(trip.producer)] = trip.value;
+      last[static_cast<size_t>(p)] = get.value;
       ++producer.received;
     }
     for (Producer& producer : producers)

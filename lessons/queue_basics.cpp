@@ -7,7 +7,6 @@
 
 #include "core/shared_queue.hpp"
 #include "lessons/common.hpp"
-#include "lessons/lessons.hpp"
 
 namespace proclab {
 namespace {

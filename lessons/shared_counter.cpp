@@ -215,8 +215,9 @@ void RaceOutcome::Conclude(const TrialResult& result) {
   // A child that died holding the lock: the lock's facts say who was recovered from. A child
   // ProcLab stopped while it held the lock (a stall) did not "die holding it" in the lesson's
   // sense, and no owner death is recorded for it.
-  if (const LockFacts* lock = facts.lock(kNumbersLock); lock != nullptr && !lock->owner_deaths.empty())
-    died_holding = lock->owner_deaths.front().dead_lane;
+  if (const LockFacts* lock = facts.lock(kNumbersLock))
+    for (const LockFacts::OwnerDied& death : lock->owner_deaths)
+      if (!death.by_stop && !died_holding) died_holding = death.dead_lane;
 }
 
 namespace {

@@ -4,7 +4,6 @@
 // same value and both write value + 1 leave the counter one short. The gap between the read
 // and the write (`window-us`) is what makes the collision likely.
 #include "lessons/common.hpp"
-#include "lessons/lessons.hpp"
 #include "lessons/shared_counter.hpp"
 
 namespace proclab {

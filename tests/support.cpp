@@ -27,7 +27,9 @@ nlohmann::json OutcomeJson(const TrialResult& result) {
   return result.outcome ? result.outcome->ToJson() : nlohmann::json::object();
 }
 
-std::string BinPath(const std::string& program) { return std::string(PROCLAB_BIN_DIR) + "/" + program; }
+std::string BinPath(const std::string& program) {
+  return program.starts_with("/") ? program : std::string(PROCLAB_BIN_DIR) + "/" + program;
+}
 
 CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,
                          int timeout_s) {

@@ -27,6 +27,7 @@ struct CommandResult {
   pid_t pid = -1;  // the program's pid while it ran (to look for what it left behind)
 };
 
+// bin/<program>, or `program` itself when it is an absolute path (the functions below take both).
 std::string BinPath(const std::string& program);
 // Runs bin/<program> with `args`, waits (at most `timeout_s`), returns its exit and output.
 CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,

@@ -330,6 +330,98 @@ TEST_CASE("cli: --trace-out writes the run's trace as Chrome trace JSON") {
   CHECK(spans == children);
 }
 
+// Every lesson at its default parameters (costs: quick, the default), with --trace-out.
+TEST_CASE("cli: with --trace-out no lesson at its defaults drops an event, and the trace says so") {
+  TempDir dir;
+  for (const Lesson* lesson : Curriculum()) {
+    const std::string id(lesson->id);
+    INFO(id);
+    const std::string path = dir.File(id + ".json");
+    const CommandResult result =
+        RunProgram("proclab-cli", {"run", id, "--json", "--trace-out", path}, 120);
+    REQUIRE(result.exit_status == 0);
+    const json report = ParseOneObject(result.out);  // kept: the loop reads into it
+    for (const json& trial : report.at("trials")) CHECK(trial.at("dropped_events") == 0);
+    CHECK(json::parse(ReadFile(path)).at("otherData").at("dropped_events") == 0);
+  }
+}
+
+// [large]: a 30-70 MB trace; under ASan it takes over a minute, so the sanitizer run leaves it out.
+TEST_CASE("cli: with --trace-out a queue run of 100000 items per producer keeps every event",
+          "[large]") {
+  TempDir dir;
+  const std::string path = dir.File("queue.json");
+  const CommandResult result = RunProgram(
+      "proclab-cli", {"run", "queue", "--items", "100000", "--trace-out", path}, 120);
+  INFO("stderr: " << result.err);
+  REQUIRE(result.exit_status == 0);
+  CHECK_THAT(result.out, !Catch::Contains("dropped"));
+  const json trace = json::parse(ReadFile(path));
+  CHECK(trace.at("otherData").at("dropped_events") == 0);
+  // Each producer's 100000 puts, and the parent's 200000 gets, are all in the file: every put
+  // and get is a point of the queue's depth counter, on the track of the process that did it.
+  int parent = -1;  // the CLI's own track: sort index 0
+  for (const json& event : trace.at("traceEvents"))
+    if (event.value("ph", "") == "M" && event.at("name") == "process_sort_index" &&
+        event.at("args").at("sort_index") == 0)
+      parent = event.at("pid").get<int>();
+  size_t puts = 0, gets = 0;
+  for (const json& event : trace.at("traceEvents")) {
+    if (event.value("ph", "") != "C" || event.at("name") != "queue depth") continue;
+    (event.at("pid") == parent ? gets : puts) += 1;
+  }
+  CHECK(puts == 200000);
+  CHECK(gets == 200000);
+}
+
+// ---------------------------------------------------------------------- terminal conventions
+
+TEST_CASE("cli: --version prints the program's name and version, and nothing else") {
+  const CommandResult result = RunProgram("proclab-cli", {"--version"});
+  CHECK(result.exit_status == 0);
+  CHECK(result.err.empty());
+  CHECK(result.out == "proclab-cli " PROCLAB_VERSION "\n");
+}
+
+TEST_CASE("cli: help is --help, and help <subcommand> is that subcommand's --help") {
+  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> same = {
+      {{"help"}, {"--help"}},
+      {{"help", "run"}, {"run", "--help"}},
+      {{"help", "run", "queue"}, {"run", "queue", "--help"}},
+      {{"help", "list"}, {"list", "--help"}},
+      {{"help", "bench"}, {"bench", "--help"}},
+      {{"help", "help"}, {"--help"}},
+  };
+  for (const auto& [asked, meant] : same) {
+    INFO(asked.size() << " words after help");
+    const CommandResult help = RunProgram("proclab-cli", asked);
+    const CommandResult expected = RunProgram("proclab-cli", meant);
+    CHECK(help.exit_status == 0);
+    CHECK(help.err.empty());
+    CHECK_FALSE(help.out.empty());
+    CHECK(help.out == expected.out);
+  }
+  CHECK_THAT(RunProgram("proclab-cli", {"help", "run", "queue"}).out,
+             Catch::Contains("--items") && Catch::Contains("--trace-out"));
+  CHECK_THAT(RunProgram("proclab-cli", {"help"}).out, Catch::Contains("  help "));
+}
+
+TEST_CASE("cli: help on a subcommand that does not exist is bad input") {
+  CheckBadInput({"help", "nosuch"}, "no subcommand 'nosuch'");
+}
+
+TEST_CASE("cli: --help and every subcommand's help give the exit statuses and NO_COLOR") {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"help", "run"}, {"help", "run", "locks"}, {"help", "list"}}) {
+    const std::string out = RunProgram("proclab-cli", args).out;
+    INFO(out);
+    CHECK_THAT(out, Catch::Contains("Exit status: 0 done") && Catch::Contains("; 1 the run") &&
+                        Catch::Contains("; 2 bad input") &&
+                        Catch::Contains("128+N stopped by signal N") &&
+                        Catch::Contains("NO_COLOR"));
+  }
+}
+
 // ------------------------------------------------------------------------------- bad input
 
 TEST_CASE("cli: an unknown lesson is bad input") {

@@ -247,3 +247,27 @@ TEST_CASE("a queue producer SIGKILLed mid-run: the run ends with a report naming
   CHECK(by[other] == full.at(other));
   CHECK(trial.at("received_count") == got.size() + by[other].size());
 }
+
+TEST_CASE("cli: --json holds every item a large queue run received, in order, however many events dropped") {
+  const auto result = test::RunProgram("proclab-cli", {"run", "queue", "--items", "100000", "--json"}, 120);
+  REQUIRE(result.exit_status == 0);
+  const nlohmann::json trial = nlohmann::json::parse(result.out).at("trials")[0];
+  CHECK(trial.at("received_count") == 200000);
+  const nlohmann::json& received = trial.at("received");
+  REQUIRE(received.size() == 200000);
+  CHECK_FALSE(trial.contains("received_truncated"));
+  // Each producer's items, all of them, in the order it put them.
+  int64_t next_square = 1, next_negative = -1;
+  for (const nlohmann::json& item : received) {
+    const int64_t value = item.at("value").get<int64_t>();
+    if (item.at("producer") == 1) {
+      REQUIRE(value == next_square * next_square);
+      ++next_square;
+    } else {
+      REQUIRE(value == next_negative);
+      --next_negative;
+    }
+  }
+  CHECK(next_square == 100001);
+  CHECK(next_negative == -100001);
+}

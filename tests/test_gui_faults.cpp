@@ -226,27 +226,70 @@ TEST_CASE("gui: a missing or malformed lesson text is an error in that lesson on
   CHECK_THAT(other.err, !Catch::Contains("is not shown"));
 }
 
-TEST_CASE("gui: an unwritable screenshot path is one clear error and a non-zero exit, no crash",
+TEST_CASE("gui: a screenshot path that cannot be written at the end is one clear error and "
+          "a non-zero exit, no crash",
           "[gui]") {
   REQUIRE_GUI();
   Xvfb xvfb;
   REQUIRE(xvfb.ready());
   TempDir dir;
   ScopedEnv config("XDG_CONFIG_HOME", dir.File("config"));
+  // /proc is a folder that exists and that root may write to, but no file can be made there.
+  const std::string path = "/proc/proclab-shot.png";
+  const CommandResult result =
+      RunProgram("proclab", {"--screenshot", path, "--size", "800x600"}, 60);
+  INFO("stderr: " << result.err);
+  CHECK(result.signal == 0);
+  CHECK(result.exit_status == 1);
+  CHECK(Count(result.err, "cannot write the screenshot " + path) == 1);
+}
+
+// The rule of the in-app save dialog (SavePathProblem), applied before any window opens.
+TEST_CASE("gui: --screenshot into a folder that does not exist, or onto a folder, is bad input "
+          "and creates nothing",
+          "[gui]") {
+  if (!Exists(BinPath("proclab"))) return;  // no GUI in this build
+  TempDir dir;
   {
     std::ofstream file(dir.File("a-file"));
     file << "x";
   }
-  for (const std::string& path : {std::string("/proc/proclab-shot.png"),
-                                  dir.File("a-file") + "/shot.png", dir.path()}) {
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {dir.File("no-such-folder/shot.png"), "This folder does not exist: " + dir.File("no-such-folder")},
+      {dir.File("a-file") + "/shot.png", "This folder does not exist: " + dir.File("a-file")},
+      {dir.path(), "This path is a folder, not a file: " + dir.path()},
+  };
+  for (const auto& [path, problem] : refused) {
     INFO(path);
-    const CommandResult result =
-        RunProgram("proclab", {"--screenshot", path, "--size", "800x600"}, 60);
-    INFO("stderr: " << result.err);
-    CHECK(result.signal == 0);
-    CHECK(result.exit_status == 1);
-    CHECK(Count(result.err, "cannot write the screenshot " + path) == 1);
+    const CommandResult result = RunProgram("proclab", {"--screenshot", path}, 30);
+    CHECK(result.exit_status == 2);
+    CHECK(result.out.empty());
+    CHECK(Lines(result.err).size() == 1);
+    CHECK(result.err == "proclab: cannot save the screenshot to " + path + ": " + problem + "\n");
   }
+  CHECK_FALSE(Exists(dir.File("no-such-folder")));
+  CHECK(ReadFile(dir.File("a-file")) == "x");
+}
+
+TEST_CASE("gui: --run --screenshot exits 1 when the run cannot start, and the screenshot shows why",
+          "[gui]") {
+  REQUIRE_GUI();
+  Xvfb xvfb;
+  REQUIRE(xvfb.ready());
+  TempDir dir;
+  ScopedEnv config("XDG_CONFIG_HOME", dir.File("config"));
+  // A proclab with no proclab-worker beside it (and no install around it) finds no worker.
+  std::filesystem::create_directories(dir.File("bin"));
+  std::filesystem::copy_file(BinPath("proclab"), dir.File("bin/proclab"));
+  const std::string shot = dir.File("shot.png");
+  const CommandResult result = RunProgram(
+      dir.File("bin/proclab"),
+      {"--lesson", "processes", "--run", "--screenshot", shot, "--size", "1000x700"}, 120);
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_status == 1);
+  CHECK(Count(result.err, "proclab: the run could not start: cannot find the worker program " +
+                              dir.File("bin/proclab-worker")) == 1);
+  CHECK(Exists(shot));
 }
 
 TEST_CASE("gui: an unwritable config directory: the app works and says settings are not saved",

@@ -48,7 +48,7 @@ TEST_CASE("translated window titles keep a stable id") {
 }
 
 TEST_CASE("every lesson has a text in both languages that parses, with a title") {
-  const std::string assets = PROCLAB_ASSETS_DIR;
+  const std::string assets = PROCLAB_SOURCE_DIR "/assets";
   for (const Lesson* lesson : Curriculum()) {
     for (Language language : {Language::kEnglish, Language::kChinese}) {
       INFO(lesson->id << " " << LanguageCode(language));

@@ -11,7 +11,7 @@
 #include "core/clock.hpp"
 #include "core/process_pool.hpp"
 #include "core/run.hpp"
-#include "lessons/lessons.hpp"
+#include "lessons/curriculum.hpp"
 
 using namespace proclab;
 
@@ -34,7 +34,7 @@ std::vector<int64_t> Cubes(int64_t n) {
 
 // Runs the pool lesson's workers with `parent` as the parent side.
 TrialResult RunWithParent(void (*parent)(ParentContext&), int workers, int64_t items = 100) {
-  Lesson lesson = PoolLesson();
+  Lesson lesson = *FindLesson("pool");
   lesson.parent = parent;
   ParamValues params(lesson.params);
   params.Set("workers", workers);
@@ -122,9 +122,9 @@ TEST_CASE("a map's chunks cover the input once, each chunk chunksize items long"
   const QueueFacts* tasks = result.facts.queue(kPoolTaskQueueId);
   REQUIRE(tasks != nullptr);
   CHECK(tasks->name == "task queue");
-  CHECK(tasks->puts.size() == 4 + 2);  // four chunks, then one exit task per worker
-  CHECK(tasks->puts.back().value == -1);
-  CHECK(result.facts.queue(kPoolResultQueueId)->gets.size() == 4);
+  CHECK(tasks->puts().size() == 4 + 2);  // four chunks, then one exit task per worker
+  CHECK(tasks->puts().back().value == -1);
+  CHECK(result.facts.queue(kPoolResultQueueId)->gets().size() == 4);
 }
 
 TEST_CASE("apply runs one call on a worker and returns its value") {

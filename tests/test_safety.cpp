@@ -91,10 +91,15 @@ pid_t StartLongRun(const TempDir& dir, int count, std::vector<pid_t>* children) 
       {"run", "processes", "--processes", std::to_string(count), "--work", "1000000000"},
       dir.File("out"), dir.File("err"));
   if (cli <= 0) return cli;
+  // Until every child has been started and has become proclab-worker (a child found between
+  // posix_spawn's clone and its exec still shows the parent's program).
   WaitFor(
       [&] {
         *children = ChildrenOf(cli);
-        return children->size() >= static_cast<size_t>(count);
+        if (children->size() < static_cast<size_t>(count)) return false;
+        for (pid_t child : *children)
+          if (CommandLineOf(child).size() != 7) return false;
+        return true;
       },
       10s);
   return cli;

@@ -6,8 +6,11 @@
 //                            [--step 1r,2r,1w,2w] [--engine cpp|python [--lines on|off]]
 //   proclab-cli trace PROGRAM.py [--json] [--trials N] [--step ...] [--lines on|off]
 //                                [--trace-out FILE] [--lanes N] [-- ARGS...]
+//   proclab-cli bench [--quick] [--json]
+//   proclab-cli help [<subcommand> [<lesson>]]       proclab-cli --help, --version
 //
-// Every bad input gets one line on stderr and exit status 2, before any child starts.
+// Exit status (kExitStatusHelp, and docs/man/proclab-cli.1): 0 done, 1 the run failed, 2 bad
+// input (one line on stderr, before any child starts), 128+N stopped by signal N.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,7 +27,9 @@
 #include <vector>
 
 #include "app/cli/pending_file.hpp"
+#include "app/cli/python_bench.hpp"
 #include "app/cli/trace_command.hpp"
+#include "core/install_layout.hpp"
 #include "core/step_schedule.hpp"
 #include "core/run.hpp"
 #include "core/segment.hpp"
@@ -51,6 +56,12 @@ void InstallStopHandlers() {
 }
 
 constexpr int kBadInput = 2;
+
+constexpr const char* kExitStatusHelp =
+    "Exit status: 0 done (a child that crashes on purpose is part of the lesson); 1 the run or\n"
+    "the benchmark could not start or failed, or the trace could not be written; 2 bad input\n"
+    "(one line on stderr, nothing started); 128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM).\n"
+    "NO_COLOR is respected: proclab-cli prints no colour. See also: man proclab-cli.";
 
 int BadInput(const std::string& message) {
   std::cerr << "proclab-cli: " << message << '\n';
@@ -116,15 +127,17 @@ struct RunRequest {
   bool json = false;
 };
 
-void PrintTranscript(const Lesson& lesson, const TrialResult& result) {
+void PrintTranscript(const Lesson& lesson, const TrialResult& result, bool trace_out) {
   std::vector<std::string> lines;
   if (lesson.transcript) lesson.transcript(result, lines);
   for (const std::string& line : lines) std::cout << line << '\n';
   for (const RunNote& note : result.notes) std::cout << "Note: " << note.en << '\n';
   if (result.trace.drops() > 0)
     std::cout << "Note: " << result.trace.drops()
-              << " trace events were dropped because a child's ring was full; totals are exact, "
-                 "the timeline is thinned.\n";
+              << " trace events were dropped because a ring was full: the totals above are exact, "
+              << (trace_out ? "the trace file says how many it lacks."
+                            : "only the timeline is thinned (--trace-out runs use larger rings).")
+              << '\n';
 }
 
 int RunLesson(RunRequest& request) {
@@ -164,6 +177,8 @@ int RunLesson(RunRequest& request) {
 
   RunOptions options;
   options.stop_signal = &g_stop_signal;
+  // A trace written to a file should be whole: rings large enough that nothing is dropped.
+  if (!request.trace_out.empty()) options.ring_capacity = kWholeTraceRingCapacity;
   if (!request.step_text.empty()) {
     if (!lesson.steppable)
       return BadInput("lesson " + std::string(lesson.id) + " has no step mode (--step)");
@@ -196,7 +211,7 @@ int RunLesson(RunRequest& request) {
       trials_json.push_back(TrialJson(result));
     } else if (trial == 0) {
       std::cout << "== " << lesson.id << ": " << lesson.title.en << " ==\n";
-      PrintTranscript(lesson, result);
+      PrintTranscript(lesson, result, !request.trace_out.empty());
     } else {
       std::vector<std::string> lines;
       if (lesson.transcript) lesson.transcript(result, lines);
@@ -263,16 +278,45 @@ int Bench(bool quick, bool json) {
     const double value = figure.key == nullptr ? 0 : figures.at(figure.key).get<double>();
     std::printf("  %-30s %16.*f %s\n", figure.key, value < 100 ? 3 : 0, value, figure.unit);
   }
-  std::printf("\nCompare with Python's multiprocessing: python3 bench/compare_python.py\n");
+  std::printf("\nCompare with Python's multiprocessing: python3 %s\n",
+              ThisInstall().bench_script.c_str());
   return 0;
+}
+
+// `help` alone is --help; `help <subcommand> [args]` is `<subcommand> [args] --help`. Returns
+// the arguments to parse, or nullopt (with *error set) for help on a subcommand that does not
+// exist.
+std::optional<std::vector<std::string>> RewriteHelp(int argc, char** argv, std::string* error) {
+  std::vector<std::string> args(argv, argv + argc);
+  if (args.size() < 2 || args[1] != "help") return args;
+  args.erase(args.begin() + 1);
+  if (args.size() >= 2 && !args[1].starts_with("-") && args[1] != "list" && args[1] != "run" &&
+      args[1] != "bench" && args[1] != "help") {
+    *error = "no subcommand '" + args[1] + "' (the subcommands are list, run, bench, help)";
+    return std::nullopt;
+  }
+  if (args.size() >= 2 && args[1] == "help") args.erase(args.begin() + 1);
+  args.push_back("--help");
+  return args;
 }
 
 int Main(int argc, char** argv) {
   InstallStopHandlers();
   SweepStaleSegments();  // segments left by a ProcLab that was killed
 
+  std::string help_error;
+  const auto rewritten = RewriteHelp(argc, argv, &help_error);
+  if (!rewritten) return BadInput(help_error);
+  std::vector<char*> arg_pointers;
+  for (const std::string& arg : *rewritten) arg_pointers.push_back(const_cast<char*>(arg.c_str()));
+  argc = static_cast<int>(arg_pointers.size());
+  arg_pointers.push_back(nullptr);
+  argv = arg_pointers.data();
+
   CLI::App app{"ProcLab in the terminal: run multiprocessing lessons on real processes."};
   app.name("proclab-cli");
+  app.set_version_flag("--version", "proclab-cli " PROCLAB_VERSION);
+  app.footer(kExitStatusHelp);  // subcommands made after this inherit it
   app.require_subcommand(1);
   bool json = false;
   CLI::App* list = app.add_subcommand("list", "List the lessons in curriculum order.");
@@ -282,6 +326,9 @@ int Main(int argc, char** argv) {
   CLI::App* bench = app.add_subcommand("bench", "Measure what processes, locks, queues, pools and tracing cost here.");
   bench->add_flag("--quick", quick, "Fewer items and repeats (a few seconds).");
   bench->add_flag("--json", bench_json, "Print one JSON object.");
+  bool bench_python = false;
+  bench->add_flag("--python", bench_python,
+                  "What tracing a Python program costs: the lessons' programs and a tight loop, untraced and traced.");
 
   RunRequest request;
   CLI::App* run = app.add_subcommand("run", "Run a lesson with real child processes.");
@@ -317,6 +364,10 @@ int Main(int argc, char** argv) {
       ->type_name("FILE");
   trace->add_option("--lanes", trace_request.lanes_text, "Processes traced at most (1..160; default 64).")
       ->type_name("N");
+  trace->add_option("--python", trace_request.python, "The interpreter (default: python3 on PATH).")
+      ->type_name("PYTHON");
+  // Never parsed as such: RewriteHelp turns it into --help (it is here to be listed).
+  app.add_subcommand("help", "Show the help of a subcommand: proclab-cli help run [LESSON].");
 
   // The lesson's own parameters become options of `run`.
   if (const auto id = FindLessonArgument(argc, argv)) {
@@ -334,7 +385,7 @@ int Main(int argc, char** argv) {
                 ->type_name(spec.kind == ParamKind::kChoice ? "CHOICE" : "INT"));
       }
       run->footer("Lesson " + std::string(request.lesson->id) + ": " +
-                  std::string(request.lesson->purpose.en));
+                  std::string(request.lesson->purpose.en) + "\n\n" + kExitStatusHelp);
     }
   }
 
@@ -343,6 +394,8 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ExtrasError& e) {
     std::string extras;  // the unknown options, without their values
@@ -379,7 +432,7 @@ int Main(int argc, char** argv) {
   }
 
   if (list->parsed()) return List(json);
-  if (bench->parsed()) return Bench(quick, bench_json);
+  if (bench->parsed()) return bench_python ? PythonBench(quick, bench_json, g_stop_signal) : Bench(quick, bench_json);
   if (trace->parsed()) return RunTrace(trace_request, g_stop_signal);
   if (request.lesson == nullptr)
     return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");

@@ -7,6 +7,7 @@
 // Sections: checking the program · the report in words · the JSON · RunTrace · --engine python.
 #include "app/cli/trace_command.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 
 #include "app/cli/pending_file.hpp"
 #include "core/facts/explain.hpp"
+#include "core/install_layout.hpp"
 #include "core/process.hpp"
 #include "core/python_run.hpp"
 #include "core/step_schedule.hpp"
@@ -78,24 +80,29 @@ std::string CheckProgram(const std::string& path) {
     return "cannot trace " + path + ": " + (errno == ENOENT ? "no such file" : std::strerror(errno));
   if (S_ISDIR(info.st_mode)) return "cannot trace " + path + ": it is a directory, not a Python program";
   if (!S_ISREG(info.st_mode)) return "cannot trace " + path + ": not a regular file";
-  std::ifstream file(path, std::ios::binary);
-  if (!file || access(path.c_str(), R_OK) != 0)
-    return "cannot trace " + path + ": it cannot be read (" + std::strerror(errno == 0 ? EACCES : errno) + ")";
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (file.bad()) return "cannot trace " + path + ": reading it failed";
-  const std::string source = text.str();
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "cannot trace " + path + ": it cannot be read (" + std::strerror(errno) + ")";
+  std::string source;
+  char buffer[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      source.append(buffer, static_cast<size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      const int error = n < 0 ? errno : 0;
+      close(fd);
+      if (error != 0) return "cannot trace " + path + ": reading it failed (" + std::strerror(error) + ")";
+      break;
+    }
+  }
   const size_t bad = FirstNonUtf8(source);
   if (bad != std::string::npos) {
     const size_t line = static_cast<size_t>(std::count(source.begin(), source.begin() + static_cast<long>(bad), '\n')) + 1;
     return "cannot trace " + path + ": it is not UTF-8 text (line " + std::to_string(line) + ")";
   }
   return {};
-}
-
-std::string ExeDir() {
-  std::error_code error;
-  return std::filesystem::read_symlink("/proc/self/exe", error).parent_path().string();
 }
 
 // ----------------------------------------------------------------------- the report in words
@@ -142,9 +149,10 @@ void Report(const nlohmann::json& trial, std::ostream& out) {
         << Text(s["initial"]) << " at the start, " << Text(s["final"]) << " at the end; "
         << s["reads"].get<int64_t>() << " reads, " << s["writes"].get<int64_t>() << " writes, ";
     if (array) out << "updates lost per element " << Text(s["lost"]) << '\n';
-    else out << s["lost"].get<int64_t>() << " updates lost\n";
+    else out << s["lost"].get<int64_t>() << (s["lost"] == 1 ? " update lost\n" : " updates lost\n");
   }
   for (const auto& l : trial["locks"])
+    if (l["acquisitions"] != 0 || l["wait_ms"] != 0.0)  // a Value's own lock nobody had to wait for: no news
     out << "  lock " << Text(l["name"]) << ": " << l["acquisitions"].get<int64_t>() << " acquisitions, "
         << Ms(l["wait_ms"].get<double>()) << " waiting, " << Ms(l["hold_ms"].get<double>()) << " held\n";
   for (const auto& q : trial["queues"])
@@ -325,10 +333,10 @@ int RunTrace(const TraceRequest& request, const std::atomic<int>& stop_signal) {
               << " was not found on PATH: ProcLab runs Python programs with it (on Debian: apt-get install python3)\n";
     return kNoPython;
   }
-  const std::string tracer = PythonRun::FindTracerDir(ExeDir());
+  const std::string tracer = PythonRun::FindTracerDir();
   if (tracer.empty()) {
-    std::cerr << "proclab-cli: ProcLab's Python tracer is missing (python/sitecustomize.py beside " << ExeDir()
-              << "); rebuild with python3-dev installed\n";
+    std::cerr << "proclab-cli: ProcLab's Python tracer is missing (" << ThisInstall().python_dir.string()
+              << "/sitecustomize.py); build ProcLab with python3-dev installed\n";
     return 1;
   }
   PendingFile trace_file;
@@ -425,12 +433,8 @@ int RunTrace(const TraceRequest& request, const std::atomic<int>& stop_signal) {
 namespace {
 
 std::string LessonProgramsDir() {
-  if (const char* dir = std::getenv("PROCLAB_ASSETS_DIR"); dir != nullptr && *dir != '\0')
-    return std::string(dir) + "/python";
-  const std::string exe = ExeDir();
-  for (const std::string& candidate : {exe + "/../share/proclab/assets/python", std::string(PROCLAB_SOURCE_DIR) + "/assets/python"})
-    if (access(candidate.c_str(), R_OK) == 0) return candidate;
-  return {};
+  if (const char* dir = std::getenv("PROCLAB_PROGRAMS_DIR"); dir != nullptr && *dir != '\0') return dir;
+  return ThisInstall().python_programs.string();
 }
 
 // The parameters a lesson's program takes, from its line "# proclab-params: a b c".

@@ -135,7 +135,11 @@ void AddChildEvent(ChildFacts& child, const Event& e) {
 void UpdateChildRecord(ChildFacts& child, const ChildRecord& record, bool complete) {
   child.record = record;
   auto& changes = child.changes;
-  if (changes.empty() && record.spawn_ns != 0) changes.push_back({record.spawn_ns, LaneState::kStarting});
+  // From its spawn until its first event it is starting (the record can come after the events).
+  if (record.spawn_ns != 0 && child.block_time.empty() &&
+      (changes.empty() || (changes.front().t_ns > record.spawn_ns &&
+                           changes.front().state != LaneState::kStarting)))
+    changes.insert(changes.begin(), {record.spawn_ns, LaneState::kStarting});
   if (!record.done() || !complete) return;
   const LaneState end = record.state == ChildState::kKilled ? LaneState::kKilled : LaneState::kExited;
   child.now.finished = true;

@@ -1,10 +1,16 @@
 #include "core/facts/explain.hpp"
 
 #include <cstdio>
+#include <vector>
 
 namespace proclab {
 
 namespace {
+std::string Capitalised(std::string text) {
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  return text;
+}
+
 std::string Ms(const RunFacts& facts, int64_t t_ns) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f ms", facts.Ms(t_ns));
@@ -14,7 +20,8 @@ std::string Ms(const RunFacts& facts, int64_t t_ns) {
 
 std::string LaneName(const RunFacts& facts, int lane, Language language) {
   if (lane < 0) return language == Language::kChinese ? "父进程" : "the parent";
-  if (lane < facts.children()) return ChildName(facts.child(lane).record, language);
+  if (lane < facts.children() && facts.child(lane).record.pid > 0)
+    return ChildName(facts.child(lane).record, language);
   return (language == Language::kChinese ? "子进程 " : "child ") + std::to_string(lane + 1);
 }
 
@@ -39,13 +46,18 @@ Sentence ExplainLockHeld(const RunFacts& facts, uint32_t id) {
   const int holder = lock->Holder();
   const bool alive = holder < 0 || (holder < facts.children() && !facts.child(holder).ended());
   Sentence s;
-  s.en = LaneName(facts, holder, Language::kEnglish) + " has held " +
+  s.en = Capitalised(LaneName(facts, holder, Language::kEnglish)) + " has held " +
          LockName(facts, id, Language::kEnglish) + " since " + Ms(facts, lock->HeldSince()) +
          (alive ? " and is still running" : "") + ".";
   s.zh = LaneName(facts, holder, Language::kChinese) + "从 " + Ms(facts, lock->HeldSince()) +
          " 起一直持有" + LockName(facts, id, Language::kChinese) + (alive ? "，并且仍在运行" : "") +
          "。";
-  const std::vector<int> waiters = lock->Waiters();
+  std::vector<int> waiters = lock->Waiters();
+  // A holder that asks for its own lock again waits for itself (the lock is not recursive).
+  if (std::erase(waiters, holder) > 0) {
+    s.en += " It is waiting for it too: its next lock() waits for a lock it already holds.";
+    s.zh += "它自己也在等这把锁：它的下一次 lock() 在等一把它已经持有的锁。";
+  }
   if (!waiters.empty()) {
     std::string en, zh;
     int64_t since = 0;
@@ -56,7 +68,7 @@ Sentence ExplainLockHeld(const RunFacts& facts, uint32_t id) {
       const LockSpan& span = lock->spans[static_cast<size_t>(lock->lanes.Find(waiters[i])->open_wait)];
       if (since == 0 || span.begin_ns < since) since = span.begin_ns;
     }
-    s.en += " " + en + (waiters.size() == 1 ? " waits" : " wait") + " for it (since " +
+    s.en += " " + Capitalised(en) + (waiters.size() == 1 ? " waits" : " wait") + " for it (since " +
             Ms(facts, since) + ").";
     s.zh += zh + "从 " + Ms(facts, since) + " 起在等它。";
   }
@@ -64,7 +76,7 @@ Sentence ExplainLockHeld(const RunFacts& facts, uint32_t id) {
 }
 
 Sentence ExplainDeadlock(const RunFacts& facts, const Deadlock& deadlock) {
-  Sentence s{"Deadlock: ", "死锁："};
+  Sentence s{"Deadlock: ", "死锁："};  // then each edge of the cycle
   for (size_t i = 0; i < deadlock.cycle.size(); ++i) {
     const DeadlockEdge& edge = deadlock.cycle[i];
     const DeadlockEdge& next = deadlock.cycle[(i + 1) % deadlock.cycle.size()];
@@ -85,7 +97,7 @@ Sentence ExplainDeadlock(const RunFacts& facts, const Deadlock& deadlock) {
 
 Sentence ExplainOwnerDeath(const RunFacts& facts, const LockFacts& lock,
                            const LockFacts::OwnerDied& death) {
-  return {LaneName(facts, death.dead_lane, Language::kEnglish) + " died holding " +
+  return {Capitalised(LaneName(facts, death.dead_lane, Language::kEnglish)) + " died holding " +
               LockName(facts, lock.id, Language::kEnglish) + "; " +
               LaneName(facts, death.recovered_by, Language::kEnglish) +
               " was the next to lock it, was told the owner died (EOWNERDEAD), marked it "

@@ -89,6 +89,8 @@ void AddLockEvent(LockFacts& lock, int lane, const Event& event) {
 void CloseLockSpans(LockFacts& lock, int lane, int64_t t_ns) {
   if (lock.lanes.Find(lane) == nullptr) return;
   LockFacts::PerLane& mine = lock.lanes[lane];
+  for (int open : {mine.open_wait, mine.open_hold})
+    if (open >= 0) lock.spans[static_cast<size_t>(open)].cut = true;
   EndSpan(lock, mine, mine.open_wait, t_ns);
   EndSpan(lock, mine, mine.open_hold, t_ns);
 }

@@ -20,6 +20,7 @@ struct LockSpan {
   LockSpanKind kind;
   int64_t begin_ns;
   int64_t end_ns = 0;  // 0: still open (waiting, or holding) as far as the events go
+  bool cut = false;    // it ended because its process ended (it never got, or never released)
   bool open() const { return end_ns == 0; }
 };
 
@@ -37,6 +38,9 @@ struct LockFacts {
     int64_t t_ns;
     int dead_lane;   // who died holding it
     int recovered_by;  // who was told (EOWNERDEAD) and recovered it
+    // The holder was one ProcLab ended to stop the run (Stop, a stall, a deadlock): a side
+    // effect of stopping, not a death the lesson shows (set when the facts are final).
+    bool by_stop = false;
   };
   std::vector<OwnerDied> owner_deaths;
 

@@ -6,14 +6,6 @@ namespace proclab {
 
 namespace {
 
-// Events of one lane come in that lane's order, lanes in batches: insert keeping time order
-// (ties keep arrival order). Nearly always at or near the end.
-void InsertByTime(std::vector<QueueOp>& ops, const QueueOp& op) {
-  auto at = ops.end();
-  while (at != ops.begin() && std::prev(at)->t_ns > op.t_ns) --at;
-  ops.insert(at, op);
-}
-
 void EndBlock(QueueFacts& queue, QueueFacts::PerLane& mine, int64_t t_ns) {
   if (mine.open_block < 0) return;
   QueueBlockSpan& span = queue.blocked[static_cast<size_t>(mine.open_block)];
@@ -29,8 +21,7 @@ void AddQueueEvent(QueueFacts& queue, int lane, const Event& event) {
   switch (event.kind) {
     case EventKind::kQueuePut:
     case EventKind::kQueueGet: {
-      const QueueOp op{event.t_ns, lane, event.a, event.b, event.type};
-      InsertByTime(event.kind == EventKind::kQueuePut ? queue.puts : queue.gets, op);
+      queue.Record(event.kind == EventKind::kQueuePut, QueueOp{event.t_ns, lane, event.a, event.b, event.type});
       (event.kind == EventKind::kQueuePut ? mine.puts : mine.gets) += 1;
       queue.max_depth = std::max(queue.max_depth, event.b);
       break;
@@ -53,7 +44,21 @@ void CloseQueueSpans(QueueFacts& queue, int lane, int64_t t_ns) {
   EndBlock(queue, queue.lanes[lane], t_ns);
 }
 
+void QueueFacts::Record(bool put, const QueueOp& op) { (put ? puts_ : gets_).push_back(op); }
+
+const std::vector<QueueOp>& QueueFacts::Ordered(std::vector<QueueOp>& ops, size_t& ordered) {
+  if (ordered == ops.size()) return ops;
+  auto by_time = [](const QueueOp& x, const QueueOp& y) { return x.t_ns < y.t_ns; };
+  const auto middle = ops.begin() + static_cast<long>(ordered);
+  std::stable_sort(middle, ops.end(), by_time);  // the new ones (each lane's already in order)
+  std::inplace_merge(ops.begin(), middle, ops.end(), by_time);
+  ordered = ops.size();
+  return ops;
+}
+
 std::vector<QueueItemTrip> QueueFacts::Trips() const {
+  const std::vector<QueueOp>& puts = this->puts();
+  const std::vector<QueueOp>& gets = this->gets();
   std::vector<QueueItemTrip> trips;
   trips.reserve(puts.size());
   for (size_t k = 0; k < puts.size(); ++k) {
@@ -69,6 +74,8 @@ std::vector<QueueItemTrip> QueueFacts::Trips() const {
 }
 
 std::vector<QueueFacts::Step> QueueFacts::Steps() const {
+  const std::vector<QueueOp>& puts = this->puts();
+  const std::vector<QueueOp>& gets = this->gets();
   std::vector<Step> steps;
   steps.reserve(puts.size() + gets.size());
   size_t p = 0, g = 0;
@@ -95,8 +102,8 @@ int64_t QueueFacts::DepthAt(int64_t t_ns) const {
                                [](int64_t t, const QueueOp& op) { return t < op.t_ns; });
     return it == ops.begin() ? nullptr : &*std::prev(it);
   };
-  const QueueOp* put = last_before(puts);
-  const QueueOp* get = last_before(gets);
+  const QueueOp* put = last_before(puts());
+  const QueueOp* get = last_before(gets());
   if (put == nullptr && get == nullptr) return 0;
   if (put == nullptr) return get->depth_after;
   if (get == nullptr) return put->depth_after;

@@ -40,7 +40,10 @@ struct QueueBlockSpan {
 struct QueueFacts {
   uint32_t id = 0;
   std::string name;
-  std::vector<QueueOp> puts, gets;  // each in time order (kept so as events arrive)
+  // Every put and every get, in time order (the queue's order). Events arrive lane by lane, in
+  // batches: new ones are ordered into the rest when these are next read, in O(new + all).
+  const std::vector<QueueOp>& puts() const { return Ordered(puts_, puts_ordered_); }
+  const std::vector<QueueOp>& gets() const { return Ordered(gets_, gets_ordered_); }
   std::vector<QueueBlockSpan> blocked;
   int64_t max_depth = 0;
   struct PerLane {
@@ -62,6 +65,14 @@ struct QueueFacts {
   // Time lane spent blocked on a full queue (put) / an empty one (get), open spans up to `now`.
   int64_t BlockedFullNs(int lane, int64_t now_ns = 0) const;
   int64_t BlockedEmptyNs(int lane, int64_t now_ns = 0) const;
+
+  // Appends a put or get (AddQueueEvent).
+  void Record(bool put, const QueueOp& op);
+
+ private:
+  static const std::vector<QueueOp>& Ordered(std::vector<QueueOp>& ops, size_t& ordered);
+  mutable std::vector<QueueOp> puts_, gets_;
+  mutable size_t puts_ordered_ = 0, gets_ordered_ = 0;  // length of the time-ordered prefix
 };
 
 void AddQueueEvent(QueueFacts& queue, int lane, const Event& event);

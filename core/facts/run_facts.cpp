@@ -231,6 +231,13 @@ void RunFacts::SetError(int lane, std::string text) {
   children_[static_cast<size_t>(lane)].error = std::move(text);
 }
 
+void RunFacts::SetCurrentLine(int lane, uint32_t file, int64_t line) {
+  if (lane < 0 || static_cast<size_t>(lane) >= children_.size() || line <= 0) return;
+  ChildFacts& child = children_[static_cast<size_t>(lane)];
+  child.file = file;
+  child.line = line;
+}
+
 uint64_t RunFacts::drops() const {
   uint64_t total = 0;
   drops_.ForEach([&](int, uint64_t d) { total += d; });
@@ -245,6 +252,17 @@ uint64_t RunFacts::drops(int lane) const {
 void RunFacts::Finalise() {
   if (final_) return;
   final_ = true;
+  for (auto& [id, queue] : queues_) {  // in the queue's order from now on: reading it is const
+    queue.puts();
+    queue.gets();
+  }
+  for (auto& [id, lock] : locks_)
+    for (LockFacts::OwnerDied& death : lock.owner_deaths) {
+      const size_t lane = static_cast<size_t>(death.dead_lane);
+      death.by_stop = death.dead_lane >= 0 && lane < children_.size() &&
+                      children_[lane].killed_by_proclab &&
+                      children_[lane].kill_reason != KillReason::kLesson;
+    }
   for (auto& [id, slot] : slots_) {
     FinaliseSlot(slot);
     // Counts from a lane that dropped events are exact only if its own tally replaced them.

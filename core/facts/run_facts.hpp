@@ -77,6 +77,9 @@ class RunFacts {
   void ApplyTally(int lane, uint32_t slot, const SlotTally& tally);
   void SetDrops(int lane, uint64_t drops);
   void SetError(int lane, std::string text);  // what the child reported (its error slot)
+  // A Python process's current line as it keeps it in shared memory: exact when its ring
+  // dropped line events (kLine carries the same).
+  void SetCurrentLine(int lane, uint32_t file, int64_t line);
   // The run is over and every event is in: close what is open, order the logs.
   void Finalise();
 

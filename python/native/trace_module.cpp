@@ -516,8 +516,9 @@ void Bump(std::atomic<int64_t>& counter, int64_t by) {
   counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
 }
 
+// The caller has passed the step gate (StepGate(0) / (1)) before it took the Value's lock: a
+// process waiting for its step must not hold the lock the others need for theirs.
 int64_t ReadElement(void* p, const Format& f, uint32_t slot, ElementState& state) {
-  StepGate(0);
   const int64_t field = LoadField(p, f);
   Emit(EventKind::kRead, slot, field, 0, TypeOf(f));
   ElementState& s = Fresh(state, slot);
@@ -528,7 +529,6 @@ int64_t ReadElement(void* p, const Format& f, uint32_t slot, ElementState& state
 }
 
 void WriteElement(void* p, const Format& f, uint32_t slot, ElementState& state, int64_t field) {
-  StepGate(1);
   const int64_t replaced = ExchangeField(p, f, field);
   Emit(EventKind::kWrite, slot, field, replaced, TypeOf(f));
   ElementState& s = Fresh(state, slot);
@@ -657,6 +657,7 @@ PyObject* CellSetLock(PyObject* self, PyObject* args) {
 inline char* At(Cell* cell, Py_ssize_t i) { return cell->address + i * cell->format.size; }
 
 PyObject* ReadOne(Cell* cell, Py_ssize_t i, bool locked) {
+  StepGate(0);
   if (locked && !QuietAcquire(cell->lock)) return nullptr;
   const int64_t field = ReadElement(At(cell, i), cell->format, cell->slot + static_cast<uint32_t>(i), cell->states[i]);
   if (locked && !QuietRelease(cell->lock)) return nullptr;
@@ -666,6 +667,7 @@ PyObject* ReadOne(Cell* cell, Py_ssize_t i, bool locked) {
 bool WriteOne(Cell* cell, Py_ssize_t i, PyObject* value, bool locked) {
   int64_t field = 0;
   if (!FromPython(value, cell->format, &field)) return false;
+  StepGate(1);
   if (locked && !QuietAcquire(cell->lock)) return false;
   WriteElement(At(cell, i), cell->format, cell->slot + static_cast<uint32_t>(i), cell->states[i], field);
   return !locked || QuietRelease(cell->lock);
@@ -691,6 +693,7 @@ PyObject* CellGetItem(Cell* cell, PyObject* key, bool locked) {
     const Py_ssize_t n = PySlice_AdjustIndices(cell->length, &start, &stop, step);
     PyObject* list = PyList_New(n);
     if (list == nullptr) return nullptr;
+    StepGate(0);  // a slice is one step
     if (locked && !QuietAcquire(cell->lock)) {
       Py_DECREF(list);
       return nullptr;
@@ -722,6 +725,7 @@ bool CellSetItem(Cell* cell, PyObject* key, PyObject* value, bool locked) {
       PyErr_SetString(PyExc_ValueError, "Can only assign sequence of same size");
       return false;
     }
+    StepGate(1);  // a slice is one step
     bool ok = !locked || QuietAcquire(cell->lock);
     for (Py_ssize_t k = 0, i = start; ok && k < n; ++k, i += step) {
       PyObject* item = PySequence_GetItem(items, k);
@@ -991,6 +995,7 @@ void LineOf(PyObject* frame, uint32_t file) {
   g_lines.line = line;
   g_lines.file = file;
   Emit(EventKind::kLine, file, line);
+  g.area->lane[g.lane].line.store((uint64_t{file} << 32) | static_cast<uint32_t>(line), std::memory_order_relaxed);
 }
 
 int TraceLines(PyObject*, PyObject* frame, int what, PyObject*) {

@@ -47,9 +47,11 @@ def _describe(error):
         if names.file_id(frame.filename):
             where = " (%s, line %d)" % (os.path.basename(frame.filename), frame.lineno)
             break
+    text = str(error)
     if isinstance(error, SyntaxError) and error.lineno:
+        text = error.msg  # str() of a SyntaxError already says where
         where = " (%s, line %d)" % (os.path.basename(error.filename or "?"), error.lineno)
-    return "%s: %s%s" % (type(error).__name__, error, where)
+    return "%s: %s%s" % (type(error).__name__, text, where)
 
 
 def _report(error):

@@ -2,9 +2,9 @@
 
 A put is stamped when its item enters the pipe, in the feeder thread, under the queue's write
 lock; a get when it leaves it, under the read lock: so the events' order is the queue's own
-order, and the k-th get took the k-th put's item (core/facts/queue_facts.hpp). The depth after
-each is a counter in the run's shared memory, changed under those same locks. Values are shown
-for numbers and strings of up to 8 bytes.
+order, and the k-th get took the k-th put's item (core/facts/queue_facts.hpp). The depth is what
+qsize() says: the items put and not yet got, a counter in the run's shared memory; a put's event
+carries the depth its put() left. Values are shown for numbers and strings of up to 8 bytes.
 """
 
 import collections
@@ -41,8 +41,11 @@ def _wrap(self):
     on_error = self._on_queue_feeder_error
 
     def send_bytes(data, *args):
-        kind, field = infos.popleft() if infos else (_native.TYPE_OPAQUE, 0)
-        _native.emit(_native.QUEUE_PUT, qid, field, _native.depth_add(counter, 1), kind)
+        if infos:
+            kind, field, depth = infos.popleft()
+        else:  # put by a method this tracer does not wrap (JoinableQueue.put)
+            kind, field, depth = _native.TYPE_OPAQUE, 0, _native.depth_add(counter, 1)
+        _native.emit(_native.QUEUE_PUT, qid, field, depth, kind)
         return send(data, *args)
 
     def recv_bytes(*args):
@@ -53,6 +56,7 @@ def _wrap(self):
     def on_queue_feeder_error(error, obj):
         if infos:
             infos.popleft()  # that item never reaches the pipe
+            _native.depth_add(counter, -1)
         return on_error(error, obj)
 
     self._send_bytes = send_bytes
@@ -108,7 +112,7 @@ def put(self, obj, block=True, timeout=None):
     with self._notempty:
         if self._thread is None:
             self._start_thread()
-        self._proclab_infos.append(value_of(obj))
+        self._proclab_infos.append(value_of(obj) + (_native.depth_add(self._proclab_depth, 1),))
         self._buffer.append(obj)
         self._notempty.notify()
 

@@ -286,6 +286,12 @@ void App::Frame() {
       StartRun(command_line_.trials ? 100 : 1, !command_line_.step.empty());
     }
     const bool run_done = !command_line_.run || (cli_run_started_ && !run_busy());
+    // A run asked for on the command line that could not start fails the program (the
+    // screenshot still shows why), said once on stderr.
+    if (command_line_.run && run_done && !last_error_.empty() && exit_status_ == 0) {
+      std::fprintf(stderr, "proclab: the run could not start: %s\n", last_error_.c_str());
+      exit_status_ = 1;
+    }
     if (exit_after_screenshot_ && run_done && screenshot_path_.empty() && frame >= 3) {
       if (++screenshot_settle_ >= 3) RequestScreenshot(command_line_.screenshot);
     }

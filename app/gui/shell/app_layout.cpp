@@ -14,6 +14,7 @@
 
 #include "app/gui/markdown/markdown_view.hpp"
 #include "app/gui/shell/app.hpp"
+#include "app/gui/shell/save_path.hpp"
 #include "core/trial_json.hpp"
 #include "lessons/curriculum.hpp"
 
@@ -134,21 +135,6 @@ std::string DefaultSaveDir() {
   std::error_code error;
   const std::filesystem::path cwd = std::filesystem::current_path(error);
   return error ? std::string(".") : cwd.string();
-}
-
-// Why `path` cannot be written, in words, or empty when it can. Checked before writing, so a bad
-// path leaves nothing behind and says what is wrong with it.
-std::string SavePathProblem(const std::string& path, Language lang) {
-  namespace fs = std::filesystem;
-  if (path.empty()) return Tr(Str::kSaveFailed, lang);
-  std::error_code error;
-  const fs::path file(path);
-  if (fs::is_directory(file, error)) return std::string(Tr(Str::kSaveIsFolder, lang)) + ": " + path;
-  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, error)) return std::string(Tr(Str::kSaveNoFolder, lang)) + ": " + dir.string();
-  if (access(dir.c_str(), W_OK | X_OK) != 0 || (fs::exists(file, error) && access(path.c_str(), W_OK) != 0))
-    return std::string(Tr(Str::kSaveNotWritable, lang)) + ": " + dir.string() + " (" + std::strerror(errno) + ")";
-  return {};
 }
 
 }  // namespace
@@ -540,6 +526,11 @@ void App::DrawStatus() {
     ImGui::Text("%s · %.1f %s · %zu %s", last_result_->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
                 last_result_->Ms(last_result_->end_ns), Tr(Str::kMs, lang), model_.events(),
                 Tr(Str::kEvents, lang));
+    if (const uint64_t drops = last_result_->trace.drops(); drops > 0) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.warn));
+      ImGui::TextWrapped("%" PRIu64 " %s", drops, Tr(Str::kDroppedEvents, lang));
+      ImGui::PopStyleColor();
+    }
   } else {
     ImGui::TextDisabled("%s", Tr(Str::kNoRunYet, lang));
   }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "app/gui/settings/settings.hpp"
+#include "app/gui/shell/save_path.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab::gui {
@@ -40,7 +41,10 @@ std::string UsageText() {
   }
   text +=
       "\nKeys: Left/Right previous/next lesson, Space run/stop, S step, F11 full screen,\n"
-      "Ctrl +/- font size. Without a display, use proclab-cli.\n";
+      "Ctrl +/- font size. Without a display, use proclab-cli.\n\n"
+      "Exit status: 0 done; 1 the screenshot could not be written, the --run run could not\n"
+      "start, or the self-test or a benchmark failed; 2 bad input or no display (one line on\n"
+      "stderr). See also: man proclab.\n";
   return text;
 }
 
@@ -88,6 +92,11 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
         }
         cl.language = language;
       } else if (arg == "--screenshot") {
+        // The in-app save dialog's rule: the folder must exist; nothing is created.
+        if (const std::string problem = SavePathProblem(*value, Language::kEnglish); !problem.empty()) {
+          *error = "cannot save the screenshot to " + *value + ": " + problem;
+          return std::nullopt;
+        }
         cl.screenshot = *value;
       } else if (arg == "--step") {
         cl.step = *value;

@@ -1,27 +1,15 @@
 #include "app/gui/shell/lesson_texts.hpp"
 
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "app/gui/settings/settings.hpp"
+#include "core/install_layout.hpp"
 
 namespace proclab::gui {
 
-std::string AssetsDir() {
-  namespace fs = std::filesystem;
-  if (const char* env = std::getenv("PROCLAB_ASSETS"); env != nullptr && env[0] != '\0')
-    return env;
-  std::error_code error;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  if (!error) {
-    const fs::path installed = exe.parent_path().parent_path() / "share" / "proclab" / "assets";
-    if (fs::is_directory(installed / "lessons", error)) return installed.string();
-  }
-  return PROCLAB_ASSETS_DIR;
-}
+std::string AssetsDir() { return ThisInstall().assets_dir.string(); }
 
 std::string LessonTextPath(const std::string& assets, std::string_view id, Language language) {
   return assets + "/lessons/" + (language == Language::kChinese ? "zh-CN" : "en") + "/" +

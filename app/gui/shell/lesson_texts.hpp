@@ -8,8 +8,8 @@
 
 namespace proclab::gui {
 
-// The assets directory: $PROCLAB_ASSETS, else <exe>/../share/proclab/assets (installed), else
-// the source tree's assets (a build tree).
+// The assets directory (lessons/, ui/): $PROCLAB_ASSETS, else <prefix>/share/proclab when
+// installed, else the source tree's assets/ (core/install_layout.hpp decides).
 std::string AssetsDir();
 std::string LessonTextPath(const std::string& assets, std::string_view id, Language language);
 

@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <vector>
 
 namespace proclab::gui {
@@ -25,9 +24,6 @@ bool WriteBackBufferPng(const std::string& path, int width, int height, std::str
   for (int y = 0; y < height; ++y)
     std::memcpy(&flipped[static_cast<size_t>(y) * row],
                 &pixels[static_cast<size_t>(height - 1 - y) * row], row);
-  std::error_code ec;
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (stbi_write_png(path.c_str(), width, height, 3, flipped.data(), static_cast<int>(row)) == 0) {
     *error = "cannot write the screenshot " + path + ": " + std::strerror(errno);
     return false;
