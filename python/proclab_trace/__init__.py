@@ -12,7 +12,6 @@ shared (Value, Array), locks, queues, pool.
 
 import atexit
 import os
-import platform
 import sys
 import threading
 
@@ -44,6 +43,20 @@ def _name_for(role, main):
     return "python " + " ".join(sys.argv[:2])
 
 
+def _install(name):
+    """Imports one of the patch modules: each patches multiprocessing as it is imported (here,
+    or first by a spawn child unpickling one of its classes)."""
+    import importlib
+
+    importlib.import_module("." + name, __name__)
+
+
+def _report_finals():
+    shared = sys.modules.get(__name__ + ".shared")
+    if shared is not None:
+        shared.report_finals()
+
+
 def start():
     global _started
     if _started:
@@ -64,22 +77,23 @@ def start():
         return
     settings = _native.settings() or {}
     role = _role()
-    from . import names, output, processes, shared, locks, queues, pool
+    from . import lazy, names, output, processes
 
     names.setup(settings)
     output.install()
-    processes.install()
-    shared.install()
-    locks.install()
-    queues.install()
-    pool.install()
+    lazy.install()
+    processes.install()  # registers the fork hooks now, patches multiprocessing as it is imported
+    lazy.when_imported("multiprocessing.sharedctypes", lambda module: _install("shared"))
+    lazy.when_imported("multiprocessing.synchronize", lambda module: _install("locks"))
+    lazy.when_imported("multiprocessing.queues", lambda module: _install("queues"))
+    lazy.when_imported("multiprocessing.pool", lambda module: _install("pool"))
     if lane < 0:
         return  # every lane is taken: this process runs untraced (ProcLab counts it)
     if main:
-        _native.set_python_version(platform.python_version())
+        _native.set_python_version("%d.%d.%d" % sys.version_info[:3])
     _native.declare(_native.OBJ_PROCESS, lane, _name_for(role, main))
     processes.install_excepthook()
-    atexit.register(shared.report_finals)
+    atexit.register(_report_finals)
     if settings.get("lines") and role in ("program", "spawned"):
         names.lines_on()
         threading.settrace(_native.lines_thread_start)

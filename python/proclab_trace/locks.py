@@ -68,3 +68,6 @@ def install():
     semlock.__setstate__ = __setstate__
     synchronize.Lock.__init__ = _traced_init("Lock", synchronize.Lock.__init__)
     synchronize.RLock.__init__ = _traced_init("RLock", synchronize.RLock.__init__)
+
+
+install()  # on import: see proclab_trace._install

@@ -6,7 +6,6 @@ and number ("Value#1"). Files are the program's when they lie under the program'
 not in the interpreter's library, a site-packages directory or this tracer.
 """
 
-import dis
 import os
 import sys
 import threading
@@ -36,9 +35,8 @@ def setup(settings):
     excluded.append(here)
     excluded.append(os.path.dirname(here))  # the directory holding sitecustomize.py
     _excluded = tuple(p.rstrip(os.sep) + os.sep for p in excluded)
-    import multiprocessing
-
-    _library = (os.path.dirname(os.path.realpath(multiprocessing.__file__)) + os.sep, here + os.sep)
+    stdlib = os.path.dirname(os.path.realpath(os.__file__))
+    _library = (os.path.join(stdlib, "multiprocessing") + os.sep, here + os.sep)
     _ours = (here + os.sep,)
 
 
@@ -130,6 +128,8 @@ def _assigned_name(frame):
     code = frame.f_code
     table = _names_by_code.get(code)
     if table is None:
+        import dis
+
         # Each call instruction, by the offsets it covers (its inline caches included: f_lasti
         # points into them on 3.11), with the name stored right after it.
         table = []

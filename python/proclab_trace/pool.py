@@ -193,3 +193,6 @@ def install():
     Pool.close = _state(_native.POOL_CLOSED, Pool.close)
     Pool.terminate = _state(_native.POOL_TERMINATED, Pool.terminate)
     Pool.join = _state(_native.POOL_JOINED, Pool.join)
+
+
+install()  # on import: see proclab_trace._install

@@ -10,12 +10,8 @@
 
 import os
 import sys
-import threading
-import traceback
 
-from multiprocessing import process, popen_fork, util
-
-from . import _native, names, output, shared
+from . import _native, lazy, names, output
 
 _installed = False
 
@@ -24,14 +20,20 @@ def _before_fork():
     _native.reserve()
 
 
+def _shared():
+    return sys.modules.get(__package__ + ".shared")  # loaded once the program made a Value
+
+
 def _after_fork_child():
     lane = _native.after_fork_child()
     output.after_fork()
-    shared.after_fork()
+    if _shared() is not None:
+        _shared().after_fork()
     if lane < 0:
         _native.lines_off()
         return
-    parent = process.current_process().name
+    process = sys.modules.get("multiprocessing.process")
+    parent = process.current_process().name if process is not None else "MainProcess"
     _native.declare(_native.OBJ_PROCESS, lane, "os.fork() child of " + parent)
 
 
@@ -40,6 +42,8 @@ def _after_fork_parent():
 
 
 def _describe(error):
+    import traceback
+
     where = ""
     tb = error.__traceback__
     frames = traceback.extract_tb(tb) if tb is not None else []
@@ -102,7 +106,8 @@ def _traced_bootstrap(original):
         finally:
             self.__dict__.pop("run", None)
         if lane >= 0:
-            shared.report_finals()
+            if _shared() is not None:
+                _shared().report_finals()
             _native.emit(_native.FINISHED, 0, code if isinstance(code, int) else 1)
         return code
 
@@ -164,6 +169,23 @@ def _traced_spawnv_passfds(original):
     return spawnv_passfds
 
 
+def _patch_process(process):
+    process.BaseProcess._bootstrap = _traced_bootstrap(process.BaseProcess._bootstrap)
+    process.BaseProcess.join = _traced_join(process.BaseProcess.join)
+
+
+def _patch_poll(module):
+    module.Popen.poll = _traced_poll(module.Popen.poll)
+
+
+def _patch_spawn(module):
+    module.Popen._launch = _traced_launch(module.Popen._launch)
+
+
+def _patch_util(util):
+    util.spawnv_passfds = _traced_spawnv_passfds(util.spawnv_passfds)
+
+
 def install():
     global _installed
     if _installed:
@@ -171,19 +193,8 @@ def install():
     _installed = True
     os.register_at_fork(before=_before_fork, after_in_child=_after_fork_child,
                         after_in_parent=_after_fork_parent)
-    process.BaseProcess._bootstrap = _traced_bootstrap(process.BaseProcess._bootstrap)
-    process.BaseProcess.join = _traced_join(process.BaseProcess.join)
-    popen_fork.Popen.poll = _traced_poll(popen_fork.Popen.poll)
-    try:
-        from multiprocessing import popen_forkserver
-
-        popen_forkserver.Popen.poll = _traced_poll(popen_forkserver.Popen.poll)
-    except ImportError:
-        pass
-    try:
-        from multiprocessing import popen_spawn_posix
-
-        popen_spawn_posix.Popen._launch = _traced_launch(popen_spawn_posix.Popen._launch)
-    except ImportError:
-        pass
-    util.spawnv_passfds = _traced_spawnv_passfds(util.spawnv_passfds)
+    lazy.when_imported("multiprocessing.process", _patch_process)
+    lazy.when_imported("multiprocessing.popen_fork", _patch_poll)
+    lazy.when_imported("multiprocessing.popen_forkserver", _patch_poll)
+    lazy.when_imported("multiprocessing.popen_spawn_posix", _patch_spawn)
+    lazy.when_imported("multiprocessing.util", _patch_util)

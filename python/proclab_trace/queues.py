@@ -149,3 +149,6 @@ def install():
     cls.__setstate__ = __setstate__
     cls.put = put
     cls.get = get
+
+
+install()  # on import: see proclab_trace._install

@@ -272,3 +272,6 @@ def install():
     sharedctypes.synchronized = synchronized
     for base in set(sharedctypes.typecode_to_type.values()):
         _traced_type(base)
+
+
+install()  # on import: see proclab_trace._install
