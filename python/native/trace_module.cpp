@@ -943,18 +943,27 @@ PyType_Spec kLockOpsSpec = {"proclab_trace._native.LockOps", sizeof(LockOps), 0,
 
 // A C-level trace function (PyEval_SetTrace, found with dlsym: it is outside the limited API
 // but has kept its signature since Python 2). It emits a line event when a process's line
-// changes, for the program's own files only; frames of other files stop getting line events.
+// changes, for the program's own files only.
+//
+// Gated (CPython before 3.12): while any trace function is set, CPython 3.11 runs every
+// instruction of every frame through its tracing path, the standard library's included. So a C
+// profile function, which sees only calls and returns, turns the trace function on while a
+// frame of the program runs and off while any other code runs (imports, multiprocessing
+// itself). From 3.12 on, setting a trace function re-instruments the code, so it stays on and
+// other files' frames have their line events turned off (f_trace_lines) instead.
 using TraceFunc = int (*)(PyObject*, PyObject*, int, PyObject*);
 using SetTraceFn = void (*)(TraceFunc, PyObject*);
 using FrameGetCodeFn = PyObject* (*)(PyObject*);
 using FrameGetBackFn = PyObject* (*)(PyObject*);
 SetTraceFn g_set_trace = nullptr;
+SetTraceFn g_set_profile = nullptr;
 FrameGetCodeFn g_frame_code = nullptr;  // PyFrame_GetCode (3.9+)
 FrameGetBackFn g_frame_back = nullptr;  // PyFrame_GetBack (3.9+)
 constexpr int kTraceCall = 0, kTraceLine = 2, kTraceReturn = 3;
 
 struct Lines {
   bool on = false;
+  bool gated = false;
   PyObject* files = nullptr;     // dict: code object -> file id (0: not the program's)
   PyObject* classify = nullptr;  // Python callable: code -> file id (declares new files)
   uint32_t file = 0;
@@ -962,6 +971,7 @@ struct Lines {
   uint64_t generation = 0;
 };
 Lines g_lines;
+thread_local bool t_tracing = false;  // gated: this thread's trace function is set now
 
 PyObject* CodeOf(PyObject* frame) {
   if (g_frame_code != nullptr) return g_frame_code(frame);
@@ -998,7 +1008,49 @@ void LineOf(PyObject* frame, uint32_t file) {
   g.area->lane[g.lane].line.store((uint64_t{file} << 32) | static_cast<uint32_t>(line), std::memory_order_relaxed);
 }
 
+int TraceLines(PyObject*, PyObject* frame, int what, PyObject*);
+
+void TraceNow(bool on) {
+  if (on == t_tracing) return;
+  t_tracing = on;
+  g_set_trace(on ? TraceLines : nullptr, nullptr);
+}
+
+uint32_t FileOfFrame(PyObject* frame) {
+  PyObject* code = CodeOf(frame);
+  if (code == nullptr) {
+    PyErr_Clear();
+    return 0;
+  }
+  const uint32_t file = FileOf(code);
+  Py_DECREF(code);
+  return file;
+}
+
+// Gated mode's profile function: lines are traced exactly while a frame of the program runs.
+int GateLines(PyObject*, PyObject* frame, int what, PyObject*) {
+  if (what == kTraceCall) {
+    TraceNow(FileOfFrame(frame) != 0);
+    return 0;
+  }
+  if (what != kTraceReturn) return 0;  // C calls: the calling frame goes on
+  PyObject* back = g_frame_back != nullptr ? g_frame_back(frame) : PyObject_GetAttr(frame, s_f_back);
+  if (back == nullptr) PyErr_Clear();
+  const uint32_t file = back != nullptr && back != Py_None ? FileOfFrame(back) : 0;
+  TraceNow(file != 0);
+  if (file != 0) LineOf(back, file);  // back on the caller's line
+  Py_XDECREF(back);
+  return 0;
+}
+
 int TraceLines(PyObject*, PyObject* frame, int what, PyObject*) {
+  if (g_lines.gated) {  // calls and returns are the profile function's
+    if (what == kTraceLine) {
+      const uint32_t file = FileOfFrame(frame);
+      if (file != 0) LineOf(frame, file);
+    }
+    return 0;
+  }
   if (what != kTraceCall && what != kTraceLine && what != kTraceReturn) return 0;
   PyObject* code = CodeOf(frame);
   if (code == nullptr) {
@@ -1039,9 +1091,22 @@ int TraceLines(PyObject*, PyObject* frame, int what, PyObject*) {
   return 0;
 }
 
-// lines_on(classify): traces this thread's lines from now on; `classify(code)` returns a file
-// id for the program's own code, 0 for any other.
-PyObject* PyLinesOn(PyObject*, PyObject* classify) {
+void StartThisThread() {
+  if (g_lines.gated) {
+    t_tracing = true;  // whatever it was: TraceNow(false) clears it for sure
+    TraceNow(false);
+    g_set_profile(GateLines, nullptr);
+  } else {
+    g_set_trace(TraceLines, nullptr);
+  }
+}
+
+// lines_on(classify, gated): traces this thread's lines from now on; `classify(code)` returns
+// a file id for the program's own code, 0 for any other. `gated`: see above (CPython < 3.12).
+PyObject* PyLinesOn(PyObject*, PyObject* args) {
+  PyObject* classify = nullptr;
+  int gated = 0;
+  if (!PyArg_ParseTuple(args, "O|p", &classify, &gated)) return nullptr;
   if (g_set_trace == nullptr) return Fail("this Python has no PyEval_SetTrace");
   if (g_lines.files == nullptr) g_lines.files = PyDict_New();
   if (g_lines.classify != classify) {
@@ -1049,20 +1114,27 @@ PyObject* PyLinesOn(PyObject*, PyObject* classify) {
     Py_INCREF(classify);
     g_lines.classify = classify;
   }
+  g_lines.gated = gated != 0 && g_set_profile != nullptr;
   g_lines.on = true;
-  g_set_trace(TraceLines, nullptr);
+  StartThisThread();
   Py_RETURN_NONE;
 }
 
 PyObject* PyLinesOff(PyObject*, PyObject*) {
   if (g_set_trace != nullptr) g_set_trace(nullptr, nullptr);
+  if (g_lines.gated && g_set_profile != nullptr) g_set_profile(nullptr, nullptr);
+  t_tracing = false;
   g_lines.on = false;
   Py_RETURN_NONE;
 }
 
-// A thread's first trace call (threading.settrace): traces its lines with the C function.
+// A thread's first trace call (threading.settrace): traces its lines with the C functions.
 PyObject* PyLinesThreadStart(PyObject*, PyObject*) {
-  if (g_lines.on && g_set_trace != nullptr) g_set_trace(TraceLines, nullptr);
+  if (g_lines.on && g_set_trace != nullptr) {
+    t_tracing = true;  // threading's hook is this thread's trace function now
+    if (g_lines.gated) StartThisThread();
+    else g_set_trace(TraceLines, nullptr);
+  }
   Py_RETURN_NONE;
 }
 
@@ -1089,7 +1161,7 @@ PyMethodDef kMethods[] = {
     {"job_set", PyJobSet, METH_VARARGS, "job_set(pool, job, chunksize)"},
     {"job_chunksize", PyJobChunksize, METH_VARARGS, "job_chunksize(pool, job) -> int or None"},
     {"step_gate", PyStepGate, METH_VARARGS, "step_gate(0 read | 1 write | 2 acquire)"},
-    {"lines_on", PyLinesOn, METH_O, "lines_on(classify)"},
+    {"lines_on", PyLinesOn, METH_VARARGS, "lines_on(classify, gated=False)"},
     {"lines_off", PyLinesOff, METH_NOARGS, "Stop tracing lines in this thread."},
     {"lines_thread_start", reinterpret_cast<PyCFunction>(PyLinesThreadStart), METH_VARARGS,
      "For threading.settrace."},
@@ -1122,6 +1194,7 @@ PyMODINIT_FUNC PyInit__native() {
   s_count = PyUnicode_InternFromString("_count");
   s_is_mine = PyUnicode_InternFromString("_is_mine");
   g_set_trace = reinterpret_cast<SetTraceFn>(dlsym(RTLD_DEFAULT, "PyEval_SetTrace"));
+  g_set_profile = reinterpret_cast<SetTraceFn>(dlsym(RTLD_DEFAULT, "PyEval_SetProfile"));
   g_frame_code = reinterpret_cast<FrameGetCodeFn>(dlsym(RTLD_DEFAULT, "PyFrame_GetCode"));
   g_frame_back = reinterpret_cast<FrameGetBackFn>(dlsym(RTLD_DEFAULT, "PyFrame_GetBack"));
   if (!AddType(module, "Cell", &kCellSpec, &g_cell_type) ||

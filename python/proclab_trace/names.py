@@ -70,7 +70,7 @@ def _classify(code):
 
 
 def lines_on():
-    _native.lines_on(_classify)
+    _native.lines_on(_classify, sys.version_info < (3, 12))
 
 
 def after_fork():
