@@ -640,19 +640,26 @@ void PythonRun::Session::Loop() {
     Poll(5);
     if (CheckStalls()) return;
     if (!MainDone()) continue;
-    bool others = false;
-    for (size_t lane = 1; lane < lane_index_.size(); ++lane) others |= Alive(static_cast<int>(lane));
-    if (!others) return;
+    // The main process has ended. The run ends with the last process of the program: a traced
+    // one, or any other left in its group (a child just forked, not yet on its lane; something
+    // the program started that is not Python).
+    bool traced = false;
+    for (size_t lane = 1; lane < lane_index_.size(); ++lane) traced |= Alive(static_cast<int>(lane));
+    if (!traced && kill(-group_, 0) != 0) return;
     if (MonotonicNs() - main_end_ns_ > options_.orphan_grace.count() * 1'000'000) {
       const size_t before = outcome_->ended_by_proclab.size();
       EndEverything(KillReason::kDeadline);
       const size_t ended = outcome_->ended_by_proclab.size() - before;
-      result_.notes.push_back(
-          {std::to_string(ended) + (ended == 1 ? " process was" : " processes were") +
-               " still running " + std::to_string(options_.orphan_grace.count()) +
-               " ms after the main process ended; ProcLab ended " + (ended == 1 ? "it." : "them."),
-           std::to_string(ended) + " 个进程在主进程结束 " + std::to_string(options_.orphan_grace.count()) +
-               " 毫秒后仍在运行；ProcLab 已将其结束。"});
+      const std::string grace = std::to_string(options_.orphan_grace.count());
+      if (ended > 0)
+        result_.notes.push_back(
+            {std::to_string(ended) + (ended == 1 ? " process was" : " processes were") + " still running " + grace +
+                 " ms after the main process ended; ProcLab ended " + (ended == 1 ? "it." : "them."),
+             std::to_string(ended) + " 个进程在主进程结束 " + grace + " 毫秒后仍在运行；ProcLab 已将其结束。"});
+      else
+        result_.notes.push_back({"Processes the program started (not traced) were still running " + grace +
+                                     " ms after the main process ended; ProcLab ended them.",
+                                 "程序启动的（未被追踪的）进程在主进程结束 " + grace + " 毫秒后仍在运行；ProcLab 已将其结束。"});
       return;
     }
   }
