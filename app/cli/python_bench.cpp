@@ -95,8 +95,14 @@ TracedRun RunTraced(const PythonRunOptions& base, const std::string& program, co
 }  // namespace
 
 nlohmann::json MeasurePythonTracing(const PythonBenchOptions& options) {
-  const std::string python = PythonRun::FindOnPath(options.python);
-  if (python.empty()) throw std::runtime_error(options.python + " was not found on PATH");
+  const std::string on_path = PythonRun::FindOnPath(options.python);
+  if (on_path.empty()) throw std::runtime_error(options.python + " was not found on PATH");
+  // The interpreter itself, not a launcher script on PATH (pyenv's shim takes 100-300 ms to
+  // start a Python, as much as the short programs run): what is measured is the tracing.
+  std::string executable;
+  RunUntraced(on_path, {"-c", "import sys; print(sys.executable)"}, &executable);
+  executable = executable.substr(0, executable.find('\n'));
+  const std::string python = access(executable.c_str(), X_OK) == 0 ? executable : on_path;
   const std::string tracer = PythonRun::FindTracerDir();
   if (tracer.empty()) throw std::runtime_error("ProcLab's Python tracer is missing");
   const std::string programs = ThisInstall().python_programs.string();

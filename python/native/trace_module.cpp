@@ -972,6 +972,7 @@ struct Lines {
 };
 Lines g_lines;
 thread_local bool t_tracing = false;  // gated: this thread's trace function is set now
+thread_local bool t_gated = false;    // gated: this thread's profile function is set
 
 PyObject* CodeOf(PyObject* frame) {
   if (g_frame_code != nullptr) return g_frame_code(frame);
@@ -1096,6 +1097,7 @@ void StartThisThread() {
     t_tracing = true;  // whatever it was: TraceNow(false) clears it for sure
     TraceNow(false);
     g_set_profile(GateLines, nullptr);
+    t_gated = true;
   } else {
     g_set_trace(TraceLines, nullptr);
   }
@@ -1124,6 +1126,7 @@ PyObject* PyLinesOff(PyObject*, PyObject*) {
   if (g_set_trace != nullptr) g_set_trace(nullptr, nullptr);
   if (g_lines.gated && g_set_profile != nullptr) g_set_profile(nullptr, nullptr);
   t_tracing = false;
+  t_gated = false;
   g_lines.on = false;
   Py_RETURN_NONE;
 }
@@ -1137,6 +1140,53 @@ PyObject* PyLinesThreadStart(PyObject*, PyObject*) {
   }
   Py_RETURN_NONE;
 }
+
+// ImportGate(import): builtins.__import__ while lines are gated. An import runs with neither
+// the profile nor the trace function: even a profile function costs a frame object per call, and
+// importing the standard library makes thousands of calls. (So an imported module's own
+// top-level lines are not traced; its functions are, when they run.)
+struct ImportGate {
+  PyObject_HEAD
+  PyObject* import;
+};
+
+void ImportGateDealloc(PyObject* self) {
+  Py_XDECREF(reinterpret_cast<ImportGate*>(self)->import);
+  PyTypeObject* type = Py_TYPE(self);
+  reinterpret_cast<freefunc>(PyType_GetSlot(type, Py_tp_free))(self);
+  Py_DECREF(type);
+}
+
+PyObject* ImportGateNew(PyTypeObject* type, PyObject* args, PyObject*) {
+  PyObject* import = nullptr;
+  if (!PyArg_ParseTuple(args, "O", &import)) return nullptr;
+  auto* gate = reinterpret_cast<ImportGate*>(reinterpret_cast<allocfunc>(PyType_GetSlot(type, Py_tp_alloc))(type, 0));
+  if (gate == nullptr) return nullptr;
+  Py_INCREF(import);
+  gate->import = import;
+  return reinterpret_cast<PyObject*>(gate);
+}
+
+PyObject* ImportGateCall(PyObject* self, PyObject* args, PyObject* kwargs) {
+  PyObject* import = reinterpret_cast<ImportGate*>(self)->import;
+  if (!t_gated || !g_lines.on) return PyObject_Call(import, args, kwargs);
+  g_set_profile(nullptr, nullptr);
+  TraceNow(false);
+  t_gated = false;
+  PyObject* module = PyObject_Call(import, args, kwargs);
+  t_gated = true;
+  g_set_profile(GateLines, nullptr);
+  PyFrameObject* frame = PyEval_GetFrame();  // the frame that imported: traced if it is the program's
+  if (frame != nullptr && FileOfFrame(reinterpret_cast<PyObject*>(frame)) != 0) TraceNow(true);
+  return module;
+}
+
+PyType_Slot kImportGateSlots[] = {{Py_tp_new, reinterpret_cast<void*>(ImportGateNew)},
+                                  {Py_tp_dealloc, reinterpret_cast<void*>(ImportGateDealloc)},
+                                  {Py_tp_call, reinterpret_cast<void*>(ImportGateCall)},
+                                  {0, nullptr}};
+PyType_Spec kImportGateSpec = {"proclab_trace._native.ImportGate", sizeof(ImportGate), 0, Py_TPFLAGS_DEFAULT,
+                               kImportGateSlots};
 
 // -------------------------------------------------------------------------------- the module
 
@@ -1198,7 +1248,8 @@ PyMODINIT_FUNC PyInit__native() {
   g_frame_code = reinterpret_cast<FrameGetCodeFn>(dlsym(RTLD_DEFAULT, "PyFrame_GetCode"));
   g_frame_back = reinterpret_cast<FrameGetBackFn>(dlsym(RTLD_DEFAULT, "PyFrame_GetBack"));
   if (!AddType(module, "Cell", &kCellSpec, &g_cell_type) ||
-      !AddType(module, "ValueField", &kValueFieldSpec) || !AddType(module, "LockOps", &kLockOpsSpec)) {
+      !AddType(module, "ValueField", &kValueFieldSpec) || !AddType(module, "LockOps", &kLockOpsSpec) ||
+      !AddType(module, "ImportGate", &kImportGateSpec)) {
     Py_DECREF(module);
     return nullptr;
   }

@@ -70,7 +70,12 @@ def _classify(code):
 
 
 def lines_on():
-    _native.lines_on(_classify, sys.version_info < (3, 12))
+    gated = sys.version_info < (3, 12)
+    _native.lines_on(_classify, gated)
+    if gated:
+        import builtins
+
+        builtins.__import__ = _native.ImportGate(builtins.__import__)
 
 
 def after_fork():
