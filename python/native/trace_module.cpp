@@ -1170,14 +1170,19 @@ PyObject* ImportGateNew(PyTypeObject* type, PyObject* args, PyObject*) {
 PyObject* ImportGateCall(PyObject* self, PyObject* args, PyObject* kwargs) {
   PyObject* import = reinterpret_cast<ImportGate*>(self)->import;
   if (!t_gated || !g_lines.on) return PyObject_Call(import, args, kwargs);
-  g_set_profile(nullptr, nullptr);
+  g_set_profile(nullptr, nullptr);  // no exception is set here: this is a call
   TraceNow(false);
   t_gated = false;
   PyObject* module = PyObject_Call(import, args, kwargs);
+  // The import may have failed (try: import x / except ImportError): setting the functions must
+  // not lose its exception.
+  PyObject *type = nullptr, *value = nullptr, *traceback = nullptr;
+  PyErr_Fetch(&type, &value, &traceback);
   t_gated = true;
   g_set_profile(GateLines, nullptr);
   PyFrameObject* frame = PyEval_GetFrame();  // the frame that imported: traced if it is the program's
   if (frame != nullptr && FileOfFrame(reinterpret_cast<PyObject*>(frame)) != 0) TraceNow(true);
+  PyErr_Restore(type, value, traceback);
   return module;
 }
 
