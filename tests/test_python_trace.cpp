@@ -335,6 +335,11 @@ TEST_CASE("python: the program's own failures are its exit status, explained", "
     CHECK(t.out["processes"][1]["error"].get<std::string>().find("ValueError") != std::string::npos);
   }
   CHECK(Trace(python, {}, kTestPrograms + "faults.py", {"exit3"}).command.exit_status == 3);
+  {
+    const Traced t = Trace(python, {}, kTestPrograms + "faults.py", {"import-error"});
+    CHECK(t.command.exit_status == 0);
+    CHECK(Stdout(t.out) == "caught ModuleNotFoundError\n");
+  }
   const Traced killed = Trace(python, {}, kTestPrograms + "faults.py", {"sigterm"});
   CHECK(killed.command.exit_status == 128 + SIGTERM);
   CHECK(killed.out["signal"] == "SIGTERM");

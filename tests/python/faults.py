@@ -1,5 +1,5 @@
 # A program that goes wrong in the way its first argument says, for ProcLab's fault tests.
-#   python3 faults.py raise|exit3|sigterm|megabytes|loop|many N|orphan|child-raises
+#   python3 faults.py raise|exit3|sigterm|megabytes|loop|many N|orphan|child-raises|import-error
 import multiprocessing as mp
 import os
 import signal
@@ -53,6 +53,11 @@ def main():
         child.start()
         print("leaving my child behind", flush=True)
         os._exit(0)
+    if what == "import-error":  # a failed import caught by the program, as libraries do
+        try:
+            import no_such_module_here  # noqa: F401
+        except ImportError as error:
+            print("caught", type(error).__name__)
     if what == "child-raises":
         child = mp.Process(target=child_raises)
         child.start()
