@@ -18,9 +18,10 @@ EventRing* EventRing::Create(void* memory, uint32_t capacity) {
   return new (memory) EventRing(capacity);
 }
 
-size_t EventRing::Drain(std::vector<Event>& out) {
+size_t EventRing::Drain(std::vector<Event>& out, size_t max) {
   const uint64_t tail = tail_.load(std::memory_order_relaxed);
-  const uint64_t head = head_.load(std::memory_order_acquire);
+  const uint64_t published = head_.load(std::memory_order_acquire);
+  const uint64_t head = tail + std::min<uint64_t>(published - tail, max);  // no overflow
   const Event* slots = reinterpret_cast<const Event*>(this + 1);
   // At most two contiguous runs: up to the end of the slot array, then from its start.
   const uint64_t mask = capacity_ - 1;

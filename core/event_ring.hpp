@@ -34,8 +34,9 @@ class EventRing {
     return true;
   }
 
-  // Consumer side: appends every published event to `out`; returns how many.
-  size_t Drain(std::vector<Event>& out);
+  // Consumer side: appends the published events to `out`, at most `max`, oldest first; returns
+  // how many.
+  size_t Drain(std::vector<Event>& out, size_t max = SIZE_MAX);
 
   uint64_t drops() const { return drops_.load(std::memory_order_relaxed); }
   uint32_t capacity() const { return capacity_; }

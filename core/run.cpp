@@ -105,6 +105,7 @@ TrialResult Run::Execute() {
   header->trace_uses_tsc = TscIsInvariant() ? 1 : 0;
   header->prefault_rings = options_.prefault_rings ? 1 : 0;
   header->step_mode = (!options_.step_schedule.empty() || options_.interactive_steps) ? 1 : 0;
+  header->child_nice = static_cast<uint32_t>(std::clamp(options_.child_nice, 0, 19));
 
   {
     std::lock_guard lock(live_mutex_);
@@ -169,6 +170,9 @@ TrialResult Run::Execute() {
     context.Drain();
     context.FinishFacts();
   }
+  // Every child is gone (the stop and error paths above kill and join them): the shared state
+  // is final, and the lesson reads it before the segment goes.
+  if (result.outcome) result.outcome->ReadShared(segment);
   result.end_ns = MonotonicNs();
   result.children = supervisor.children();
   // What every run's facts say on their own: a holder that died with its lock.
@@ -227,15 +231,25 @@ int ParentContext::SpawnChild() {
 }
 
 void ParentContext::Drain() {
-  CollectEvents();
+  CollectEvents(/*all=*/true);
   PublishEvents();
 }
 
-void ParentContext::CollectEvents() {
+namespace {
+constexpr size_t kPollEventBudget = 256 * 1024;  // ~10 ms of work at the worst
+}  // namespace
+
+void ParentContext::CollectEvents(bool all) {
   const size_t from = scratch_.size();
   scratch_.insert(scratch_.end(), own_events_.begin(), own_events_.end());
   own_events_.clear();
-  for (EventRing* ring : rings_) ring->Drain(scratch_);
+  const size_t share = rings_.empty() ? SIZE_MAX
+                                      : std::max<size_t>(kPollEventBudget / rings_.size(), 4096);
+  for (size_t i = 0; i < rings_.size(); ++i) {
+    // An ended child's ring is emptied whole: its events are all in when it shows as ended.
+    const bool whole = all || (static_cast<int>(i) < child_count() && supervisor_.child(static_cast<int>(i)).done());
+    rings_[i]->Drain(scratch_, whole ? SIZE_MAX : share);
+  }
   if (scratch_.size() == from) return;
   const TickScale scale = CurrentTickScale();
   for (size_t i = from; i < scratch_.size(); ++i) scratch_[i].t_ns = scale.ToNs(scratch_[i].t_ns);
@@ -244,9 +258,18 @@ void ParentContext::CollectEvents() {
 void ParentContext::PublishEvents() {
   // rings_[i] belongs to child i.
   RunFacts& facts = result_.facts;
+  discarded_.resize(rings_.size(), 0);
+  if (trace_.size() >= run_.options_.max_trace_events) {
+    // Full: keep the parent's own events, count the children's as dropped.
+    std::erase_if(scratch_, [this](const Event& e) {
+      if (e.worker == kParentLane || e.worker >= discarded_.size()) return false;
+      ++discarded_[e.worker];
+      return true;
+    });
+  }
   for (size_t i = 0; i < rings_.size(); ++i) {
-    trace_.SetDrops(static_cast<int>(i), rings_[i]->drops());
-    facts.SetDrops(static_cast<int>(i), rings_[i]->drops());
+    trace_.SetDrops(static_cast<int>(i), rings_[i]->drops() + discarded_[i]);
+    facts.SetDrops(static_cast<int>(i), rings_[i]->drops() + discarded_[i]);
   }
   if (!scratch_.empty()) {
     trace_.Append(scratch_);
@@ -276,6 +299,11 @@ void ParentContext::FinishFacts() {
 }
 
 void ParentContext::Poll() {
+  // A stop comes first: a parent starved by busy children must not spend its little CPU on
+  // their events before it ends them.
+  if (run_.stop_requested_ ||
+      (run_.options_.stop_signal != nullptr && run_.options_.stop_signal->load() != 0))
+    throw RunStopped{};
   // The bulk of the events leaves the rings before the live lock is taken, so a view reading
   // the trace (the GUI, every frame) waits only for the short publish below.
   CollectEvents();

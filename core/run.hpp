@@ -53,6 +53,14 @@ struct RunOptions {
   // Non-empty turns step mode on: children wait before each read and write.
   std::vector<std::pair<int, char>> step_schedule;
   bool interactive_steps = false;  // step mode driven by PostStep (the GUI)
+  // The children's nice value (0..19). Above the parent's, a parent that 128 busy children
+  // compete with still gets the CPU to drain, reap, and stop them at once. Among themselves
+  // the children compete as equals, so races happen as they would.
+  int child_nice = 0;
+  // The most children's events one run keeps (8M: 256 MB). Past it the rings are still
+  // drained, to keep the run moving, but their events are counted as dropped: the totals stay
+  // exact (each child counts its own), only the timeline ends. The parent's own are all kept.
+  size_t max_trace_events = 8u << 20;
 };
 
 // An explanation a run produced (a stall, a dead holder ...), in both languages of the app.
@@ -68,6 +76,9 @@ class LessonOutcome {
   virtual ~LessonOutcome() = default;
   int64_t t0_ns = 0;  // the run's time zero (set before Conclude): times in JSON are ms from it
   double Ms(int64_t t_ns) const { return static_cast<double>(t_ns - t0_ns) / 1e6; }
+  // Called once every child has exited, however the run ended (Stop included), while the
+  // segment still exists: reads the final shared state (the counter's value ...).
+  virtual void ReadShared(Segment&) {}
   // Called once, after the run, when the facts are final: derives the fields the facts give.
   virtual void Conclude(const TrialResult&) {}
   // The lesson's fields of the trial's JSON (core/trial_json.cpp adds processes and facts).
@@ -205,7 +216,10 @@ class ParentContext {
  private:
   friend class Run;
   void Drain();           // CollectEvents then PublishEvents (the caller holds the live lock)
-  void CollectEvents();   // rings -> scratch_, times converted to ns; no lock needed
+  // Rings -> scratch_, times converted to ns; no lock needed. `all`: until every ring is empty
+  // (the end of a run); else at most a fair share of kPollEventBudget from each ring, so a parent
+  // that busy children keep short of CPU still gets round to reaping, stopping and reporting.
+  void CollectEvents(bool all = false);
   void PublishEvents();   // scratch_ -> the trace and the facts; under the live lock
   void SpawnChildAt(int index);
   void FinishFacts();     // the run is over: tallies in, facts final
@@ -218,6 +232,7 @@ class ParentContext {
   TrialResult& result_;
   Emitter parent_emitter_;
   std::vector<Event> own_events_;  // the parent's events since the last CollectEvents
+  std::vector<uint64_t> discarded_;  // per child: events drained past max_trace_events
   std::vector<Event> scratch_;
   std::vector<EventRing*> rings_;  // child i's ring at i
 };

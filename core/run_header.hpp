@@ -38,7 +38,7 @@ struct ChildSlot {
 
 struct RunHeader {
   static constexpr uint32_t kMagic = 0x50524c42;  // "PRLB"
-  static constexpr uint32_t kVersion = 3;
+  static constexpr uint32_t kVersion = 4;
   uint32_t magic = kMagic;
   uint32_t version = kVersion;
   int32_t parent_pid = 0;
@@ -51,6 +51,7 @@ struct RunHeader {
   std::atomic<uint32_t> step_mode{0};  // children wait at step gates
   uint32_t trace_uses_tsc = 0;         // the parent's clock choice: children stamp events alike
   uint32_t prefault_rings = 0;         // RunOptions::prefault_rings
+  uint32_t child_nice = 0;             // RunOptions::child_nice
   ChildSlot children[kMaxLanes];
 };
 

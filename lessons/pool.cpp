@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/process_pool.hpp"
 #include "lessons/common.hpp"
+#include "lessons/pool.hpp"
 
 namespace proclab {
 namespace {
@@ -50,71 +51,60 @@ int64_t TaskArg(const ParamValues& p) {
   return p.Get("items") / 2;  // fail / crash: the middle item
 }
 
-// The pool's answer (its results, or the error a task raised) as the parent got it; the rest —
-// which worker ran which items when, callbacks, states, replaced workers — from the facts.
-struct PoolOutcome : LessonOutcome {
-  std::vector<int64_t> result;
-  std::string error;  // empty: the work succeeded
-  int64_t chunksize = 0;
-  bool automatic_chunksize = false;
-  // From the facts.
-  std::vector<PoolTaskFact> tasks;  // in input order
-  std::vector<PoolCallbackFact> callbacks;
-  std::vector<PoolStateFact> states;
-  std::vector<std::string> replacements;  // "worker pid 42 was killed by signal 9 ...; worker pid 44 replaces it"
-  std::vector<int> task_pids;             // parallel to tasks
+}  // namespace
 
-  void Conclude(const TrialResult& r) override {
-    const RunFacts& facts = r.facts;
-    const PoolFacts* pool = facts.pool(kPoolId);
-    if (pool == nullptr) return;
-    tasks = pool->tasks;
-    std::stable_sort(tasks.begin(), tasks.end(),
-                     [](const PoolTaskFact& a, const PoolTaskFact& b) { return a.first < b.first; });
-    task_pids.clear();
-    for (const PoolTaskFact& task : tasks)
-      task_pids.push_back(task.lane >= 0 && task.lane < facts.children() ? facts.child(task.lane).record.pid : -1);
-    callbacks = pool->callbacks;
-    states = pool->states;
-    replacements.clear();
-    for (const PoolReplacementFact& rep : pool->replacements) {
-      if (rep.dead_lane < 0 || rep.dead_lane >= facts.children()) continue;
-      const ChildFacts& dead = facts.child(rep.dead_lane);
-      std::string text = "worker pid " + std::to_string(dead.record.pid) + " " +
-                         HowItEnded(dead, Language::kEnglish);
-      if (rep.new_lane >= 0 && rep.new_lane < facts.children())
-        text += "; worker pid " + std::to_string(facts.child(rep.new_lane).record.pid) + " replaces it";
-      replacements.push_back(text);
-    }
+void PoolOutcome::Conclude(const TrialResult& r) {
+  const RunFacts& facts = r.facts;
+  const PoolFacts* pool = facts.pool(kPoolId);
+  if (pool == nullptr) return;
+  tasks = pool->tasks;
+  std::stable_sort(tasks.begin(), tasks.end(),
+                   [](const PoolTaskFact& a, const PoolTaskFact& b) { return a.first < b.first; });
+  task_pids.clear();
+  for (const PoolTaskFact& task : tasks)
+    task_pids.push_back(task.lane >= 0 && task.lane < facts.children() ? facts.child(task.lane).record.pid : -1);
+  callbacks = pool->callbacks;
+  states = pool->states;
+  replacements.clear();
+  for (const PoolReplacementFact& rep : pool->replacements) {
+    if (rep.dead_lane < 0 || rep.dead_lane >= facts.children()) continue;
+    const ChildFacts& dead = facts.child(rep.dead_lane);
+    std::string text = "worker pid " + std::to_string(dead.record.pid) + " " +
+                       HowItEnded(dead, Language::kEnglish);
+    if (rep.new_lane >= 0 && rep.new_lane < facts.children())
+      text += "; worker pid " + std::to_string(facts.child(rep.new_lane).record.pid) + " replaces it";
+    replacements.push_back(text);
   }
+}
 
-  nlohmann::json ToJson() const override {
-    nlohmann::json chunks = nlohmann::json::array();
-    for (size_t i = 0; i < tasks.size(); ++i) {
-      const PoolTaskFact& task = tasks[i];
-      chunks.push_back({{"worker", task.lane + 1},
-                        {"pid", task_pids[i]},
-                        {"first", task.first},
-                        {"last", task.last},
-                        {"start_ms", Ms(task.start_ns)},
-                        {"end_ms", task.end_ns != 0 ? nlohmann::json(Ms(task.end_ns)) : nlohmann::json(nullptr)},
-                        {"ok", task.ok}});
-    }
-    nlohmann::json calls = nlohmann::json::array();
-    for (const PoolCallbackFact& c : callbacks)
-      calls.push_back({{"callback", c.error ? "error_callback" : "callback"}, {"value", c.value}, {"ms", Ms(c.t_ns)}});
-    nlohmann::json state_list = nlohmann::json::array();
-    for (const PoolStateFact& state : states)
-      state_list.push_back({{"state", PoolStateName(state.state)}, {"ms", Ms(state.t_ns)}});
-    return {{"result", error.empty() ? nlohmann::json(result) : nlohmann::json(nullptr)},
-            {"error", error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error)},
-            {"chunksize", chunksize},
-            {"chunks", std::move(chunks)},
-            {"callbacks", std::move(calls)},
-            {"pool_states", std::move(state_list)},
-            {"replacements", replacements}};
+nlohmann::json PoolOutcome::ToJson() const {
+  nlohmann::json chunks = nlohmann::json::array();
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    const PoolTaskFact& task = tasks[i];
+    chunks.push_back({{"worker", task.lane + 1},
+                      {"pid", task_pids[i]},
+                      {"first", task.first},
+                      {"last", task.last},
+                      {"start_ms", Ms(task.start_ns)},
+                      {"end_ms", task.end_ns != 0 ? nlohmann::json(Ms(task.end_ns)) : nlohmann::json(nullptr)},
+                      {"ok", task.ok}});
   }
-};
+  nlohmann::json calls = nlohmann::json::array();
+  for (const PoolCallbackFact& c : callbacks)
+    calls.push_back({{"callback", c.error ? "error_callback" : "callback"}, {"value", c.value}, {"ms", Ms(c.t_ns)}});
+  nlohmann::json state_list = nlohmann::json::array();
+  for (const PoolStateFact& state : states)
+    state_list.push_back({{"state", PoolStateName(state.state)}, {"ms", Ms(state.t_ns)}});
+  return {{"result", error.empty() ? nlohmann::json(result) : nlohmann::json(nullptr)},
+          {"error", error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error)},
+          {"chunksize", chunksize},
+          {"chunks", std::move(chunks)},
+          {"callbacks", std::move(calls)},
+          {"pool_states", std::move(state_list)},
+          {"replacements", replacements}};
+}
+
+namespace {
 
 void DrivePool(ParentContext& parent) {
   const int64_t items = parent.param("items");

@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "lessons/common.hpp"
+#include "lessons/processes.hpp"
 
 namespace proclab {
 namespace {
@@ -36,36 +37,30 @@ int SquareNumbers(ChildContext& child) {
 }
 // </child-code>
 
-// What the parent's joins came to, from the facts: how long each join() waited.
-struct ProcessesOutcome : LessonOutcome {
-  struct Join {
-    int child;  // lane
-    double wait_ms;
-  };
-  std::vector<Join> joins;
-  int joined = 0;
-  double wait_ms = 0;  // from the first join() to the last return
+}  // namespace
 
-  void Conclude(const TrialResult& result) override {
-    const RunFacts& facts = result.facts;
-    joins.clear();
-    joined = 0;
-    int64_t first = 0, last = 0;
-    for (const JoinFact& join : facts.joins()) {
-      if (join.end_ns == 0) continue;
-      joins.push_back({join.lane, NsToMs(join.end_ns - join.begin_ns)});
-      ++joined;
-      if (first == 0) first = join.begin_ns;
-      last = std::max(last, join.end_ns);
-    }
-    wait_ms = first != 0 ? NsToMs(last - first) : 0.0;
+void ProcessesOutcome::Conclude(const TrialResult& result) {
+  const RunFacts& facts = result.facts;
+  joins.clear();
+  joined = 0;
+  int64_t first = 0, last = 0;
+  for (const JoinFact& join : facts.joins()) {
+    if (join.end_ns == 0) continue;
+    joins.push_back({join.lane, NsToMs(join.end_ns - join.begin_ns)});
+    ++joined;
+    if (first == 0) first = join.begin_ns;
+    last = std::max(last, join.end_ns);
   }
-  nlohmann::json ToJson() const override {
-    nlohmann::json list = nlohmann::json::array();
-    for (const Join& join : joins) list.push_back({{"child", join.child + 1}, {"wait_ms", join.wait_ms}});
-    return {{"joined", joined}, {"wait_ms", wait_ms}, {"joins", std::move(list)}};
-  }
-};
+  wait_ms = first != 0 ? NsToMs(last - first) : 0.0;
+}
+
+nlohmann::json ProcessesOutcome::ToJson() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const Join& join : joins) list.push_back({{"child", join.child + 1}, {"wait_ms", join.wait_ms}});
+  return {{"joined", joined}, {"wait_ms", wait_ms}, {"joins", std::move(list)}};
+}
+
+namespace {
 
 void JoinAll(ParentContext& parent) {
   // Like `for p in processes: p.join()`: wait for each child in turn, timing each wait.

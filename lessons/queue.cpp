@@ -9,6 +9,7 @@
 #include "core/clock.hpp"
 #include "core/shared_queue.hpp"
 #include "lessons/common.hpp"
+#include "lessons/queue.hpp"
 
 namespace proclab {
 namespace {
@@ -19,77 +20,62 @@ constexpr int kProducers = 2;
 constexpr size_t kMaxReceivedInTranscript = 100;
 constexpr int64_t kStallTimeoutNs = 1'000'000'000;  // no put for this long with a full queue
 
-// What the parent got, from the queue's facts: every item, in order, with who put it.
-struct QueueOutcome : LessonOutcome {
-  struct Item {
-    int64_t value;
-    int producer;  // lane
-  };
-  std::vector<Item> received;
-  struct Producer {
-    int lane;
-    int pid;
-    int64_t received = 0;
-    bool in_order = true;  // its items came out in the order it put them
-    double blocked_ms = 0;  // waiting in put on a full queue
-  };
-  std::vector<Producer> producers;
-  int64_t max_depth = 0, capacity = 0, items_each = 0;
-  std::optional<StallFact> stall;
+}  // namespace
 
-  void Conclude(const TrialResult& result) override {
-    const RunFacts& facts = result.facts;
-    capacity = result.params.Get("capacity");
-    items_each = result.params.Get("items");
-    received.clear();
-    producers.clear();
-    for (int p = 0; p < kProducers && p < facts.children(); ++p)
-      producers.push_back({p, facts.child(p).record.pid});
-    const QueueFacts* queue = facts.queue(kQueueId);
-    if (queue == nullptr) return;
-    max_depth = queue->max_depth;
-    // The parent's gets, in the queue's order: the parent's own events are never dropped, so
-    // this is every item it received, even when a producer's ring dropped some of its puts.
-    // Who put an item shows in the item itself: producer 1 puts squares, producer 2 negatives.
-    std::vector<int64_t> last(kProducers, 0);
-    for (const QueueOp& get : queue->gets()) {
-      if (get.lane != kParentFactLane) continue;
-      const int p = get.value > 0 ? 0 : 1;
-      received.push_back({get.value, p});
-      if (p >= static_cast<int>(producers.size())) continue;
-      Producer& producer = producers[static_cast<size_t>(p)];
-      // Each producer's values run one way: 1, 4, 9 ... up; -1, -2 ... down.
-      if (producer.received > 0 && (p == 0 ? get.value <= last[static_cast<size_t>(p)]
-                                           : get.value >= last[static_cast<size_t>(p)]))
-        producer.in_order = false;
-      last[static_cast<size_t>(p)] = get.value;
-      ++producer.received;
-    }
-    for (Producer& producer : producers)
-      producer.blocked_ms = NsToMs(queue->BlockedFullNs(producer.lane));
-    for (const StallFact& s : facts.stalls())
-      if (s.cause == StallCause::kQueueFullNoGet && s.object == kQueueId) stall = s;
+void QueueOutcome::Conclude(const TrialResult& result) {
+  const RunFacts& facts = result.facts;
+  capacity = result.params.Get("capacity");
+  items_each = result.params.Get("items");
+  received.clear();
+  producers.clear();
+  for (int p = 0; p < kProducers && p < facts.children(); ++p)
+    producers.push_back({p, facts.child(p).record.pid});
+  const QueueFacts* queue = facts.queue(kQueueId);
+  if (queue == nullptr) return;
+  max_depth = queue->max_depth;
+  // The parent's gets, in the queue's order: the parent's own events are never dropped, so
+  // this is every item it received, even when a producer's ring dropped some of its puts.
+  // Who put an item shows in the item itself: producer 1 puts squares, producer 2 negatives.
+  std::vector<int64_t> last(kProducers, 0);
+  for (const QueueOp& get : queue->gets()) {
+    if (get.lane != kParentFactLane) continue;
+    const int p = get.value > 0 ? 0 : 1;
+    received.push_back({get.value, p});
+    if (p >= static_cast<int>(producers.size())) continue;
+    Producer& producer = producers[static_cast<size_t>(p)];
+    // Each producer's values run one way: 1, 4, 9 ... up; -1, -2 ... down.
+    if (producer.received > 0 && (p == 0 ? get.value <= last[static_cast<size_t>(p)]
+                                         : get.value >= last[static_cast<size_t>(p)]))
+      producer.in_order = false;
+    last[static_cast<size_t>(p)] = get.value;
+    ++producer.received;
   }
+  for (Producer& producer : producers)
+    producer.blocked_ms = NsToMs(queue->BlockedFullNs(producer.lane));
+  for (const StallFact& s : facts.stalls())
+    if (s.cause == StallCause::kQueueFullNoGet && s.object == kQueueId) stall = s;
+}
 
-  nlohmann::json ToJson() const override {
-    nlohmann::json items = nlohmann::json::array();
-    for (const Item& item : received) items.push_back({{"value", item.value}, {"producer", item.producer + 1}});
-    nlohmann::json list = nlohmann::json::array(), blocked = nlohmann::json::array();
-    for (const Producer& p : producers) {
-      list.push_back({{"producer", p.lane + 1}, {"pid", p.pid}, {"received", p.received},
-                      {"in_order", p.in_order}, {"blocked_ms", p.blocked_ms}});
-      blocked.push_back(p.blocked_ms);
-    }
-    return {{"received", std::move(items)},
-            {"received_count", received.size()},
-            {"max_depth", max_depth},
-            {"capacity", capacity},
-            {"blocked_ms", std::move(blocked)},
-            {"producers", std::move(list)},
-            {"stall", stall ? nlohmann::json{{"quiet_ms", stall->quiet_ms}, {"detected_ms", Ms(stall->t_ns)}}
-                            : nlohmann::json(nullptr)}};
+nlohmann::json QueueOutcome::ToJson() const {
+  nlohmann::json items = nlohmann::json::array();
+  for (const Item& item : received) items.push_back({{"value", item.value}, {"producer", item.producer + 1}});
+  nlohmann::json list = nlohmann::json::array(), blocked = nlohmann::json::array();
+  for (const Producer& p : producers) {
+    list.push_back({{"producer", p.lane + 1}, {"pid", p.pid}, {"received", p.received},
+                    {"in_order", p.in_order}, {"blocked_ms", p.blocked_ms}});
+    blocked.push_back(p.blocked_ms);
   }
-};
+  return {{"received", std::move(items)},
+          {"received_count", received.size()},
+          {"max_depth", max_depth},
+          {"capacity", capacity},
+          {"blocked_ms", std::move(blocked)},
+          {"producers", std::move(list)},
+          {"stall", stall ? nlohmann::json{{"quiet_ms", stall->quiet_ms}, {"detected_ms", Ms(stall->t_ns)}}
+                          : nlohmann::json(nullptr)}};
+}
+
+namespace {
 
 // <child-code>
 // Producer 1 puts the squares of 1..items; producer 2 puts -1..-items. Both use one queue.

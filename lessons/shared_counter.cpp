@@ -179,9 +179,15 @@ void DriveRace(ParentContext& parent, const RaceDrive& drive) {
     numbers.lock.Unlock();
     if (died >= 0) parent.EmitOn(EventKind::kLockOwnerDied, kNumbersLock, died);
   }
-  // Every child has exited: the shared numbers are final.
-  out.final = numbers.counter.load();
-  for (int k = 0; k < kArrayLength; ++k) out.array_final[static_cast<size_t>(k)] = numbers.array[k].load();
+  out.complete = !out.stuck;  // every child did all its work
+}
+
+void RaceOutcome::ReadShared(Segment& segment) {
+  // Every child has exited: the shared numbers are final (also after a Stop).
+  const SharedNumbers* numbers = segment.Find<SharedNumbers>(kNumbersName);
+  if (numbers == nullptr) return;
+  final = numbers->counter.load();
+  for (int k = 0; k < kArrayLength; ++k) array_final[static_cast<size_t>(k)] = numbers->array[k].load();
 }
 
 void RaceOutcome::Conclude(const TrialResult& result) {
@@ -193,8 +199,10 @@ void RaceOutcome::Conclude(const TrialResult& result) {
     lost = counter->lost;
     exact = exact && counter->exact;
     lost_updates = counter->lost_updates;
+    lost_updates_complete = counter->listed_all;
   }
   lost_total = lost;
+  exact = exact && complete;  // a child killed mid-write can be one write off its own count
   for (int k = 0; k < kArrayLength; ++k) {
     const auto i = static_cast<size_t>(k);
     array_expected[i] = kArrayStart[k];
@@ -242,6 +250,7 @@ std::string_view StepResultName(StepResult r) {
 
 nlohmann::json RaceOutcome::ToJson() const {
   nlohmann::json out = {{"final", final},
+                        {"complete", complete},
                         {"expected", expected},
                         {"lost", lost},
                         {"array_final", array_final},
@@ -261,6 +270,9 @@ nlohmann::json RaceOutcome::ToJson() const {
                                                                    : nlohmann::json(nullptr)},
                        {"t_ms", Ms(u.t_ns)}});
   out["lost_updates"] = std::move(updates);
+  // A flat-out run of many children makes more lost updates than can be listed; `lost` counts
+  // them all, the list keeps the first SlotFacts::kMaxListed.
+  out["lost_updates_complete"] = lost_updates_complete;
   if (step_mode) {
     nlohmann::json list = nlohmann::json::array();
     for (const StepRecord& step : steps.steps) {
@@ -371,6 +383,10 @@ void RaceTranscript(const TrialResult& result, std::vector<std::string>& out) {
     out.push_back("The run was stopped because it got stuck, so these totals are not complete.");
     return;
   }
+  if (!o->complete)
+    out.push_back("The run was stopped before the children finished; the counts below cover what "
+                  "they did until then (a child killed in the middle of a write may count that "
+                  "one write differently).");
   std::string array_lost;
   for (size_t k = 0; k < o->array_lost.size(); ++k)
     array_lost += (k ? ", " : "") + std::to_string(o->array_lost[k]);

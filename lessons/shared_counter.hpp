@@ -76,6 +76,7 @@ struct RaceOutcome : LessonOutcome {
   int64_t lost_total = 0;  // counter and array together
   bool exact = true;       // false: events were dropped where no tally covers them
   std::vector<LostUpdate> lost_updates;  // the counter's, in time order
+  bool lost_updates_complete = true;     // false: more than the facts list (lost counts all)
   std::vector<int64_t> writes_by_child;  // counter writes (counter children) or array rounds
   bool locked = false;
   std::optional<int> died_holding;  // lane of a child that died holding the lock (not ProcLab's stop)
@@ -83,7 +84,9 @@ struct RaceOutcome : LessonOutcome {
   std::optional<int> stuck_holder;  // lane holding the lock when the run got stuck
   StepRun steps;
   bool step_mode = false;
+  bool complete = false;  // the children did all their work (false: stopped or stuck)
 
+  void ReadShared(Segment& segment) override;
   void Conclude(const TrialResult& result) override;
   nlohmann::json ToJson() const override;
 };

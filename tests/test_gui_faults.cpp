@@ -314,3 +314,23 @@ TEST_CASE("gui: an unwritable config directory: the app works and says settings 
   CHECK(Exists(dir.File("shot.png")));
   CHECK(ReadFile(dir.File("not-a-dir")) == "x");
 }
+
+TEST_CASE("gui: --step runs the whole schedule like the CLI and the run ends on its own", "[gui]") {
+  REQUIRE_GUI();
+  Xvfb xvfb;
+  REQUIRE(xvfb.ready());
+  TempDir dir;
+  ScopedEnv config("XDG_CONFIG_HOME", dir.File("config"));
+  // Step mode that waited for clicks would never finish: the screenshot proves the run ended.
+  const CommandResult result =
+      RunProgram("proclab", {"--lesson", "shared-data", "--step", "1r,2r,1w,2w", "--array-processes", "0",
+                             "--iterations", "2", "--run", "--screenshot", dir.File("stepped.png"), "--size", "1000x700"},
+                 60);
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_status == 0);
+  CHECK(Exists(dir.File("stepped.png")));
+  // A schedule the lesson cannot take is refused before any window opens.
+  const CommandResult bad = RunProgram("proclab", {"--lesson", "shared-data", "--step", "1w", "--run"}, 30);
+  CHECK(bad.exit_status == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--step"));
+}

@@ -1,7 +1,8 @@
 // The GUI's smooth-drawing logic, without a display: per-state time summaries give each pixel
 // column its dominant state and every state that occurred in it (a brief lock hold shows when
-// zoomed out), exactly as a sweep over every segment would; the model synced in small budgets
-// ends up the same as synced at once; and the frame benchmark's figures and options.
+// zoomed out), exactly as a sweep over every state change would; a lock's row gives each column
+// the holder its spans say; the live model folded in small budgets ends with the facts folded
+// at once, and the run's own; and the frame benchmark's figures and options.
 // Compiled only when the GUI's logic library is built (PROCLAB_GUI=ON).
 #ifdef PROCLAB_HAS_GUI_LOGIC
 #include <catch2/catch.hpp>
@@ -10,32 +11,36 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/session/live_model.hpp"
 #include "app/gui/shell/command_line.hpp"
 #include "app/gui/shell/frame_bench.hpp"
-#include "app/gui/views/trace_model.hpp"
+#include "app/gui/timeline/lane_columns.hpp"
+#include "app/gui/timeline/lock_timeline.hpp"
+#include "app/gui/timeline/lost_marks.hpp"
+#include "app/gui/views/view.hpp"
 
 using namespace proclab;
 using namespace proclab::gui;
 
 namespace {
 
-Event At(int64_t t, uint16_t worker, EventKind kind, int64_t a = 0, int64_t b = 0) {
-  return Event{t, worker, kind, 0, a, b};
+Event At(int64_t t, uint16_t worker, EventKind kind, uint32_t object = 0, int64_t a = 0, int64_t b = 0) {
+  return Event{t, worker, kind, ValueType::kInt, object, a, b};
 }
 
-// Time per state over [from, to), by walking every segment (what the summaries must equal).
-StateTimes SlowTimes(const LaneModel& lane, int64_t from, int64_t to) {
+// Time per state over [from, to), by walking every state change (what the summaries must equal).
+StateTimes SlowTimes(const ChildFacts& child, int64_t from, int64_t to) {
   StateTimes times{};
-  const auto& segs = lane.segments;
-  for (size_t k = 0; k < segs.size(); ++k) {
-    const int64_t a = std::max(from, segs[k].t_ns);
-    const int64_t b = std::min(to, k + 1 < segs.size() ? segs[k + 1].t_ns : to);
-    if (b > a) times[static_cast<size_t>(segs[k].state)] += b - a;
+  const auto& changes = child.changes;
+  for (size_t k = 0; k < changes.size(); ++k) {
+    const int64_t a = std::max(from, changes[k].t_ns);
+    const int64_t b = std::min(to, k + 1 < changes.size() ? changes[k + 1].t_ns : to);
+    if (b > a) times[static_cast<size_t>(changes[k].state)] += b - a;
   }
   return times;
 }
 
-// A child that takes the lock `holds` times: waits 30 ns, holds it `hold_ns`, runs 1000 ns.
+// A child that takes lock 1 `holds` times: waits 30 ns, holds it `hold_ns`, runs 1000 ns.
 std::vector<Event> LockingChild(uint16_t worker, int holds, int64_t hold_ns) {
   std::vector<Event> events{At(0, worker, EventKind::kStarted)};
   int64_t t = 10;
@@ -49,19 +54,28 @@ std::vector<Event> LockingChild(uint16_t worker, int holds, int64_t hold_ns) {
   return events;
 }
 
+// The facts of `trace`, folded by the live model, with a supervisor's record per lane (the
+// records are what makes the facts summarise a lane's state changes).
+RunFacts Fold(const Trace& trace) {
+  std::vector<ChildRecord> children(static_cast<size_t>(trace.lanes()));
+  for (size_t i = 0; i < children.size(); ++i) children[i].index = static_cast<int>(i);
+  LiveModel model;
+  model.Sync(trace, children);
+  return model.facts();
+}
+
 }  // namespace
 
 TEST_CASE("a column where the lock was held briefly shows it beside the state that fills it") {
   Trace trace;
   trace.Reset(0);
   trace.Append(LockingChild(0, 100'000, 5));  // 5 ns held in every ~1 µs
-  TraceModel model;
-  model.Sync(trace, {}, true);
-  const LaneModel& lane = model.lane(0);
-  REQUIRE(lane.segments.size() > 200'000);
+  const RunFacts facts = Fold(trace);
+  const ChildFacts& child = facts.child(0);
+  REQUIRE(child.changes.size() > 200'000);
   std::vector<ColumnSummary> columns;
-  const int64_t end = lane.segments.back().t_ns;
-  SummariseColumns(lane, 0, end, 700, columns);
+  const int64_t end = child.changes.back().t_ns;
+  SummariseColumns(child, 0, end, 700, columns);
   REQUIRE(columns.size() == 700);
   for (const ColumnSummary& column : columns) {
     CHECK(column.dominant == LaneState::kRunning);
@@ -70,14 +84,17 @@ TEST_CASE("a column where the lock was held briefly shows it beside the state th
     CHECK(!column.Has(LaneState::kQueueBlocked));
   }
   // Zoomed in on one gap between holds: running only.
-  SummariseColumns(lane, 100, 1000, 10, columns);
+  SummariseColumns(child, 100, 1000, 10, columns);
   for (const ColumnSummary& column : columns) {
     CHECK(column.dominant == LaneState::kRunning);
     CHECK(!column.Has(LaneState::kLockHeld));
   }
+  const uint32_t seen = StatesSeen(facts);
+  CHECK((seen >> static_cast<unsigned>(LaneState::kLockHeld)) & 1u);
+  CHECK(!((seen >> static_cast<unsigned>(LaneState::kQueueBlocked)) & 1u));
 }
 
-TEST_CASE("per-state time from the summaries equals a walk over every segment") {
+TEST_CASE("per-state time from the summaries equals a walk over every state change") {
   Trace trace;
   trace.Reset(0);
   std::mt19937_64 random(7);
@@ -90,79 +107,111 @@ TEST_CASE("per-state time from the summaries equals a walk over every segment") 
     events.push_back(At(t, 0, kinds[i % 6], 1));
   }
   trace.Append(events);
-  TraceModel model;
-  model.Sync(trace, {}, true);
-  const LaneModel& lane = model.lane(0);
-  REQUIRE(lane.block_time.size() > 10);
+  const RunFacts facts = Fold(trace);
+  const ChildFacts& child = facts.child(0);
+  REQUIRE(child.block_time.size() > 10);
   long cursor = -1;
   StateTimes from_summary{}, zero{};
   int64_t previous = -1;
   for (int i = 0; i < 300; ++i) {
     // Increasing times (as a row of columns asks), and now and then one that goes back.
     const int64_t at = i % 50 == 49 ? previous / 2 : static_cast<int64_t>(random() % static_cast<uint64_t>(t + 1000));
-    TimeUpTo(lane, at, cursor, from_summary);
-    CHECK(from_summary == SlowTimes(lane, lane.segments.front().t_ns, at));
+    TimeUpTo(child, at, cursor, from_summary);
+    CHECK(from_summary == SlowTimes(child, child.changes.front().t_ns, at));
     previous = at;
   }
-  TimeUpTo(lane, -5, cursor, from_summary);
+  TimeUpTo(child, -5, cursor, from_summary);
   CHECK(from_summary == zero);
 }
 
-TEST_CASE("the model synced a few events at a time ends up as the model synced at once") {
+TEST_CASE("the live model folded a few events at a time ends with the facts folded at once") {
   Trace trace;
   trace.Reset(0);
-  // Two children racing on the counter, interleaved in time: 2000 lost-update candidates.
+  // Two children racing on slot 0, interleaved in time: child 2 overwrites every write of child 1.
   std::vector<Event> one{At(1, 0, EventKind::kStarted)}, two{At(2, 1, EventKind::kStarted)};
   for (int64_t i = 0; i < 2000; ++i) {
-    one.push_back(At(10 + i * 40, 0, EventKind::kRead, i, 0));
-    two.push_back(At(20 + i * 40, 1, EventKind::kRead, i, 0));
-    one.push_back(At(30 + i * 40, 0, EventKind::kWrite, i + 1, 0));
-    two.push_back(At(40 + i * 40, 1, EventKind::kWrite, i + 1, 0));
+    one.push_back(At(10 + i * 40, 0, EventKind::kRead, 0, i));
+    two.push_back(At(20 + i * 40, 1, EventKind::kRead, 0, i));
+    one.push_back(At(30 + i * 40, 0, EventKind::kWrite, 0, i + 1, i));
+    two.push_back(At(40 + i * 40, 1, EventKind::kWrite, 0, i + 1, i + 1));
   }
   one.push_back(At(90'000, 0, EventKind::kFinished));
   two.push_back(At(90'001, 1, EventKind::kFinished));
   trace.Append(one);
   trace.Append(two);
-  TraceModel whole, bit_by_bit;
-  REQUIRE(whole.Sync(trace, {}, true));
+  std::vector<ChildRecord> children(2);
+  for (int i = 0; i < 2; ++i) {
+    children[static_cast<size_t>(i)].index = i;
+    children[static_cast<size_t>(i)].spawn_ns = 1;
+    children[static_cast<size_t>(i)].state = ChildState::kExited;
+    children[static_cast<size_t>(i)].exit_status = 0;
+    children[static_cast<size_t>(i)].end_ns = 90'010;
+  }
+  LiveModel whole, bit_by_bit;
+  REQUIRE(whole.Sync(trace, children));
   int calls = 0;
-  while (!bit_by_bit.Sync(trace, {}, true, 3000)) ++calls;
+  while (!bit_by_bit.Sync(trace, children, 3000)) ++calls;
   CHECK(calls >= 2);  // 8000 events in shares of 1000 per lane and call
   CHECK(bit_by_bit.events() == whole.events());
-  CHECK(bit_by_bit.slots().at(0).lost == whole.slots().at(0).lost);
-  CHECK(whole.slots().at(0).lost == 2000);
+  const SlotFacts& a = *bit_by_bit.facts().slot(0);
+  const SlotFacts& b = *whole.facts().slot(0);
+  CHECK(a.lost == b.lost);
+  CHECK(b.lost == 2000);
+  LostMarks marks_a, marks_b;
+  marks_a.Update(bit_by_bit.facts());
+  marks_b.Update(whole.facts());
   for (int i = 0; i < 2; ++i) {
-    CHECK(bit_by_bit.lane(i).lost_marks == whole.lane(i).lost_marks);
-    CHECK(bit_by_bit.lane(i).segments.size() == whole.lane(i).segments.size());
-    CHECK(bit_by_bit.lane(i).block_time.size() == whole.lane(i).block_time.size());
+    CHECK(marks_a.lane(i).size() == marks_b.lane(i).size());
+    CHECK(bit_by_bit.facts().child(i).changes.size() == whole.facts().child(i).changes.size());
+    CHECK(bit_by_bit.facts().child(i).block_time.size() == whole.facts().child(i).block_time.size());
   }
   // Every mark is on child 2's write: it overwrote child 1's.
-  CHECK(whole.lane(0).lost_marks.empty());
-  REQUIRE(whole.lane(1).lost_marks.size() == 2000);
-  CHECK(whole.lane(1).lost_marks.front() == 40);
+  CHECK(marks_b.lane(0).empty());
+  REQUIRE(marks_b.lane(1).size() == 2000);
+  CHECK(marks_b.lane(1).front().t_ns == 40);
+  // The run's own one-go derivation says the same.
+  const RunFacts derived = DeriveFacts(trace, children);
+  CHECK(derived.slot(0)->lost == b.lost);
+  for (int i = 0; i < 2; ++i) CHECK(derived.child(i).changes.size() == whole.facts().child(i).changes.size());
 }
 
-TEST_CASE("a live model merges no lane past a lane it has not copied to its end") {
+TEST_CASE("a lock's row gives each column the child that held it longest and every child that waited") {
   Trace trace;
   trace.Reset(0);
-  // Child 1 writes 1 at t=30; child 2 read 0 before that and writes 1 at t=50: child 2's write
-  // overwrote child 1's. Child 1's write hides behind 3000 earlier events, so a budgeted sync
-  // copies child 2's write first; merging it then would blame child 1's write instead.
-  std::vector<Event> one{At(1, 0, EventKind::kStarted)};
-  for (int64_t i = 0; i < 3000; ++i) one.push_back(At(2 + i % 10, 0, EventKind::kMessage));
-  one.push_back(At(20, 0, EventKind::kRead, 0, 0));
-  one.push_back(At(30, 0, EventKind::kWrite, 1, 0));
-  trace.Append(one);
-  trace.Append({At(1, 1, EventKind::kStarted), At(25, 1, EventKind::kRead, 0, 0), At(50, 1, EventKind::kWrite, 1, 0)});
-  TraceModel model;
-  CHECK(!model.Sync(trace, {}, false, 2000));  // child 1 only partly copied
-  CHECK(model.lane(0).lost_marks.empty());
-  CHECK(model.lane(1).lost_marks.empty());
-  while (!model.Sync(trace, {}, true, 2000)) {
-  }
-  CHECK(model.lane(0).lost_marks.empty());
-  REQUIRE(model.lane(1).lost_marks.size() == 1);
-  CHECK(model.lane(1).lost_marks[0] == 50);
+  // Child 1 holds lock 1 over [100, 600), child 2 waits for it over [200, 600) and holds it
+  // over [600, 700); child 3 waits over [650, 700) and holds it from 700 on (still holding).
+  trace.Append({At(100, 0, EventKind::kLockAcquired, 1), At(600, 0, EventKind::kLockReleased, 1)});
+  trace.Append({At(200, 1, EventKind::kLockWait, 1), At(600, 1, EventKind::kLockAcquired, 1),
+                At(700, 1, EventKind::kLockReleased, 1)});
+  trace.Append({At(650, 2, EventKind::kLockWait, 1), At(700, 2, EventKind::kLockAcquired, 1),
+                At(1000, 2, EventKind::kRead, 0, 0)});
+  LiveModel model;
+  model.Sync(trace, {});
+  const LockFacts& lock = *model.facts().lock(1);
+  LockTimeline timeline;
+  timeline.Update(lock);
+  std::vector<LockColumn> columns;
+  timeline.Summarise(0, 1000, 10, 1000, columns);  // 100 ns per column
+  REQUIRE(columns.size() == 10);
+  CHECK(columns[0].holder == kNoLane);
+  for (int c = 1; c < 6; ++c) CHECK(columns[static_cast<size_t>(c)].holder == 0);
+  CHECK(columns[6].holder == 1);
+  for (int c = 7; c < 10; ++c) CHECK(columns[static_cast<size_t>(c)].holder == 2);  // the open hold reaches now
+  CHECK(!columns[1].Waits(1));
+  for (int c = 2; c < 6; ++c) CHECK(columns[static_cast<size_t>(c)].Waits(1));
+  CHECK(columns[6].Waits(2));
+  CHECK(!columns[7].Waits(2));
+  CHECK(timeline.HolderAt(350, 1000) == 0);
+  CHECK(timeline.HolderAt(650, 1000) == 1);
+  CHECK(timeline.HolderAt(50, 1000) == kNoLane);
+  CHECK(timeline.WaitersAt(660, 1000) == std::vector<int>{2});
+  // The same as more events arrive: the open hold ends, nothing else changes.
+  trace.Append({At(1100, 2, EventKind::kLockReleased, 1)});
+  model.Sync(trace, {});
+  timeline.Update(*model.facts().lock(1));
+  CHECK(timeline.HolderAt(1050, 2000) == 2);
+  CHECK(timeline.HolderAt(1150, 2000) == kNoLane);
+  CHECK(timeline.lanes() == std::vector<int>{0, 1, 2});
 }
 
 TEST_CASE("frame figures are nearest-rank percentiles of the frame intervals") {
@@ -206,9 +255,10 @@ TEST_CASE("this process's age and CPU time are measured") {
 
 TEST_CASE("the benchmark options take one positive figure and name the lesson to run") {
   std::string error;
+  const std::vector<std::string_view> views = ViewIds();
   auto parse = [&](std::vector<const char*> args) {
     args.insert(args.begin(), "proclab");
-    return ParseCommandLine(static_cast<int>(args.size()), const_cast<char**>(args.data()), &error);
+    return ParseCommandLine(static_cast<int>(args.size()), const_cast<char**>(args.data()), views, &error);
   };
   const auto frames = parse({"--bench-frames", "300", "--lesson", "shared-data", "--processes", "8"});
   REQUIRE(frames.has_value());

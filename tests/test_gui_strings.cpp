@@ -1,7 +1,8 @@
-// The GUI's logic that needs no display: every UI string and every lesson text exists in both
-// languages, lesson texts parse, Markdown becomes the blocks the lesson pane draws, Chinese
-// text breaks between characters, settings round-trip, the command line is checked, and the
-// trace model finds lost updates and aggregates lanes per pixel column.
+// The GUI's logic that needs no display: every UI string, every view's own words and every lesson
+// text exists in both languages, lesson texts parse, Markdown becomes the blocks the lesson pane
+// draws, Chinese text breaks between characters, settings round-trip, the command line is
+// checked, and the live model folds a trace into facts that mark lost updates, aggregate lanes
+// per pixel column and follow a queue.
 // Compiled only when the GUI's logic library is built (PROCLAB_GUI=ON).
 #ifdef PROCLAB_HAS_GUI_LOGIC
 #include <catch2/catch.hpp>
@@ -12,11 +13,14 @@
 #include <string>
 
 #include "app/gui/markdown/markdown_doc.hpp"
+#include "app/gui/session/live_model.hpp"
 #include "app/gui/settings/settings.hpp"
 #include "app/gui/shell/command_line.hpp"
 #include "app/gui/shell/lesson_texts.hpp"
 #include "app/gui/shell/ui_strings.hpp"
-#include "app/gui/views/trace_model.hpp"
+#include "app/gui/timeline/lane_columns.hpp"
+#include "app/gui/timeline/lost_marks.hpp"
+#include "app/gui/views/view.hpp"
 #include "lessons/curriculum.hpp"
 
 using namespace proclab;
@@ -40,6 +44,19 @@ TEST_CASE("every UI string has an English and a Chinese text and a unique key") 
     CHECK(keys.insert(row.key).second);
   }
   CHECK(std::string(Tr(Str::kRun, Language::kChinese)) == "运行");
+}
+
+TEST_CASE("every view's own words have an English and a Chinese text") {
+  for (const auto& view : MakeViews()) {
+    INFO(view->id());
+    CHECK(std::string(view->Title(Language::kEnglish)).size() > 0);
+    CHECK(HasCjk(view->Title(Language::kChinese)));
+    for (const LocalText& words : view->texts()) {
+      INFO(words.en);
+      CHECK(!words.en.empty());
+      CHECK(!words.zh.empty());
+    }
+  }
 }
 
 TEST_CASE("translated window titles keep a stable id") {
@@ -130,50 +147,77 @@ TEST_CASE("settings round-trip through the config directory") {
 
 TEST_CASE("the command line checks lessons and their parameters before a window opens") {
   std::string error;
+  const std::vector<std::string_view> views = ViewIds();
   const char* good[] = {"proclab", "--lesson", "processes", "--processes", "3", "--lang", "zh-CN",
-                        "--run", "--screenshot", "out.png", "--size", "1920x1080"};
-  const auto cl = ParseCommandLine(12, const_cast<char**>(good), &error);
+                        "--run", "--screenshot", "out.png", "--size", "1920x1080", "--view", "locks"};
+  const auto cl = ParseCommandLine(14, const_cast<char**>(good), views, &error);
   REQUIRE(cl.has_value());
   CHECK(cl->lesson == "processes");
   CHECK(cl->run);
   CHECK(cl->width == 1920);
   CHECK(cl->language == Language::kChinese);
+  CHECK(cl->view == "locks");
   const char* bad_value[] = {"proclab", "--lesson", "processes", "--processes", "0"};
-  CHECK(!ParseCommandLine(5, const_cast<char**>(bad_value), &error).has_value());
+  CHECK(!ParseCommandLine(5, const_cast<char**>(bad_value), views, &error).has_value());
   CHECK(error.find("--processes") != std::string::npos);
   const char* bad_lesson[] = {"proclab", "--lesson", "nope"};
-  CHECK(!ParseCommandLine(3, const_cast<char**>(bad_lesson), &error).has_value());
+  CHECK(!ParseCommandLine(3, const_cast<char**>(bad_lesson), views, &error).has_value());
   const char* bad_size[] = {"proclab", "--size", "big"};
-  CHECK(!ParseCommandLine(3, const_cast<char**>(bad_size), &error).has_value());
+  CHECK(!ParseCommandLine(3, const_cast<char**>(bad_size), views, &error).has_value());
+  const char* bad_view[] = {"proclab", "--view", "nope"};
+  CHECK(!ParseCommandLine(3, const_cast<char**>(bad_view), views, &error).has_value());
+  CHECK(error.find("lanes") != std::string::npos);  // names the views there are
+}
+
+TEST_CASE("--step is parsed by the core's step-schedule parser against the lesson, before a window opens") {
+  std::string error;
+  const std::vector<std::string_view> views = ViewIds();
+  const char* good[] = {"proclab", "--lesson", "shared-data", "--step", "1r,2r,1w,2w", "--run"};
+  const auto cl = ParseCommandLine(6, const_cast<char**>(good), views, &error);
+  REQUIRE(cl.has_value());
+  CHECK(cl->step_schedule == std::vector<std::pair<int, char>>{{0, 'r'}, {1, 'r'}, {0, 'w'}, {1, 'w'}});
+  const char* twice[] = {"proclab", "--lesson", "shared-data", "--step", "1r,1r"};
+  CHECK(!ParseCommandLine(5, const_cast<char**>(twice), views, &error).has_value());
+  CHECK(error.find("--step") != std::string::npos);
+  const char* no_child[] = {"proclab", "--lesson", "shared-data", "--processes", "2", "--step", "3r"};
+  CHECK(!ParseCommandLine(7, const_cast<char**>(no_child), views, &error).has_value());
+  const char* not_steppable[] = {"proclab", "--lesson", "queue", "--step", "1r"};
+  CHECK(!ParseCommandLine(5, const_cast<char**>(not_steppable), views, &error).has_value());
+  CHECK(error.find("step mode") != std::string::npos);
+  const char* no_lesson[] = {"proclab", "--step", "1r"};
+  CHECK(!ParseCommandLine(3, const_cast<char**>(no_lesson), views, &error).has_value());
 }
 
 namespace {
-Event At(int64_t t, uint16_t worker, EventKind kind, int64_t a = 0, int64_t b = 0) {
-  return Event{t, worker, kind, 0, a, b};
+Event At(int64_t t, uint16_t worker, EventKind kind, uint32_t object = 0, int64_t a = 0, int64_t b = 0) {
+  return Event{t, worker, kind, ValueType::kInt, object, a, b};
 }
 }  // namespace
 
-TEST_CASE("the trace model marks the write that overwrote another child's update") {
+TEST_CASE("the live model's facts mark the write that overwrote another child's update") {
   Trace trace;
   trace.Reset(1000);
-  // 1r, 2r, 1w, 2w on the counter (slot 0): the second write loses the first.
+  // 1r, 2r, 1w, 2w on slot 0: child 2's write replaced child 1's 1, not the 0 it had read.
   trace.Append({At(1100, 0, EventKind::kStarted), At(1200, 0, EventKind::kRead, 0, 0),
-                At(1400, 0, EventKind::kWrite, 1, 0), At(1600, 0, EventKind::kFinished)});
+                At(1400, 0, EventKind::kWrite, 0, 1, 0), At(1600, 0, EventKind::kFinished)});
   trace.Append({At(1100, 1, EventKind::kStarted), At(1300, 1, EventKind::kRead, 0, 0),
-                At(1500, 1, EventKind::kWrite, 1, 0), At(1600, 1, EventKind::kFinished)});
-  TraceModel model;
-  model.Sync(trace, {}, true);
-  REQUIRE(model.has_counter());
-  const SlotStats& counter = model.slots().at(0);
-  CHECK(counter.writes == 2);
-  CHECK(counter.value == 1);
-  CHECK(counter.Lost() == 1);
-  CHECK(counter.lost == 1);
-  CHECK(model.lane(0).lost_marks.empty());
-  REQUIRE(model.lane(1).lost_marks.size() == 1);
-  CHECK(model.lane(1).lost_marks[0] == 1500);
-  CHECK(model.lane(1).StateAt(1550) == LaneState::kRunning);
-  CHECK(model.lane(1).StateAt(1700) == LaneState::kExited);
+                At(1500, 1, EventKind::kWrite, 0, 1, 1), At(1600, 1, EventKind::kFinished)});
+  LiveModel model;
+  model.Sync(trace, {});
+  const SlotFacts* counter = model.facts().slot(0);
+  REQUIRE(counter != nullptr);
+  CHECK(counter->writes == 2);
+  CHECK(counter->last_written.field == 1);
+  CHECK(counter->lost == 1);
+  LostMarks marks;
+  marks.Update(model.facts());
+  CHECK(marks.lane(0).empty());
+  REQUIRE(marks.lane(1).size() == 1);
+  CHECK(marks.lane(1)[0].t_ns == 1500);
+  CHECK(marks.update(model.facts(), marks.lane(1)[0]).read.field == 0);
+  CHECK(model.facts().child(1).StateAt(1550) == LaneState::kRunning);
+  CHECK(model.facts().child(1).StateAt(1700) == LaneState::kExited);
+  CHECK(model.lane(1).size() == 4);  // the events, kept for tooltips
 }
 
 TEST_CASE("lanes aggregate a million events into one state per pixel column") {
@@ -186,40 +230,46 @@ TEST_CASE("lanes aggregate a million events into one state per pixel column") {
     events.push_back(At(10 + i * 100 + 70, 0, EventKind::kLockReleased, 1));
   }
   trace.Append(events);
-  TraceModel model;
-  model.Sync(trace, {}, true);
+  LiveModel model;
+  model.Sync(trace, {});
   CHECK(model.events() == events.size());
   std::vector<LaneState> columns;
-  AggregateColumns(model.lane(0), 0, 50'000'000, 800, columns);
+  AggregateColumns(model.facts().child(0), 0, 50'000'000, 800, columns);
   REQUIRE(columns.size() == 800);
   // The lock is held 70% of the time: every column shows it held.
   for (LaneState state : columns) CHECK(state == LaneState::kLockHeld);
-  CHECK(model.lane(0).lock_hold_ns == 500'000 * 70);
+  CHECK(model.facts().lock(1)->lanes.Find(0)->hold_ns == 500'000 * 70);
 }
 
-TEST_CASE("the trace model copes with a run that has no child yet") {
+TEST_CASE("the live model copes with a run that has no child yet") {
   Trace trace;
   trace.Reset(5);
-  TraceModel model;
-  model.Sync(trace, {}, false);
-  model.Sync(trace, {}, true);
-  CHECK(model.lanes() == 0);
+  LiveModel model;
+  model.Sync(trace, {});
+  model.Sync(trace, {});
+  CHECK(model.started());
+  CHECK(model.facts().children() == 0);
   CHECK(model.events() == 0);
+  CHECK(model.lane(3).empty());
 }
 
-TEST_CASE("the queue's depth and items follow puts and gets in time order") {
+TEST_CASE("the queue's depth and items follow puts and gets in the queue's order") {
   Trace trace;
   trace.Reset(0);
-  trace.Append({At(10, 0, EventKind::kQueuePut, 7, 1), At(30, 0, EventKind::kQueuePut, 8, 1),
+  trace.Append({At(10, 0, EventKind::kQueuePut, 0, 7, 1), At(30, 0, EventKind::kQueuePut, 0, 8, 1),
                 At(31, 0, EventKind::kFinished)});
-  trace.Append({At(20, 1, EventKind::kQueueGet, 7, 0), At(40, 1, EventKind::kQueueGet, 8, 0),
+  trace.Append({At(20, 1, EventKind::kQueueGet, 0, 7, 0), At(40, 1, EventKind::kQueueGet, 0, 8, 0),
                 At(41, 1, EventKind::kFinished)});
-  TraceModel model;
-  model.Sync(trace, {}, true);
-  CHECK(model.has_queue());
-  CHECK(model.max_depth() == 1);  // depths as the events report them
-  CHECK(model.DepthAt(15) == 1);
-  CHECK(model.DepthAt(25) == 0);
-  CHECK(model.queue_items().empty());
+  LiveModel model;
+  model.Sync(trace, {});
+  const QueueFacts* queue = model.facts().queue(0);
+  REQUIRE(queue != nullptr);
+  CHECK(queue->max_depth == 1);  // depths as the events report them
+  CHECK(queue->DepthAt(15) == 1);
+  CHECK(queue->DepthAt(25) == 0);
+  const auto trips = queue->Trips();
+  REQUIRE(trips.size() == 2);
+  CHECK(trips[0].value == 7);
+  CHECK(trips[1].consumer == 1);
 }
 #endif  // PROCLAB_HAS_GUI_LOGIC

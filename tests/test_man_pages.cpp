@@ -12,6 +12,7 @@
 #include "support.hpp"
 #if PROCLAB_HAS_GUI_LOGIC
 #include "app/gui/shell/command_line.hpp"
+#include "app/gui/views/view.hpp"
 #endif
 
 using namespace proclab;
@@ -82,13 +83,14 @@ TEST_CASE("man proclab-cli lists every option, every lesson parameter and the ex
 #if PROCLAB_HAS_GUI_LOGIC
 TEST_CASE("man proclab lists every option of proclab --help, and both give the exit statuses") {
   const std::string page = ManPage("proclab.1");
-  for (const std::string& option : LongOptions(gui::UsageText())) {
+  const std::vector<std::string_view> views = gui::ViewIds();
+  for (const std::string& option : LongOptions(gui::UsageText(views))) {
     INFO(option);
     CHECK_THAT(page, Catch::Contains(option));
   }
   CHECK_THAT(page, Catch::Contains(".SH EXIT STATUS") && Catch::Contains(".B 0") &&
                        Catch::Contains(".B 1") && Catch::Contains(".B 2"));
-  CHECK_THAT(gui::UsageText(), Catch::Contains("Exit status: 0 done; 1 ") &&
+  CHECK_THAT(gui::UsageText(views), Catch::Contains("Exit status: 0 done; 1 ") &&
                                    Catch::Contains("; 2 bad input or no display"));
   CheckRendersCleanly("proclab.1");
 }

@@ -56,6 +56,9 @@ void InstallStopHandlers() {
 }
 
 constexpr int kBadInput = 2;
+// The children run at this nice value: the CLI stays quick to drain, report and stop them, even
+// when a lesson keeps every core busy with 128 children (they still race as equals).
+constexpr int kChildNice = 10;
 
 constexpr const char* kExitStatusHelp =
     "Exit status: 0 done (a child that crashes on purpose is part of the lesson); 1 the run or\n"
@@ -177,6 +180,7 @@ int RunLesson(RunRequest& request) {
 
   RunOptions options;
   options.stop_signal = &g_stop_signal;
+  options.child_nice = kChildNice;
   // A trace written to a file should be whole: rings large enough that nothing is dropped.
   if (!request.trace_out.empty()) options.ring_capacity = kWholeTraceRingCapacity;
   if (!request.step_text.empty()) {

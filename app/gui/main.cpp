@@ -6,18 +6,20 @@
 
 #include "app/gui/shell/app.hpp"
 #include "app/gui/shell/command_line.hpp"
+#include "app/gui/views/view.hpp"
 #include "core/segment.hpp"
 
 int main(int argc, char** argv) {
   using namespace proclab::gui;
   std::string error;
-  const auto command_line = ParseCommandLine(argc, argv, &error);
+  const std::vector<std::string_view> views = ViewIds();
+  const auto command_line = ParseCommandLine(argc, argv, views, &error);
   if (!command_line) {
     std::fprintf(stderr, "proclab: %s\n", error.c_str());
     return 2;
   }
   if (command_line->help) {
-    std::cout << UsageText();
+    std::cout << UsageText(views);
     return 0;
   }
   if (command_line->version) {

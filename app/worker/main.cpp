@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
       return Fail("segment has no run header of this version");
     if (header->parent_pid != parent) return Fail("segment belongs to another parent");
     proclab::UseTscForTrace(header->trace_uses_tsc != 0);
+    if (header->child_nice > 0) setpriority(PRIO_PROCESS, 0, static_cast<int>(header->child_nice));
     const proclab::Lesson* lesson = proclab::FindLesson(header->lesson_id);
     if (lesson == nullptr || lesson->child == nullptr) return Fail("unknown lesson");
 

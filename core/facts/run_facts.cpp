@@ -53,9 +53,12 @@ void RunFacts::AddParentEvent(const Event& e) {
           break;
         }
       break;
-    case EventKind::kStall:
-      stalls_.push_back({e.t_ns, static_cast<StallCause>(e.a), e.object, e.b});
+    case EventKind::kStall: {
+      const auto cause = static_cast<StallCause>(e.a);
+      stalls_.push_back({e.t_ns, cause, e.object, e.b,
+                         cause == StallCause::kDeadlock ? FindDeadlock() : std::nullopt});
       break;
+    }
     default:
       break;
   }

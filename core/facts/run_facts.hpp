@@ -46,6 +46,9 @@ struct StallFact {
   StallCause cause;
   uint32_t object;     // the lock or queue concerned
   int64_t quiet_ms;    // how long nothing had moved
+  // kDeadlock: the cycle as the facts stood when the stall was added (the parent reports it
+  // while the processes still wait; once they are ended, FindDeadlock finds nothing).
+  std::optional<Deadlock> deadlock;
 };
 
 // A Python process joining one of its children (kProcessJoin / kProcessJoined).

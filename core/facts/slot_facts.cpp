@@ -57,8 +57,11 @@ void AddSlotEvent(SlotFacts& slot, int lane, const Event& event) {
   }
   ++mine.writes;
   ++slot.writes;
+  mine.last_written = value;
+  mine.has_written = true;
   const SlotValue replaced{event.b, event.type};
-  slot.write_log.push_back({event.t_ns, lane, value});
+  if (slot.write_log.size() < SlotFacts::kMaxListed) slot.write_log.push_back({event.t_ns, lane, value});
+  else slot.listed_all = false;
   if (event.t_ns >= slot.last_write_ns) {
     slot.last_write_ns = event.t_ns;
     slot.last_written = value;
@@ -71,7 +74,10 @@ void AddSlotEvent(SlotFacts& slot, int lane, const Event& event) {
   if (erased == 0) return;
   mine.erased += erased;
   slot.lost += erased;
-  slot.lost_updates.push_back({lane, event.t_ns, mine.last_read, value, replaced, erased});
+  if (slot.lost_updates.size() < SlotFacts::kMaxListed)
+    slot.lost_updates.push_back({lane, event.t_ns, mine.last_read, value, replaced, erased});
+  else
+    slot.listed_all = false;
 }
 
 void FinaliseSlot(SlotFacts& slot) {

@@ -72,13 +72,20 @@ struct SlotFacts {
   SlotValue final_value;
   SlotValue Final() const { return has_final ? final_value : last_written; }
   int64_t last_write_ns = 0;
-  std::vector<WriteFact> write_log;   // every write seen, in time order once finalised
-  std::vector<LostUpdate> lost_updates;  // every write that erased updates, as seen
+  // Every write seen (in time order once finalised) and every write that erased updates, up to
+  // kMaxListed each: a run of 128 children racing flat out makes hundreds of millions; the
+  // counts above stay exact, and `listed_all` says whether the lists are whole.
+  static constexpr size_t kMaxListed = 1'000'000;
+  std::vector<WriteFact> write_log;
+  std::vector<LostUpdate> lost_updates;
+  bool listed_all = true;
   // Per lane: how many reads and writes, and how many updates its writes erased.
   struct PerLane {
     int64_t reads = 0, writes = 0, erased = 0;
     SlotValue last_read;
-    bool has_read = false;
+    bool has_read = false;     // it read and has not written since
+    SlotValue last_written;    // what its latest write wrote (a view shows each lane's last step)
+    bool has_written = false;
     bool tallied = false;  // the counts are the lane's own tally
   };
   LaneTable<PerLane> lanes;  // per lane (the parent is lane -1)

@@ -8,17 +8,16 @@
 #include <stb_image.h>
 
 #include <algorithm>
-#include <cfloat>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <thread>
 
-#include "app/gui/shell/damage_renderer.hpp"
-#include "app/gui/shell/frame_bench.hpp"
+#include "app/gui/shell/runtime_words.hpp"
 #include "app/gui/shell/screenshot.hpp"
-#include "app/gui/shell/selftest.hpp"
+#include "core/step_schedule.hpp"
 #include "core/trace_export.hpp"
 #include "lessons/curriculum.hpp"
 
@@ -26,8 +25,8 @@ namespace proclab::gui {
 
 namespace {
 constexpr float kBaseFontPx = 19.0f;
-// Events the views take in per frame, live or from a finished run's trace: ~2-4 ms of work,
-// more than a run's rings deliver per frame, so the views keep up and no frame stalls.
+// Events the views take in per frame from a live run: ~2-4 ms of work, more than a run's rings
+// deliver per frame, so the views keep up and no frame stalls.
 constexpr size_t kSyncBudgetPerFrame = 120'000;
 
 // Every character the texts and the UI use, in both languages (the glyphs the fonts need).
@@ -37,19 +36,10 @@ std::string& CachedFontText() {
 }
 }  // namespace
 
-// --bench-frames / --bench-idle: what is measured between presented frames.
-struct App::Bench {
-  explicit Bench(size_t frames) : recorder(frames) {}
-  FrameRecorder recorder;
-  double first_frame_ms = -1;
-  double idle_t0 = 0, idle_cpu0 = 0, idle_deadline = 0;
-  int idle_frames = 0;
-  bool run_started = false;
-};
-
 // ------------------------------------------------------------------------------ construction
 
-App::App(CommandLine command_line) : command_line_(std::move(command_line)) {
+App::App(CommandLine command_line)
+    : command_line_(std::move(command_line)), session_([] { glfwPostEmptyEvent(); }), views_(MakeViews()) {
   // The self-test and the benchmarks start from defaults and leave the user's settings alone.
   if (!command_line_.selftest && !command_line_.benchmark()) {
     std::string problem;  // e.g. $XDG_CONFIG_HOME unwritable: the app works, remembers nothing
@@ -72,12 +62,12 @@ App::App(CommandLine command_line) : command_line_(std::move(command_line)) {
   }
   if (command_line_.high_contrast) settings_.high_contrast = true;
   if (command_line_.scale > 0) settings_.scale = command_line_.scale;
-  if (!command_line_.view.empty()) pending_view = LessonViewFromName(command_line_.view);
+  if (!command_line_.view.empty()) view_request_ = command_line_.view;
   theme_ = MakeTheme(settings_.high_contrast);
 }
 
 App::~App() {
-  runner_.reset();  // stops a run and joins the run thread before the window goes
+  session_.Shutdown();  // stops a run and joins the run thread before the window goes
   if (window_ != nullptr) {
     renderer_.Shutdown();
     ImGui_ImplOpenGL3_Shutdown();
@@ -95,6 +85,20 @@ std::vector<int64_t>& App::params_of(const Lesson& lesson) {
   if (values.size() != lesson.params.size()) values = ParamValues(lesson.params).raw();
   return values;
 }
+
+ParamValues App::ParamsOf(const Lesson& lesson) {
+  ParamValues values(lesson.params);
+  values.SetRaw(params_of(lesson));
+  return values;
+}
+
+View* App::FindView(std::string_view id) const {
+  for (const auto& view : views_)
+    if (view->id() == id) return view.get();
+  return nullptr;
+}
+
+void App::FramebufferSize(int* width, int* height) const { glfwGetFramebufferSize(window_, width, height); }
 
 // ----------------------------------------------------------------------- window and loop
 
@@ -157,7 +161,6 @@ bool App::OpenWindow() {
   renderer_.Init();
   font_builder.join();
   RebuildFonts(true);
-  runner_ = std::make_unique<RunController>([] { glfwPostEmptyEvent(); });
   return true;
 }
 
@@ -168,16 +171,10 @@ int App::Main() {
                  "a terminal instead: proclab-cli list, proclab-cli run <lesson>.\n");
     return 2;
   }
-  if (command_line_.selftest) {
-    selftest_ = std::make_unique<SelfTest>(*this, command_line_.selftest_dir);
-  } else if (!command_line_.screenshot.empty()) {
-    exit_after_screenshot_ = true;
-  } else if (command_line_.benchmark()) {
-    bench_ = std::make_unique<Bench>(static_cast<size_t>(command_line_.bench_frames) + 16);
-  }
+  automation_ = MakeAutomation(command_line_);
   Loop();
   SaveSettings(config_dir_, settings_);
-  if (selftest_) return selftest_->status();
+  if (automation_ && automation_->status() != 0) return automation_->status();
   return exit_status_;
 }
 
@@ -186,9 +183,8 @@ void App::Loop() {
   while (!glfwWindowShouldClose(window_) && !quit_) {
     // Sleep until input arrives when nothing moves; redraw continuously while a run is live
     // or the last frame still changed (a view's replay or animation is under way).
-    const bool animate = run_busy() || selftest_ || exit_after_screenshot_ ||
-                         !screenshot_path_.empty() || fonts_dirty_ || renderer_.frame_changed() ||
-                         (bench_ && command_line_.bench_frames > 0);
+    const bool animate = run_busy() || (automation_ && automation_->keeps_drawing()) || !screenshot_path_.empty() ||
+                         fonts_dirty_ || renderer_.frame_changed();
     if (animate || busy_frames > 0) {
       glfwPollEvents();
       busy_frames = animate ? 3 : busy_frames - 1;
@@ -198,13 +194,16 @@ void App::Loop() {
     }
     const bool live = run_busy();  // the frame shows a run (sampled before it starts)
     Frame();
-    if (bench_) AfterPresent(live);
+    if (automation_) {
+      automation_->AfterPresent(*this, live);
+      if (automation_->done()) quit_ = true;
+    }
   }
 }
 
 void App::WaitForInput() {
   // Block until input comes; wake on our own only for what changes with time alone: a notice
-  // that expires, the text cursor's blink, the end of an idle measurement.
+  // that expires, the text cursor's blink, an automation's deadline.
   const double now = glfwGetTime();
   double wake = -1;
   auto wake_at = [&](double t) {
@@ -212,56 +211,9 @@ void App::WaitForInput() {
   };
   if (!notice_.empty()) wake_at(notice_until_);
   if (ImGui::GetIO().WantTextInput) wake_at(now + 0.5);
-  if (bench_ && command_line_.bench_idle_s > 0) wake_at(bench_->idle_deadline);
+  if (automation_ && automation_->wake_at() >= 0) wake_at(automation_->wake_at());
   if (wake < 0) glfwWaitEvents();
   else glfwWaitEventsTimeout(wake - now);
-}
-
-void App::AfterPresent(bool run_was_live) {
-  Bench& bench = *bench_;
-  const double now = glfwGetTime();
-  if (bench.first_frame_ms < 0) {
-    bench.first_frame_ms = ProcessAgeMs();
-    bench.idle_t0 = now;
-    bench.idle_cpu0 = ProcessCpuSeconds();
-    bench.idle_deadline = now + command_line_.bench_idle_s;
-  }
-  if (command_line_.bench_idle_s > 0) {
-    if (now < bench.idle_deadline) {
-      ++bench.idle_frames;
-      return;
-    }
-    const auto report = IdleReport(now - bench.idle_t0, ProcessCpuSeconds() - bench.idle_cpu0,
-                                   bench.idle_frames, bench.first_frame_ms);
-    std::printf("%s\n", report.dump().c_str());
-    quit_ = true;
-    return;
-  }
-  // --bench-frames: the run starts after the first frame; every later frame is measured, at
-  // least N of them and until the finished run is wholly drawn.
-  bench.recorder.Presented(now, run_was_live);
-  if (!bench.run_started) {
-    bench.run_started = true;
-    if (!StartRun(1, false)) {
-      std::fprintf(stderr, "proclab: the benchmark could not start the run\n");
-      exit_status_ = 1;
-      quit_ = true;
-    }
-    return;
-  }
-  if (!last_error_.empty()) {
-    std::fprintf(stderr, "proclab: the benchmark's run failed: %s\n", last_error_.c_str());
-    exit_status_ = 1;
-    quit_ = true;
-    return;
-  }
-  if (bench.recorder.intervals() < static_cast<size_t>(command_line_.bench_frames) || run_busy()) return;
-  int width = 0, height = 0;
-  glfwGetFramebufferSize(window_, &width, &height);
-  const auto report = FramesReport(std::string(lesson().id), bench.recorder, bench.first_frame_ms,
-                                   model_.events(), width, height);
-  std::printf("%s\n", report.dump().c_str());
-  quit_ = true;
 }
 
 // ------------------------------------------------------------------------------ one frame
@@ -270,31 +222,22 @@ void App::Frame() {
   if (fonts_dirty_) RebuildFonts();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
-  if (selftest_) selftest_->InjectInput();  // after the backend's NewFrame (ImGui 1.86)
-  // A screenshot from the command line shows no hover effects or tooltips.
-  if (exit_after_screenshot_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  if (automation_) automation_->BeforeFrame(*this);  // after the backend's NewFrame (ImGui 1.86)
   ImGui::NewFrame();
 
-  if (pending_view) tab_request = pending_view;  // until that tab exists and is shown
   TakeResults();
   HandleKeys();
-
-  // Command line: --run then --screenshot.
-  if (exit_after_screenshot_ || (command_line_.run && !selftest_)) {
-    if (command_line_.run && !cli_run_started_ && frame >= 2) {
-      cli_run_started_ = true;
-      StartRun(command_line_.trials ? 100 : 1, !command_line_.step.empty());
-    }
-    const bool run_done = !command_line_.run || (cli_run_started_ && !run_busy());
-    // A run asked for on the command line that could not start fails the program (the
-    // screenshot still shows why), said once on stderr.
-    if (command_line_.run && run_done && !last_error_.empty() && exit_status_ == 0) {
-      std::fprintf(stderr, "proclab: the run could not start: %s\n", last_error_.c_str());
-      exit_status_ = 1;
-    }
-    if (exit_after_screenshot_ && run_done && screenshot_path_.empty() && frame >= 3) {
-      if (++screenshot_settle_ >= 3) RequestScreenshot(command_line_.screenshot);
-    }
+  // --run: once the window shows (the self-test and the benchmark start their own runs).
+  if (command_line_.run && !cli_run_started_ && frame_ >= 2 && !command_line_.selftest) {
+    cli_run_started_ = true;
+    // --step: the whole schedule at once, like the CLI.
+    StartRun(command_line_.trials ? 100 : 1, !command_line_.step_schedule.empty(), command_line_.step_schedule);
+  }
+  // A run asked for on the command line that could not start fails the program (a screenshot
+  // still shows why), said once on stderr.
+  if (cli_run_started_ && command_line_run_done() && !last_error().empty() && exit_status_ == 0) {
+    std::fprintf(stderr, "proclab: the run could not start: %s\n", last_error().c_str());
+    exit_status_ = 1;
   }
 
   rects.clear();
@@ -320,14 +263,10 @@ void App::Frame() {
     const std::string path = std::move(screenshot_path_);
     screenshot_path_.clear();
     SaveScreenshot(path);
-    if (exit_after_screenshot_) quit_ = true;
   }
-  if (selftest_) {
-    selftest_->AfterFrame();
-    if (selftest_->done()) quit_ = true;
-  }
+  if (automation_) automation_->AfterRender(*this);
   glfwSwapBuffers(window_);
-  ++frame;
+  ++frame_;
 }
 
 // ----------------------------------------------------------------------------------- keys
@@ -354,74 +293,34 @@ void App::HandleKeys() {
     if (run_busy()) StopRun();
     else StartRun(1, step_mode && lesson().steppable);
   }
-  if (ImGui::IsKeyPressed(GLFW_KEY_S, false) && run_step_mode_ && run_busy()) {
+  const ShownRun run = shown();
+  if (!run.live || !run.step_mode) return;
+  if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) {
     // S: step the child that has waited longest.
     int best = -1;
     int64_t best_t = 0;
-    for (int i = 0; i < model_.lanes(); ++i) {
-      const LaneModel& lane = model_.lane(i);
-      if (!lane.step_wait || lane.events.empty()) continue;
-      if (best < 0 || lane.events.back().t_ns < best_t) {
+    for (int i = 0; i < run.facts->children(); ++i) {
+      const ChildFacts& child = run.facts->child(i);
+      if (child.StateNow() != LaneState::kStepWait || child.changes.empty()) continue;
+      if (best < 0 || child.changes.back().t_ns < best_t) {
         best = i;
-        best_t = lane.events.back().t_ns;
+        best_t = child.changes.back().t_ns;
       }
     }
     if (best >= 0) PostStep(best);
   }
   for (int k = 0; k < 9; ++k)
-    if (ImGui::IsKeyPressed(GLFW_KEY_1 + k, false) && run_step_mode_ && run_busy()) PostStep(k);
+    if (ImGui::IsKeyPressed(GLFW_KEY_1 + k, false)) PostStep(k);
 }
 
 // -------------------------------------------------------------------------------- results
 
 void App::TakeResults() {
-  for (FinishedTrial& done : runner_->TakeFinished()) {
-    if (!done.result) {
-      last_error_ = done.error;
-      continue;
-    }
-    if (done.generation != model_generation_) {
-      model_.Reset();
-      model_generation_ = done.generation;
-    }
-    // The views take the result in over the next frames (see below); an older result still
-    // being taken in is shown as it is.
-    if (syncing_result_) last_result_ = std::move(syncing_result_);
-    syncing_result_ = done.result;
-    syncing_generation_ = done.generation;
-    last_error_.clear();
-    settings_.lessons_run.insert(done.result->lesson_id);
-    // Trials: one series per parameter setting; a single run also counts as a trial.
-    const std::string field = TrialField(done.result->outcome);
-    if (!field.empty() && !done.result->stopped && !run_step_mode_) {
-      auto& all = series_[done.result->lesson_id];
-      std::string label = done.result->lesson_id + ":";
-      for (const auto& [name, value] : done.result->params.items()) {
-        label += (label.back() == ':' ? " " : ", ") + name + "=" +
-                 (value.is_string() ? value.get<std::string>() : value.dump());
-      }
-      auto it = std::find_if(all.begin(), all.end(), [&](const TrialSeries& s) {
-        return s.label == label && s.field == field;
-      });
-      if (it == all.end()) {
-        all.push_back(TrialSeries{.label = label, .field = field});
-        it = std::prev(all.end());
-      }
-      it->values.push_back(done.result->outcome[field].get<double>());
-      if (const auto expected = done.result->outcome.find("expected");
-          expected != done.result->outcome.end() && expected->is_number()) {
-        it->expected = expected->get<double>();
-        it->has_expected = true;
-      }
-      if (all.size() > 4) all.erase(all.begin());
-    }
+  for (const auto& result : session_.Update(kSyncBudgetPerFrame)) {
+    settings_.lessons_run.insert(result->lesson_id);
+    const bool stepped = session_.Shown(lesson()).step_mode;
+    for (const auto& view : views_) view->TrialFinished(*result, stepped);
   }
-  // The live run (or the next trial of a batch) first; a newer live run replaces the model.
-  if (runner_->busy()) runner_->SyncLive(model_, &model_generation_, kSyncBudgetPerFrame);
-  if (!syncing_result_) return;
-  if (model_generation_ != syncing_generation_ ||  // the next trial of a batch took the model
-      model_.Sync(syncing_result_->trace, syncing_result_->children, true, kSyncBudgetPerFrame))
-    last_result_ = std::move(syncing_result_);
 }
 
 // ---------------------------------------------------------------- fonts and screenshots
@@ -432,6 +331,11 @@ std::string App::AllTexts() const {
     text += UiStrings()[i].zh;
     text += UiStrings()[i].en;
   }
+  for (const auto& view : views_)
+    for (const LocalText& words : view->texts()) {
+      text += words.zh;
+      text += words.en;
+    }
   for (const Lesson* lesson : Curriculum()) {
     text += lesson->title.zh;
     text += lesson->purpose.zh;
@@ -448,6 +352,7 @@ std::string App::AllTexts() const {
       text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
   }
+  text += RuntimeWords();  // what the fact layer says at run time
   return text;
 }
 
@@ -475,11 +380,10 @@ void App::SaveScreenshot(const std::string& path) {
   int w = 0, h = 0;
   glfwGetFramebufferSize(window_, &w, &h);
   std::string error;
+  const bool quiet = automation_ != nullptr;  // an automation's screenshots leave no notice in the next one
   if (WriteBackBufferPng(path, w, h, &error)) {
-    // Screenshots taken by the self-test or the command line leave no notice in the next shot.
-    if (!selftest_ && !exit_after_screenshot_)
-      notice_ = std::string(Tr(Str::kSaved, settings_.language)) + ": " + path;
-    if (exit_after_screenshot_) std::printf("proclab: saved %s (%dx%d)\n", path.c_str(), w, h);
+    if (!quiet) notice_ = std::string(Tr(Str::kSaved, settings_.language)) + ": " + path;
+    if (!command_line_.screenshot.empty()) std::printf("proclab: saved %s (%dx%d)\n", path.c_str(), w, h);
   } else {
     notice_ = error;
     std::fprintf(stderr, "proclab: %s\n", error.c_str());
@@ -493,12 +397,11 @@ void App::SaveScreenshot(const std::string& path) {
 void App::SelectLesson(int index) {
   const int count = static_cast<int>(Curriculum().size());
   if (index < 0 || index >= count || index == lesson_index_) return;
-  if (run_busy()) runner_->Stop();
   lesson_index_ = index;
   settings_.last_lesson = std::string(lesson().id);
-  ResetRun();
-  lanes_.Fit();
-  tab_request = ViewTab::kLanes;
+  ResetRun();  // a run belongs to its lesson: it stops, and its result is not shown here
+  view_request_.reset();  // it opens at its first tab (a tab asked for before was another lesson's)
+  for (const auto& view : views_) view->RunStarted();
 }
 
 void App::SetLanguage(Language language) {
@@ -506,49 +409,27 @@ void App::SetLanguage(Language language) {
   SaveSettings(config_dir_, settings_);
 }
 
-bool App::StartRun(int trials, bool step) {
+bool App::StartRun(int trials, bool step, std::vector<std::pair<int, char>> schedule) {
   if (run_busy()) return false;
   const Lesson& current = lesson();
-  RunRequest request{.lesson = &current, .params = params_of(current), .trials = trials,
-                     .step_mode = step && current.steppable};
-  run_step_mode_ = request.step_mode;
-  batch_trials_ = trials;
-  model_.Reset();
-  lanes_.Fit();
-  last_error_.clear();
-  const bool started = runner_->Start(std::move(request));
-  if (started && !command_line_.step.empty() && run_step_mode_) {
-    // --step from the command line: post the whole schedule at once.
-    size_t start = 0;
-    const std::string& text = command_line_.step;
-    while (start < text.size()) {
-      size_t end = text.find(',', start);
-      if (end == std::string::npos) end = text.size();
-      const std::string token = text.substr(start, end - start);
-      if (token.size() >= 2)
-        runner_->PostStep(std::atoi(token.c_str()) - 1, token.back());
-      start = end + 1;
-    }
-  }
-  if (started && trials > 1) tab_request = ViewTab::kTrials;
-  return started;
+  const bool started = session_.Start(current, ParamsOf(current), trials, step && current.steppable, std::move(schedule));
+  if (!started) return false;
+  for (const auto& view : views_) view->RunStarted();
+  if (trials > 1) ShowView("trials");
+  return true;
 }
 
-void App::StopRun() { runner_->Stop(); }
+void App::StopRun() { session_.Stop(); }
 
-void App::ResetRun() {
-  if (run_busy()) runner_->Stop();
-  model_.Reset();
-  syncing_result_.reset();
-  last_result_.reset();
-  last_error_.clear();
-}
+void App::ResetRun() { session_.Clear(); }
 
 void App::PostStep(int child) {
-  if (child < 0 || child >= model_.lanes()) return;
-  const LaneModel& lane = model_.lane(child);
-  runner_->PostStep(child, lane.pending_step == 1 ? 'w' : 'r');
+  const ShownRun run = shown();
+  if (!run.live || child < 0 || child >= run.facts->children()) return;
+  session_.PostStep(child, run.facts->child(child).pending_step == 1 ? 'w' : 'r');
 }
+
+void App::FinishSteps() { session_.FinishSteps(); }
 
 void App::ChangeScale(float factor) {
   settings_.scale_saved = true;
@@ -566,16 +447,35 @@ void App::SetHighContrast(bool on) {
 }
 
 bool App::ExportTrace(const std::string& path, std::string* error) {
-  if (!last_result_) {
-    *error = "no finished run to export";
+  const TrialResult* result = last_result();
+  if (result == nullptr) {
+    *error = "no finished run of this lesson to export";
     return false;
   }
   std::ofstream out(path, std::ios::trunc);
-  if (out) WriteChromeTrace(*last_result_, out);
+  if (out) WriteChromeTrace(*result, out);
   if (!out) {
     *error = "cannot write " + path;
     return false;
   }
+  return true;
+}
+
+bool App::Save(SaveDialog::Kind kind, const std::string& path, std::string* error) {
+  const Language lang = settings_.language;
+  if (kind == SaveDialog::Kind::kScreenshot) {
+    RequestScreenshot(path);
+    return true;
+  }
+  std::string why;
+  errno = 0;
+  if (!ExportTrace(path, &why)) {
+    *error = std::string(Tr(Str::kSaveFailed, lang)) + " " + path +
+             (errno != 0 ? std::string(": ") + std::strerror(errno) : ": " + why);
+    return false;
+  }
+  notice_ = std::string(Tr(Str::kSaved, lang)) + ": " + path + " (Perfetto / chrome://tracing)";
+  notice_until_ = glfwGetTime() + 8;
   return true;
 }
 

@@ -1,11 +1,13 @@
 // The `proclab` application: window and frame loop (app.cpp), the panes (app_layout.cpp), and
-// the actions the buttons, the keys, the command line and the self-test all call.
+// the actions the buttons, the keys, the command line and the automations (self-test,
+// screenshot, benchmarks: shell/automation.hpp) all call. The runs themselves live in a
+// RunSession (session/run_session.hpp), the tabs in the view list (views/view_list.cpp), the
+// save popup in SaveDialog.
 //
-// Sections: actions · state the views and the self-test read · frame loop internals.
+// Sections: actions · state the automations read · frame loop internals.
 #pragma once
 #include <imgui.h>
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,26 +15,20 @@
 #include <vector>
 
 #include "app/gui/fonts/fonts.hpp"
+#include "app/gui/session/run_session.hpp"
 #include "app/gui/settings/settings.hpp"
+#include "app/gui/shell/automation.hpp"
 #include "app/gui/shell/command_line.hpp"
 #include "app/gui/shell/damage_renderer.hpp"
 #include "app/gui/shell/lesson_texts.hpp"
-#include "app/gui/shell/run_controller.hpp"
+#include "app/gui/shell/save_dialog.hpp"
 #include "app/gui/shell/theme.hpp"
-#include "app/gui/views/views.hpp"
+#include "app/gui/shell/widget_rects.hpp"
+#include "app/gui/views/view.hpp"
 
 struct GLFWwindow;
 
 namespace proclab::gui {
-
-class SelfTest;
-
-struct Rect {
-  ImVec2 min, max;
-  ImVec2 Centre() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
-};
-
-using ViewTab = LessonView;  // the tabs a lesson declares (core/lesson_model.hpp)
 
 class App {
  public:
@@ -43,43 +39,52 @@ class App {
   // ---------------------------------------------------------------------------- actions
   void SelectLesson(int index);
   void SetLanguage(Language language);
-  bool StartRun(int trials, bool step_mode);
+  // `schedule`: the learner's steps given at once (--step), else step mode waits for PostStep.
+  bool StartRun(int trials, bool step_mode, std::vector<std::pair<int, char>> schedule = {});
   void StopRun();
   void ResetRun();
   void PostStep(int child);  // the step the child waits for (read or write)
+  void FinishSteps();        // the lesson takes the remaining steps one child at a time
   void ChangeScale(float factor);
   void SetHighContrast(bool on);
   bool ExportTrace(const std::string& path, std::string* error);
   void RequestScreenshot(std::string path) { screenshot_path_ = std::move(path); }
   void ToggleFullScreen();
+  void ShowView(std::string_view id) { view_request_ = std::string(id); }  // its tab, when the lesson has it
 
-  // ------------------------------------------------ state the views and the self-test read
+  // ------------------------------------------------------- state the automations read
   const Lesson& lesson() const;
   int lesson_index() const { return lesson_index_; }
   Language language() const { return settings_.language; }
-  // A run is busy until the views hold its whole result (synced over a few frames).
-  bool run_busy() const { return (runner_ && runner_->busy()) || syncing_result_ != nullptr; }
-  const TraceModel& model() const { return model_; }
-  const TrialResult* last_result() const { return last_result_.get(); }
-  const std::string& last_error() const { return last_error_; }
-  std::vector<int64_t>& params_of(const Lesson& lesson);
+  bool run_busy() const { return session_.busy(); }
+  const RunSession& session() const { return session_; }
+  RunSession& session() { return session_; }
+  ShownRun shown() const { return session_.Shown(lesson()); }  // what this lesson's views show
+  const TrialResult* last_result() const { return session_.ResultFor(lesson()); }
+  const std::string& last_error() const { return session_.error(); }
+  std::vector<int64_t>& params_of(const Lesson& lesson);  // raw values, in the lesson's order
+  ParamValues ParamsOf(const Lesson& lesson);
   const Settings& settings() const { return settings_; }
-  const std::vector<TrialSeries>& series() const { return series_[std::string(lesson().id)]; }
-  // Screen rectangles of widgets the self-test clicks, by name ("run", "param:processes").
-  std::map<std::string, Rect> rects;
-  std::string shown_lesson_id;  // the lesson whose text the centre pane drew last frame
+  View* FindView(std::string_view id) const;
+  template <class T>
+  T* ViewAs(std::string_view id) const {
+    return dynamic_cast<T*>(FindView(id));
+  }
+  const std::string& shown_view() const { return shown_view_; }  // the tab drawn last frame
+  SaveDialog& save_dialog() { return save_dialog_; }
+  bool screenshot_pending() const { return !screenshot_path_.empty(); }
+  bool command_line_run_done() const { return !command_line_.run || (cli_run_started_ && !run_busy()); }
+  int frame() const { return frame_; }
+  void FramebufferSize(int* width, int* height) const;
+  GLFWwindow* window() const { return window_; }
+  // What the last frame drew.
+  WidgetRects rects;              // the widgets the self-test clicks, by name
+  std::string shown_lesson_id;    // the lesson whose text the centre pane drew
   Language shown_language = Language::kEnglish;
   bool shown_text_error = false;
-  int frame = 0;
   bool step_mode = false;  // the Step mode checkbox
-  ViewTab tab = ViewTab::kLanes;
-  std::optional<ViewTab> tab_request;
-  std::optional<ViewTab> pending_view;  // --view: requested until it can be shown
-  GLFWwindow* window() const { return window_; }
-  bool screenshot_pending() const { return !screenshot_path_.empty(); }
 
  private:
-  friend class SelfTest;
   // app.cpp
   bool OpenWindow();
   void SetWindowIcon();
@@ -88,7 +93,6 @@ class App {
   void HandleKeys();
   void TakeResults();
   void WaitForInput();
-  void AfterPresent(bool run_was_live);  // --bench-frames / --bench-idle bookkeeping
   void RebuildFonts(bool atlas_built = false);  // atlas_built: only upload it and restyle
   void SaveScreenshot(const std::string& path);
   std::string AllTexts() const;
@@ -97,13 +101,14 @@ class App {
   void DrawLessonList(const ImVec2& pos, const ImVec2& size);
   void DrawLessonText(const ImVec2& pos, const ImVec2& size);
   void DrawCode(const ImVec2& pos, const ImVec2& size);
-  void DrawControls();
+  void DrawControls(const ViewContext& ctx, const std::vector<View*>& views);
   void DrawParams();
   void DrawStepButtons();
   void DrawViews(const ImVec2& pos, const ImVec2& size);
-  void DrawTranscript(const ViewContext& ctx);
   void DrawStatus();
+  std::vector<View*> LessonViews(const Lesson& lesson) const;
   const LessonText& TextOf(const Lesson& lesson, Language language);
+  bool Save(SaveDialog::Kind kind, const std::string& path, std::string* error);
 
   CommandLine command_line_;
   std::string config_dir_;
@@ -121,41 +126,19 @@ class App {
   int lesson_index_ = 0;
   std::map<std::string, std::vector<int64_t>> params_;
   std::map<std::string, LessonText> texts_;  // "<lang>/<id>"
-  std::unique_ptr<RunController> runner_;
-  TraceModel model_;
-  uint64_t model_generation_ = 0;
-  std::shared_ptr<TrialResult> last_result_;
-  std::shared_ptr<TrialResult> syncing_result_;  // finished, not yet wholly in model_
-  uint64_t syncing_generation_ = 0;
-  struct Bench;
-  std::unique_ptr<Bench> bench_;
-  std::string last_error_;
-  bool run_step_mode_ = false;
-  int batch_trials_ = 1;
-  mutable std::map<std::string, std::vector<TrialSeries>> series_;
-  std::map<std::string, std::string> guesses_;  // predict-first text per lesson
-  LanesView lanes_;
-  QueueView queue_view_;
-  PoolView pool_view_;
-  const Lesson* views_lesson_ = nullptr;  // whose tabs were drawn last (to open its first tab)
-  // The save popup for Export trace and Screenshot: an editable path, errors in words.
-  enum class SaveKind { kNone, kTrace, kScreenshot };
-  SaveKind save_kind_ = SaveKind::kNone;
-  bool save_open_ = false;
-  std::string save_path_, save_error_;
-  int save_shot_frames_ = 0;  // frames until a screenshot chosen in the popup is taken
-  void OpenSave(SaveKind kind);
-  void DrawSavePopup();
-  // Checks `path` and saves; false with the reason in words (nothing written) otherwise.
-  bool SaveTo(SaveKind kind, const std::string& path, std::string* error);
+  RunSession session_;
+  std::vector<std::unique_ptr<View>> views_;  // every view, in the view list's order
+  std::string shown_view_;                    // the tab drawn last frame
+  std::optional<std::string> view_request_;   // a tab to select (--view, ShowView)
+  const Lesson* views_lesson_ = nullptr;      // whose tabs were drawn last (to open its first tab)
+  SaveDialog save_dialog_;
   std::string screenshot_path_;
-  int screenshot_settle_ = 0;
-  bool exit_after_screenshot_ = false;
   bool cli_run_started_ = false;
   int exit_status_ = 0;
   bool quit_ = false;
+  int frame_ = 0;
   int saved_x_ = 0, saved_y_ = 0, saved_w_ = 0, saved_h_ = 0;
-  std::unique_ptr<SelfTest> selftest_;
+  std::unique_ptr<Automation> automation_;
 };
 
 }  // namespace proclab::gui

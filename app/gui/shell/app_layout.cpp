@@ -2,20 +2,13 @@
 // id. Sections: top bar · lesson list · lesson text · code pane · controls · views.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
-#include <cstring>
-#include <ctime>
-#include <filesystem>
 
 #include "app/gui/markdown/markdown_view.hpp"
 #include "app/gui/shell/app.hpp"
-#include "app/gui/shell/save_path.hpp"
-#include "core/trial_json.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab::gui {
@@ -28,10 +21,6 @@ constexpr ImGuiWindowFlags kPane = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_No
 void PlacePane(const ImVec2& pos, const ImVec2& size) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
-}
-
-void Remember(std::map<std::string, Rect>& rects, const std::string& name) {
-  rects[name] = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
 }
 
 void HelpTooltip(const char* text) {
@@ -52,13 +41,6 @@ bool ColoredButton(const char* label, ImU32 color, bool enabled = true) {
   ImGui::PopStyleColor(3);
   if (!enabled) ImGui::EndDisabled();
   return pressed;
-}
-
-std::string TimeStamp() {
-  char text[32];
-  const std::time_t now = std::time(nullptr);
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::localtime(&now));
-  return text;
 }
 
 }  // namespace
@@ -112,104 +94,18 @@ void App::DrawTopBar(float height) {
   ImGui::SameLine();
   if (ImGui::Button("A+")) ChangeScale(1.1f);
   ImGui::SameLine();
-  const bool can_export = last_result_ != nullptr && !run_busy();
+  const bool can_export = last_result() != nullptr && !run_busy();
   if (!can_export) ImGui::BeginDisabled();
-  if (ImGui::Button(export_label)) OpenSave(SaveKind::kTrace);
+  if (ImGui::Button(export_label)) save_dialog_.Open(SaveDialog::Kind::kTrace, lesson().id);
   Remember(rects, "export");
   if (!can_export) ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button(shot_label)) OpenSave(SaveKind::kScreenshot);
+  if (ImGui::Button(shot_label)) save_dialog_.Open(SaveDialog::Kind::kScreenshot, lesson().id);
   Remember(rects, "screenshot");
   ImGui::End();
-  DrawSavePopup();
-}
-
-// ------------------------------------------------------------------------------- save popup
-
-namespace {
-
-// The folder a save starts in: the home folder when it can be written, else the working one.
-std::string DefaultSaveDir() {
-  const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] != '\0' && access(home, W_OK | X_OK) == 0) return home;
-  std::error_code error;
-  const std::filesystem::path cwd = std::filesystem::current_path(error);
-  return error ? std::string(".") : cwd.string();
-}
-
-}  // namespace
-
-void App::OpenSave(SaveKind kind) {
-  const std::string ext = kind == SaveKind::kTrace ? ".json" : ".png";
-  save_kind_ = kind;
-  save_path_ = DefaultSaveDir() + "/proclab-" + std::string(lesson().id) + "-" + TimeStamp() + ext;
-  save_error_.clear();
-  save_open_ = true;
-}
-
-bool App::SaveTo(SaveKind kind, const std::string& path, std::string* error) {
-  const Language lang = settings_.language;
-  *error = SavePathProblem(path, lang);
-  if (!error->empty()) return false;
-  if (kind == SaveKind::kScreenshot) {
-    // Taken two frames later, once the popup is gone from the picture.
-    save_shot_frames_ = 2;
-    return true;
-  }
-  std::string why;
-  errno = 0;
-  if (!ExportTrace(path, &why)) {
-    *error = std::string(Tr(Str::kSaveFailed, lang)) + " " + path + (errno != 0 ? std::string(": ") + std::strerror(errno) : ": " + why);
-    return false;
-  }
-  notice_ = std::string(Tr(Str::kSaved, lang)) + ": " + path + " (Perfetto / chrome://tracing)";
-  notice_until_ = glfwGetTime() + 8;
-  return true;
-}
-
-void App::DrawSavePopup() {
-  const Language lang = settings_.language;
-  if (save_shot_frames_ > 0 && --save_shot_frames_ == 0) RequestScreenshot(save_path_);
-  if (save_open_ && !ImGui::IsPopupOpen("###save")) ImGui::OpenPopup("###save");
-  const std::string title = std::string(Tr(save_kind_ == SaveKind::kTrace ? Str::kExportTrace : Str::kScreenshot, lang)) + "###save";
-  const float em = ImGui::GetFontSize();
-  ImGui::SetNextWindowSize(ImVec2(std::min(em * 40, ImGui::GetIO().DisplaySize.x * 0.9f), 0));
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.4f),
-                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) return;
-  ImGui::TextUnformatted(Tr(Str::kSaveFile, lang));
-  char buffer[2048];
-  std::snprintf(buffer, sizeof buffer, "%s", save_path_.c_str());
-  ImGui::SetNextItemWidth(-1);
-  if (ImGui::InputText("##path", buffer, sizeof buffer)) {
-    save_path_ = buffer;
-    save_error_.clear();
-  }
-  Remember(rects, "save:path");
-  std::error_code error;
-  if (save_error_.empty() && std::filesystem::is_regular_file(save_path_, error))
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.warn), "%s", Tr(Str::kSaveOverwrite, lang));
-  if (!save_error_.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
-    ImGui::TextWrapped("%s", save_error_.c_str());
-    ImGui::PopStyleColor();
-  }
-  if (ImGui::Button((std::string(Tr(Str::kSaveButton, lang)) + "###save_ok").c_str()) ||
-      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false)) {
-    if (SaveTo(save_kind_, save_path_, &save_error_)) {
-      save_open_ = false;
-      ImGui::CloseCurrentPopup();
-    }
-  }
-  Remember(rects, "save:ok");
-  ImGui::SameLine();
-  if (ImGui::Button((std::string(Tr(Str::kCancel, lang)) + "###save_cancel").c_str()) ||
-      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
-    save_open_ = false;
-    ImGui::CloseCurrentPopup();
-  }
-  Remember(rects, "save:cancel");
-  ImGui::EndPopup();
+  save_dialog_.Draw(lang, theme_, rects, [this](SaveDialog::Kind kind, const std::string& path, std::string* error) {
+    return Save(kind, path, error);
+  });
 }
 
 // ------------------------------------------------------------------------------ lesson list
@@ -318,10 +214,11 @@ void App::DrawCode(const ImVec2& pos, const ImVec2& size) {
       ImGui::PushFont(fonts_.mono);
       // Step mode: mark the line each waiting child is about to run (its StepGate).
       std::vector<int> waiting(2, 0);  // how many children wait before a read, a write
-      if (highlight_steps && run_step_mode_)
-        for (int i = 0; i < model_.lanes(); ++i)
-          if (model_.lane(i).step_wait && model_.lane(i).pending_step >= 0)
-            ++waiting[static_cast<size_t>(std::min(model_.lane(i).pending_step, 1))];
+      const ShownRun run = shown();
+      if (highlight_steps && run.live && run.step_mode)
+        for (const ChildFacts& child : run.facts->all_children())
+          if (child.StateNow() == LaneState::kStepWait && child.pending_step >= 0)
+            ++waiting[static_cast<size_t>(std::min(child.pending_step, 1))];
       size_t start = 0;
       while (start <= code.size()) {
         size_t end = code.find('\n', start);
@@ -403,13 +300,16 @@ void App::DrawParams() {
 
 void App::DrawStepButtons() {
   const Language lang = settings_.language;
-  for (int i = 0; i < model_.lanes(); ++i) {
-    const LaneModel& lane = model_.lane(i);
-    if (lane.pending_step < 0) continue;  // a child without step gates (e.g. the array's)
-    if (i > 0) ImGui::SameLine();
-    const bool can = lane.step_wait && !lane.finished;
+  const ShownRun run = shown();
+  bool first = true;
+  for (int i = 0; i < run.facts->children(); ++i) {
+    const ChildFacts& child = run.facts->child(i);
+    if (child.pending_step < 0) continue;  // a child without step gates (e.g. the array's)
+    if (!first) ImGui::SameLine();
+    first = false;
+    const bool can = child.StateNow() == LaneState::kStepWait;
     std::string label = std::string(Tr(Str::kStepChild, lang)) + " " + std::to_string(i + 1) + ": " +
-                        (lane.pending_step == 1 ? Tr(Str::kStepWrite, lang) : Tr(Str::kStepRead, lang));
+                        (child.pending_step == 1 ? Tr(Str::kStepWrite, lang) : Tr(Str::kStepRead, lang));
     ImGui::PushID(i);
     if (ColoredButton(label.c_str(), theme_.State(LaneState::kStepWait), can)) PostStep(i);
     Remember(rects, "step:" + std::to_string(i + 1));
@@ -417,7 +317,7 @@ void App::DrawStepButtons() {
   }
 }
 
-void App::DrawControls() {
+void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) {
   const Language lang = settings_.language;
   const Lesson& current = lesson();
   DrawParams();
@@ -436,7 +336,7 @@ void App::DrawControls() {
     params_[std::string(current.id)] = ParamValues(current.params).raw();
   }
   // Repeated trials only where a histogram shows them (the race lessons).
-  if (std::find(current.views.begin(), current.views.end(), LessonView::kTrials) != current.views.end()) {
+  if (std::find(current.views.begin(), current.views.end(), "trials") != current.views.end()) {
     ImGui::SameLine();
     if (ImGui::Button((std::string(Tr(Str::kRunTrials, lang)) + "###trials").c_str())) StartRun(100, false);
     Remember(rects, "trials");
@@ -447,62 +347,18 @@ void App::DrawControls() {
     Remember(rects, "stepmode");
   }
   if (busy) ImGui::EndDisabled();
-  // Predict first: a guess of the counter's final value, compared after the run.
-  if (current.steppable) {
-    std::string& guess = guesses_[std::string(current.id)];
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%s", guess.c_str());
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(Tr(Str::kPredict, lang));
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    if (ImGui::InputTextWithHint("##guess", Tr(Str::kYourGuess, lang), buffer, sizeof buffer,
-                                 ImGuiInputTextFlags_CharsDecimal))
-      guess = buffer;
-    if (!guess.empty() && last_result_ && !busy && last_result_->lesson_id == current.id &&
-        last_result_->outcome.contains("final") && last_result_->outcome["final"].is_number()) {
-      const int64_t final_value = last_result_->outcome["final"].get<int64_t>();
-      const int64_t diff = std::llabs(std::atoll(guess.c_str()) - final_value);
-      ImGui::SameLine();
-      if (diff == 0) {
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.good), "%s", Tr(Str::kGuessRight, lang));
-      } else {
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.warn), "%s %lld (%s %lld)",
-                           Tr(Str::kGuessWrong, lang), static_cast<long long>(diff), Tr(Str::kFinal, lang),
-                           static_cast<long long>(final_value));
-      }
-    }
+  // Predict first: each of the lesson's views may ask the learner to guess before the run.
+  for (View* view : views) {
+    ImGui::PushID(view);
+    view->DrawPrediction(ctx);
+    Remember(rects, "predict:" + std::string(view->id()));
+    ImGui::PopID();
   }
-  // Predict first, queue lessons: the order the consumer will get the items in.
-  const auto& views = current.views;
-  if (std::find(views.begin(), views.end(), LessonView::kQueue) != views.end()) {
-    std::string& guess = guesses_[std::string(current.id) + "/order"];
-    char buffer[512];
-    std::snprintf(buffer, sizeof buffer, "%s", guess.c_str());
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(Tr(Str::kPredictOrder, lang));
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 9, ImGui::GetFontSize() * 8));
-    if (ImGui::InputTextWithHint("##order_guess", Tr(Str::kPredictOrderHint, lang), buffer, sizeof buffer))
-      guess = buffer;
-    Remember(rects, "predict:order");
-    if (!guess.empty() && last_result_ && !busy && last_result_->lesson_id == current.id) {
-      queue_view_.Rebuild(model_);  // the queue tab may not have been drawn since the run
-      const OrderComparison cmp = CompareOrder(guess, queue_view_.DeliveredOrder());
-      ImGui::SameLine();
-      const bool all = cmp.parsed && cmp.same_position == cmp.actual.size() && cmp.guess.size() == cmp.actual.size();
-      if (!cmp.parsed)
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.warn), "?");
-      else
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(all ? theme_.good : theme_.warn), "%zu / %zu",
-                           cmp.same_position, cmp.actual.size());
-    }
-  }
-  if (busy && run_step_mode_) {
+  const ShownRun run = shown();
+  if (run.live && run.step_mode) {
     DrawStepButtons();
     ImGui::SameLine();
-    if (ImGui::Button((std::string(Tr(Str::kStepFinish, lang)) + "###finish").c_str()))
-      runner_->PostStep(-1, 'r');  // the lesson runs the rest one child at a time
+    if (ImGui::Button((std::string(Tr(Str::kStepFinish, lang)) + "###finish").c_str())) FinishSteps();
   }
   DrawStatus();
 }
@@ -510,23 +366,26 @@ void App::DrawControls() {
 void App::DrawStatus() {
   const Language lang = settings_.language;
   const float now = static_cast<float>(glfwGetTime());
-  if (!last_error_.empty()) {
+  const ShownRun run = shown();
+  if (!last_error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
-    ImGui::TextWrapped("%s: %s", Tr(Str::kRunFailed, lang), last_error_.c_str());
+    ImGui::TextWrapped("%s: %s", Tr(Str::kRunFailed, lang), last_error().c_str());
     ImGui::PopStyleColor();
   } else if (run_busy()) {
-    const int trials = runner_->trials();
-    if (trials > 1)
-      ImGui::Text("%s … %d / %d", Tr(Str::kRunning, lang), runner_->trial() + 1, trials);
-    else
+    const int trials = session_.trials();
+    if (trials > 1) {
+      ImGui::Text("%s … %d / %d", Tr(Str::kRunning, lang), session_.trial() + 1, trials);
+    } else if (run.live) {
       ImGui::Text("%s … %.0f %s · %zu %s", Tr(Str::kRunning, lang),
-                  model_.Ms(std::max(model_.last_ns(), model_.t0_ns())), Tr(Str::kMs, lang),
-                  model_.events(), Tr(Str::kEvents, lang));
-  } else if (last_result_) {
-    ImGui::Text("%s · %.1f %s · %zu %s", last_result_->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
-                last_result_->Ms(last_result_->end_ns), Tr(Str::kMs, lang), model_.events(),
-                Tr(Str::kEvents, lang));
-    if (const uint64_t drops = last_result_->trace.drops(); drops > 0) {
+                  run.facts->Ms(std::max(run.facts->last_ns(), run.facts->t0_ns())), Tr(Str::kMs, lang), run.events(),
+                  Tr(Str::kEvents, lang));
+    } else {
+      ImGui::Text("%s …", Tr(Str::kRunning, lang));
+    }
+  } else if (run.result != nullptr) {
+    ImGui::Text("%s · %.1f %s · %zu %s", run.result->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
+                run.result->Ms(run.result->end_ns), Tr(Str::kMs, lang), run.events(), Tr(Str::kEvents, lang));
+    if (const uint64_t drops = run.facts->drops(); drops > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.warn));
       ImGui::TextWrapped("%" PRIu64 " %s", drops, Tr(Str::kDroppedEvents, lang));
       ImGui::PopStyleColor();
@@ -543,92 +402,52 @@ void App::DrawStatus() {
 
 // ------------------------------------------------------------------------------------ views
 
+std::vector<View*> App::LessonViews(const Lesson& current) const {
+  // The lesson's own tabs, in its order; a lesson that declares none gets the generic ones.
+  std::vector<View*> views;
+  const std::span<const std::string_view> ids =
+      current.views.empty() ? GenericViews() : std::span<const std::string_view>(current.views);
+  for (std::string_view id : ids)
+    if (View* view = FindView(id)) views.push_back(view);
+  return views;
+}
+
 void App::DrawViews(const ImVec2& pos, const ImVec2& size) {
   const Language lang = settings_.language;
   PlacePane(pos, size);
   ImGui::Begin(WindowTitle(Str::kControls, lang).c_str(), nullptr, kPane);
-  DrawControls();
+  const Lesson& current = lesson();
+  const ShownRun run = shown();
+  ViewContext ctx{current, run, lang, fonts_, theme_};
+  ctx.busy = run_busy();
+  ctx.instant = automation_ && automation_->instant();
+  const std::vector<View*> views = LessonViews(current);
+  DrawControls(ctx, views);
   ImGui::Separator();
-  const std::string& order_guess = guesses_[std::string(lesson().id) + "/order"];
-  ViewContext ctx{model_, last_result_.get(), lesson(), lang, fonts_, theme_, run_busy()};
-  ctx.instant = exit_after_screenshot_;
-  ctx.order_guess = &order_guess;
-  // The lesson's own tabs, in its order; a lesson that declares none gets the generic ones.
-  static const std::vector<LessonView> kGeneric = {LessonView::kLanes, LessonView::kProcesses,
-                                                   LessonView::kTrials, LessonView::kTranscript};
-  const std::vector<LessonView>& views = lesson().views.empty() ? kGeneric : lesson().views;
-  if (views_lesson_ != &lesson()) {  // a lesson just opened: show its first tab
-    views_lesson_ = &lesson();
-    if (!pending_view) tab_request = views.front();
+  if (views_lesson_ != &current) {  // a lesson just opened: show its first tab
+    views_lesson_ = &current;
+    if (!view_request_ && !views.empty()) view_request_ = std::string(views.front()->id());
   }
   if (ImGui::BeginTabBar("views")) {
-    const float avail = ImGui::GetContentRegionAvail().y;
-    for (const LessonView view : views) {
-      static const std::map<LessonView, Str> kTitles = {
-          {LessonView::kLanes, Str::kLanes},       {LessonView::kProcesses, Str::kProcesses},
-          {LessonView::kShared, Str::kCounter},    {LessonView::kTrials, Str::kTrials},
-          {LessonView::kQueue, Str::kQueue},       {LessonView::kPool, Str::kPool},
-          {LessonView::kTranscript, Str::kTranscript}, {LessonView::kCosts, Str::kCosts}};
+    ctx.height = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() - ImGui::GetStyle().WindowPadding.y;
+    bool requested_shown = false;
+    for (View* view : views) {
       ImGuiTabItemFlags flags = 0;
-      if (tab_request && *tab_request == view) flags |= ImGuiTabItemFlags_SetSelected;
-      const std::string label =
-          std::string(Tr(kTitles.at(view), lang)) + "###tab" + std::to_string(static_cast<int>(view));
+      if (view_request_ && *view_request_ == view->id()) flags |= ImGuiTabItemFlags_SetSelected;
+      const std::string label = std::string(view->Title(lang)) + "###tab:" + std::string(view->id());
       const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
-      Remember(rects, "tab:" + std::to_string(static_cast<int>(view)));
+      Remember(rects, "tab:" + std::string(view->id()));
       if (!open) continue;
-      tab = view;
-      if (pending_view && *pending_view == view) pending_view.reset();
-      switch (view) {
-        case LessonView::kLanes:
-          lanes_.Draw(ctx, avail - ImGui::GetFrameHeightWithSpacing() - ImGui::GetStyle().WindowPadding.y);
-          break;
-        case LessonView::kProcesses: DrawProcessesTable(ctx); break;
-        case LessonView::kShared: DrawSharedData(ctx); break;
-        case LessonView::kQueue: queue_view_.Draw(ctx); break;
-        case LessonView::kPool: pool_view_.Draw(ctx); break;
-        case LessonView::kCosts: DrawCostsView(ctx); break;
-        case LessonView::kTranscript: DrawTranscript(ctx); break;
-        case LessonView::kTrials: {
-          // This lesson's latest setting beside another lesson's counting the same thing (the
-          // lock lessons beside shared-data), else this lesson's last two settings.
-          const std::string id(lesson().id);
-          std::vector<TrialSeries> shown;
-          const auto& mine = series_[id];
-          if (!mine.empty()) {
-            const TrialSeries* other = nullptr;
-            for (const Lesson* item : Curriculum()) {
-              const auto& theirs = series_[std::string(item->id)];
-              if (item->id != id && !theirs.empty() && theirs.back().field == mine.back().field) other = &theirs.back();
-            }
-            if (other != nullptr) shown = {*other, mine.back()};
-            else shown.assign(mine.size() > 2 ? mine.end() - 2 : mine.begin(), mine.end());
-          }
-          DrawTrials(ctx, shown);
-          break;
-        }
-      }
+      shown_view_ = std::string(view->id());
+      if (view_request_ && *view_request_ == view->id()) requested_shown = true;
+      view->Draw(ctx);
       ImGui::EndTabItem();
     }
+    // A request stays until its tab exists and is shown (--view before the first frame).
+    if (requested_shown || (view_request_ && FindView(*view_request_) == nullptr)) view_request_.reset();
     ImGui::EndTabBar();
   }
-  tab_request.reset();
   ImGui::End();
-}
-
-void App::DrawTranscript(const ViewContext& ctx) {
-  if (ctx.result == nullptr) {
-    ImGui::TextDisabled("%s", Tr(ctx.live ? Str::kRunning : Str::kNoRunYet, ctx.language));
-    return;
-  }
-  std::vector<std::string> lines;
-  if (ctx.lesson.transcript) ctx.lesson.transcript(*ctx.result, lines);
-  ImGui::BeginChild("transcript");
-  ImGui::PushFont(fonts_.mono);
-  for (const std::string& line : lines) ImGui::TextWrapped("%s", line.c_str());
-  for (const RunNote& note : ctx.result->notes)
-    ImGui::TextWrapped("%s %s", ctx.T(Str::kNoteLabel), note.In(ctx.language).c_str());
-  ImGui::PopFont();
-  ImGui::EndChild();
 }
 
 }  // namespace proclab::gui

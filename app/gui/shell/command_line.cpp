@@ -3,13 +3,24 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <algorithm>
+
 #include "app/gui/settings/settings.hpp"
 #include "app/gui/shell/save_path.hpp"
+#include "core/step_schedule.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab::gui {
 
-std::string UsageText() {
+namespace {
+std::string Join(std::span<const std::string_view> names) {
+  std::string text;
+  for (std::string_view name : names) text += (text.empty() ? "" : ", ") + std::string(name);
+  return text;
+}
+}  // namespace
+
+std::string UsageText(std::span<const std::string_view> views) {
   std::string text =
       "ProcLab: learn Python-style multiprocessing on real child processes.\n\n"
       "Usage: proclab [options]\n\n"
@@ -21,8 +32,7 @@ std::string UsageText() {
       "  --step 1r,2r,1w,2w   run in step mode and take these steps (steppable lessons)\n"
       "  --screenshot FILE    after the run (or at once), save the window as PNG and exit\n"
       "  --size WxH           window size, e.g. 1920x1080\n"
-      "  --view NAME          show this view: lanes, processes, shared, trials, queue, pool,\n"
-      "                       transcript, costs\n"
+      "  --view NAME          show this view: " + Join(views) + "\n"
       "  --high-contrast      the high-contrast theme (for projectors)\n"
       "  --scale F            font and UI scale, 0.6 .. 3 (Ctrl +/- in the app)\n"
       "  --selftest DIR       walk every lesson in both languages, check the app's state,\n"
@@ -48,7 +58,8 @@ std::string UsageText() {
   return text;
 }
 
-std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* error) {
+std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<const std::string_view> views,
+                                            std::string* error) {
   CommandLine cl;
   auto value_of = [&](int& i, const std::string& name) -> std::optional<std::string> {
     if (i + 1 >= argc) {
@@ -101,8 +112,8 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
       } else if (arg == "--step") {
         cl.step = *value;
       } else if (arg == "--view") {
-        if (!LessonViewFromName(*value)) {
-          *error = "--view must be one of " + LessonViewNames();
+        if (std::find(views.begin(), views.end(), *value) == views.end()) {
+          *error = "--view must be one of " + Join(views) + ", not '" + *value + "'";
           return std::nullopt;
         }
         cl.view = *value;
@@ -169,11 +180,15 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
     *error = "no lesson '" + cl.lesson + "' (see proclab --help for the list)";
     return std::nullopt;
   }
-  if (!cl.params.empty()) {
-    if (cl.lesson.empty()) {
-      *error = "--" + cl.params.front().first + " is a lesson parameter: give --lesson first";
-      return std::nullopt;
-    }
+  if (!cl.params.empty() && cl.lesson.empty()) {
+    *error = "--" + cl.params.front().first + " is a lesson parameter: give --lesson first";
+    return std::nullopt;
+  }
+  if (!cl.step.empty() && cl.lesson.empty()) {
+    *error = "--step steps a lesson: give --lesson first";
+    return std::nullopt;
+  }
+  if (!cl.lesson.empty()) {
     const Lesson& lesson = *FindLesson(cl.lesson);
     ParamValues values(lesson.params);
     for (const auto& [name, text] : cl.params) {
@@ -183,6 +198,17 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* 
         *error = std::string(e.what()) + " (lesson " + cl.lesson + ")";
         return std::nullopt;
       }
+    }
+    if (!cl.step.empty()) {
+      if (!lesson.steppable) {
+        *error = "lesson " + cl.lesson + " has no step mode (--step)";
+        return std::nullopt;
+      }
+      const int children = lesson.step_children ? lesson.step_children(values)
+                                                : (lesson.child_count ? lesson.child_count(values) : 1);
+      auto schedule = ParseStepSchedule(cl.step, children, error);
+      if (!schedule) return std::nullopt;
+      cl.step_schedule = std::move(*schedule);
     }
   }
   return cl;

@@ -4,7 +4,9 @@
 //           [--bench-frames N] [--bench-idle SECONDS] [--help] [--version]
 #pragma once
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,9 +22,10 @@ struct CommandLine {
   std::optional<Language> language;
   bool run = false;
   bool trials = false;  // --trials: run 100 trials instead of one
-  std::string step;     // --step 1r,2r,1w,2w: run in step mode and post these steps
+  std::string step;     // --step 1r,2r,1w,2w: run in step mode and take these steps
+  std::vector<std::pair<int, char>> step_schedule;  // --step parsed (core/step_schedule.hpp)
   std::string screenshot;
-  std::string view;  // the view tab to show: lanes, processes, shared, queue, pool, trials
+  std::string view;  // the view tab to show: one of the view list's ids (views/view_list.cpp)
   int width = 0, height = 0;
   bool high_contrast = false;
   float scale = 0;  // 0: as remembered
@@ -33,9 +36,11 @@ struct CommandLine {
   bool benchmark() const { return bench_frames > 0 || bench_idle_s > 0; }
 };
 
-// Returns nullopt and a one-line reason on bad input. Lesson parameters are checked against
-// the lesson (unknown names, bad values) here, before any window opens.
-std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::string* error);
-std::string UsageText();
+// Returns nullopt and a one-line reason on bad input. Lesson parameters and a step schedule are
+// checked against the lesson (unknown names, bad values) here, before any window opens; --view
+// against `views`, the ids of the GUI's views.
+std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<const std::string_view> views,
+                                            std::string* error);
+std::string UsageText(std::span<const std::string_view> views);
 
 }  // namespace proclab::gui

@@ -1,3 +1,5 @@
+// The self-test's script. Sections: driving the app · every lesson · step mode · queue · pool ·
+// locks · saving.
 #include "app/gui/shell/selftest.hpp"
 
 #include <GLFW/glfw3.h>
@@ -8,20 +10,29 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "app/gui/shell/app.hpp"
+#include "app/gui/views/lanes_view.hpp"
+#include "app/gui/views/locks_view.hpp"
+#include "app/gui/views/pool_view.hpp"
+#include "app/gui/views/queue_view.hpp"
+#include "app/gui/views/shared_view.hpp"
+#include "core/facts/explain.hpp"
 #include "core/process_pool.hpp"
 #include "lessons/curriculum.hpp"
+#include "lessons/pool.hpp"
+#include "lessons/queue.hpp"
+#include "lessons/shared_counter.hpp"
 
 namespace proclab::gui {
 
-SelfTest::SelfTest(App& app, std::string dir) : app_(app), dir_(std::move(dir)) {
+// --------------------------------------------------------------------------- driving the app
+
+SelfTest::SelfTest(std::string dir) : dir_(std::move(dir)) {
   if (dir_.empty()) dir_ = "proclab-selftest";
   std::error_code error;
   std::filesystem::create_directories(dir_, error);
-  Build();
-  step_start_ = glfwGetTime();
-  std::printf("proclab selftest: %zu steps, screenshots in %s\n", steps_.size(), dir_.c_str());
 }
 
 void SelfTest::Add(std::string what, std::function<bool()> tick, double timeout_s) {
@@ -42,7 +53,13 @@ bool SelfTest::Check(bool condition, const std::string& message) {
   return condition;
 }
 
-void SelfTest::InjectInput() {
+void SelfTest::BeforeFrame(App& app) {
+  if (app_ == nullptr) {
+    app_ = &app;
+    Build();
+    step_start_ = glfwGetTime();
+    std::printf("proclab selftest: %zu steps, screenshots in %s\n", steps_.size(), dir_.c_str());
+  }
   if (!inject_) return;
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = mouse_;
@@ -56,8 +73,8 @@ std::function<bool()> SelfTest::Click(std::string name, float fx) {
   return [this, name, fx, phase]() {
     switch ((*phase)++) {
       case 0: {
-        const auto it = app_.rects.find(name);
-        if (!Check(it != app_.rects.end(), "no widget '" + name + "' on screen")) return false;
+        const auto it = app_->rects.find(name);
+        if (!Check(it != app_->rects.end(), "no widget '" + name + "' on screen")) return false;
         const Rect& r = it->second;
         // ImGui floors the mouse position: stay 3 px inside the widget's edges.
         mouse_ = ImVec2(std::clamp(r.min.x + (r.max.x - r.min.x) * fx, r.min.x + 3, r.max.x - 3),
@@ -86,8 +103,8 @@ std::function<bool()> SelfTest::WaitFrames(int frames) {
   return [this, frames] { return step_frame_ >= frames; };
 }
 
-void SelfTest::AfterFrame() {
-  if (done_) return;
+void SelfTest::AfterRender(App&) {
+  if (done_ || app_ == nullptr) return;
   if (current_ >= steps_.size()) {
     std::printf("proclab selftest: passed (%d checks)\n", checks_);
     done_ = true;
@@ -107,232 +124,26 @@ void SelfTest::AfterFrame() {
 }
 
 void SelfTest::Build() {
-  const auto lessons = Curriculum();
-  auto lesson_at = [lessons](int i) { return lessons[static_cast<size_t>(i)]; };
-
-  // 1. The first lesson, in English: change a parameter through the UI, run with a real click.
-  Add("open the first lesson in English", [this] {
-    app_.SetLanguage(Language::kEnglish);
-    app_.SelectLesson(0);
-    app_.step_mode = false;
-    return true;
-  });
-  Add("let the layout settle", WaitFrames(4));
-  const Lesson& first = *lesson_at(0);
-  if (!first.params.empty() && first.params[0].kind == ParamKind::kInt &&
-      first.params[0].max - first.params[0].min <= 1000) {
-    const std::string name(first.params[0].name);
-    Add("drag " + name + " to its minimum with the mouse", Click("param:" + name, 0.0f));
-    Add("the parameter changed", [this, &first] {
-      const int64_t value = app_.params_of(first)[0];
-      return Check(value == first.params[0].min,
-                   "--" + std::string(first.params[0].name) + " is " + std::to_string(value) +
-                       " after clicking the slider's left end, expected " +
-                       std::to_string(first.params[0].min));
-    });
-  }
-  Add("click Run", Click("run"));
-  Add("the run started or finished", [this] {
-    return Check(app_.run_busy() || app_.last_result() != nullptr, "clicking Run started nothing");
-  });
-
-  for (int i = 0; i < static_cast<int>(lessons.size()); ++i) {
-    const Lesson* lesson = lesson_at(i);
-    const std::string id(lesson->id);
-    for (Language language : {Language::kEnglish, Language::kChinese}) {
-      const std::string tag = id + " (" + LanguageCode(language) + ")";
-      Add("open " + tag, [this, i, language] {
-        if (app_.run_busy()) return false;  // let a previous run end first
-        app_.SetLanguage(language);
-        app_.SelectLesson(i);
-        return true;
-      }, 60);
-      Add("show " + tag, WaitFrames(3));
-      Add("the lesson shown is " + tag, [this, id, language] {
-        return Check(app_.lesson().id == id, "lesson " + std::string(app_.lesson().id) + " is selected") &&
-               Check(app_.shown_lesson_id == id, "the text pane shows " + app_.shown_lesson_id) &&
-               Check(app_.shown_language == language, "the text pane shows the other language") &&
-               Check(!app_.shown_text_error, "the lesson text did not load");
-      });
-      if (i == 0 && language == Language::kEnglish) {
-        // Already run by the click above; wait for it.
-      } else {
-        Add("run " + tag, [this, id] {
-          app_.ResetRun();
-          // Predict first: a learner's guess that all 200 increments arrive.
-          if (app_.lesson().steppable) app_.guesses_[id] = "200";
-          return Check(app_.StartRun(1, false), "Run refused to start");
-        });
-      }
-      Add("the run of " + tag + " finishes", [this, id] {
-        if (!app_.last_error().empty()) return Check(false, "the run failed: " + app_.last_error());
-        return !app_.run_busy() && app_.last_result() != nullptr && app_.last_result()->lesson_id == id;
-      }, 90);
-      Add("the state after " + tag, [this, id] {
-        const TrialResult& result = *app_.last_result();
-        const TraceModel& model = app_.model();
-        // A lesson may start no child of its own (costs measures with runs of its own).
-        const Lesson& lesson = app_.lesson();
-        ParamValues values(lesson.params);
-        values.SetRaw(app_.params_of(lesson));
-        const int wanted = lesson.child_count ? lesson.child_count(values) : 1;
-        if (!Check(static_cast<int>(result.children.size()) >= wanted,
-                   "started " + std::to_string(result.children.size()) + " children of " +
-                       std::to_string(wanted)))
-          return false;
-        for (const ChildRecord& child : result.children)
-          if (!Check(child.done(), "child " + std::to_string(child.index + 1) + " is still " +
-                                       std::string(ChildStateName(child.state))))
-            return false;
-        if (!Check(static_cast<size_t>(model.lanes()) >= result.children.size(),
-                   "the lanes show " + std::to_string(model.lanes()) + " children of " +
-                       std::to_string(result.children.size())))
-          return false;
-        if (!Check(model.events() == result.trace.size(),
-                   "the views hold " + std::to_string(model.events()) + " events, the trace " +
-                       std::to_string(result.trace.size())))
-          return false;
-        // The tabs are the ones the lesson declares, no more and no fewer.
-        for (int v = 0; v <= static_cast<int>(LessonView::kCosts); ++v) {
-          const bool declared = std::find(lesson.views.begin(), lesson.views.end(), static_cast<LessonView>(v)) !=
-                                lesson.views.end();
-          if (!Check(declared == (app_.rects.count("tab:" + std::to_string(v)) > 0),
-                     "tab " + std::to_string(v) + (declared ? " is declared but not shown" : " is shown but not declared")))
-            return false;
-        }
-        if (!lesson.views.empty() && !Check(app_.tab == lesson.views.front(), "the lesson's first tab is not the one shown"))
-          return false;
-        const nlohmann::json& o = result.outcome;
-        if (o.contains("final") && model.has_counter() && result.trace.drops() == 0)
-          if (!Check(o["final"].get<int64_t>() == model.slots().at(0).value,
-                     "the counter shows " + std::to_string(model.slots().at(0).value) +
-                         ", the outcome says " + o["final"].dump()))
-            return false;
-        if (o.contains("final") && o.contains("expected") && o.contains("lost"))
-          if (!Check(o["expected"].get<int64_t>() - o["final"].get<int64_t>() == o["lost"].get<int64_t>(),
-                     "expected - final != lost in " + o.dump()))
-            return false;
-        if (o.contains("lost") && model.has_counter() && result.trace.drops() == 0)
-          if (!Check(model.lost_total() >= o["lost"].get<int64_t>(),
-                     "the view shows " + std::to_string(model.lost_total()) + " lost updates, the outcome " +
-                         o["lost"].dump()))
-            return false;
-        return true;
-      });
-      Add("screenshot " + tag, [this, id, language] {
-        app_.RequestScreenshot(dir_ + "/" + id + "-" + LanguageCode(language) + ".png");
-        return true;
-      });
-      Add("screenshot " + tag + " written", [this, id, language] {
-        if (app_.screenshot_pending()) return false;
-        const std::string path = dir_ + "/" + id + "-" + LanguageCode(language) + ".png";
-        std::error_code error;
-        return Check(std::filesystem::file_size(path, error) > 1000 && !error, "no screenshot at " + path);
-      });
-    }
-  }
-
-  // 2. Step a race by hand: 1r, 2r, 1w, 2w must lose exactly one update.
-  const Lesson* shared = FindLesson("shared-data");
-  if (shared != nullptr && shared->steppable) {
-    int index = 0;
-    for (int i = 0; i < static_cast<int>(lessons.size()); ++i)
-      if (lessons[static_cast<size_t>(i)] == shared) index = i;
-    Add("open shared-data for stepping", [this, index] {
-      app_.SetLanguage(Language::kEnglish);
-      app_.SelectLesson(index);
-      app_.step_mode = true;
-      return true;
-    });
-    Add("show the step mode", WaitFrames(3));
-    Add("start in step mode", [this] { return Check(app_.StartRun(1, true), "Run refused to start"); });
-    auto both_waiting = [this] {
-      const TraceModel& m = app_.model();
-      return m.lanes() >= 2 && m.lane(0).step_wait && m.lane(1).step_wait;
-    };
-    const char* schedule[] = {"1r", "2r", "1w", "2w"};
-    for (const char* step : schedule) {
-      const int child = step[0] - '1';
-      const char kind = step[1];
-      Add(std::string("wait before ") + step, [this, both_waiting, child] {
-        if (!app_.run_busy()) return Check(false, "the step-mode run ended early");
-        const TraceModel& m = app_.model();
-        return m.lanes() > child && m.lane(child).step_wait && (child > 0 || both_waiting() || m.lane(0).last_read >= 0);
-      }, 20);
-      Add(std::string("step ") + step, [this, child, kind] {
-        const int pending = app_.model().lane(child).pending_step;
-        if (!Check(pending == (kind == 'w' ? 1 : 0),
-                   "child " + std::to_string(child + 1) + " waits for a " + (pending == 1 ? "write" : "read")))
-          return false;
-        if (child == 0 && kind == 'r') return true;  // clicked below, like a learner
-        app_.PostStep(child);
-        return true;
-      });
-      if (child == 0 && kind == 'r') Add("click Step 1", Click("step:1"));
-      Add(std::string("after ") + step, [this, child, kind] {
-        const LaneModel& lane = app_.model().lane(child);
-        return kind == 'r' ? lane.last_read >= 0 : lane.last_write >= 0;
-      }, 20);
-    }
-    Add("one lost update is shown", [this] {
-      const TraceModel& m = app_.model();
-      if (!m.has_counter()) return false;
-      const SlotStats& counter = m.slots().at(0);
-      if (counter.writes < 2) return false;
-      // The merged-order pass marks a write once every lane has moved past it.
-      if (counter.lost < 1 && step_frame_ < 120) return false;
-      if (counter.lost < 1)
-        for (int i = 0; i < m.lanes(); ++i) {
-          const LaneModel& lane = m.lane(i);
-          std::fprintf(stderr, "lane %d finished=%d events=%zu last=%s at %.3f ms\n", i, lane.finished,
-                       lane.events.size(),
-                       lane.events.empty() ? "-" : std::string(EventKindName(lane.events.back().kind)).c_str(),
-                       lane.events.empty() ? 0.0 : m.Ms(lane.events.back().t_ns));
-        }
-      return Check(counter.value == m.lane(0).last_write, "the counter does not show the last write") &&
-             Check(counter.Lost() == 1 && counter.lost == 1,
-                   "the counter view shows " + std::to_string(counter.Lost()) + " lost updates (" +
-                       std::to_string(counter.lost) + " marked) after 1r,2r,1w,2w, expected 1");
-    }, 10);
-    Add("show the Shared data tab", [this] {
-      app_.tab_request = ViewTab::kShared;
-      return true;
-    });
-    Add("draw the lost update", WaitFrames(3));
-    Add("screenshot the stepped race", [this] {
-      app_.RequestScreenshot(dir_ + "/shared-data-stepped.png");
-      return true;
-    });
-    Add("stop the stepped run", [this] {
-      if (app_.screenshot_pending()) return false;
-      app_.StopRun();
-      return true;
-    });
-    Add("the stepped run ends", [this] { return !app_.run_busy(); }, 20);
-    Add("leave step mode", [this] {
-      app_.step_mode = false;
-      return true;
-    });
-  }
+  BuildLessonChecks();
+  BuildStepChecks();
   BuildQueueChecks();
   BuildPoolChecks();
+  BuildLockChecks();
   BuildSaveChecks();
 }
 
-// ------------------------------------------------------------------------------ lesson views
-
 void SelfTest::OpenLesson(const std::string& id, std::vector<std::pair<std::string, std::string>> params) {
   Add("open " + id + " with " + std::to_string(params.size()) + " parameters set", [this, id, params] {
-    if (app_.run_busy()) return false;
+    if (app_->run_busy()) return false;
     const auto lessons = Curriculum();
     for (size_t i = 0; i < lessons.size(); ++i)
       if (lessons[i]->id == id) {
-        app_.SetLanguage(Language::kEnglish);
-        app_.SelectLesson(static_cast<int>(i));
+        app_->SetLanguage(Language::kEnglish);
+        app_->SelectLesson(static_cast<int>(i));
         ParamValues values(lessons[i]->params);  // defaults, then the ones asked for
         for (const auto& [name, text] : params) values.SetText(name, text);
-        app_.params_of(*lessons[i]) = values.raw();
-        app_.ResetRun();
+        app_->params_of(*lessons[i]) = values.raw();
+        app_->ResetRun();
         return true;
       }
     return Check(false, "no lesson " + id);
@@ -341,13 +152,294 @@ void SelfTest::OpenLesson(const std::string& id, std::vector<std::pair<std::stri
 }
 
 void SelfTest::RunAndWait(const std::string& what, double timeout_s) {
-  Add("run " + what, [this] { return Check(app_.StartRun(1, false), "Run refused to start"); });
+  Add("run " + what, [this] { return Check(app_->StartRun(1, false), "Run refused to start"); });
   Add("the run of " + what + " finishes", [this] {
-    if (!app_.last_error().empty()) return Check(false, "the run failed: " + app_.last_error());
-    return !app_.run_busy() && app_.last_result() != nullptr;
+    if (!app_->last_error().empty()) return Check(false, "the run failed: " + app_->last_error());
+    return !app_->run_busy() && app_->last_result() != nullptr;
   }, timeout_s);
   Add("draw " + what, WaitFrames(3));
 }
+
+// ------------------------------------------------------------------------------ every lesson
+
+namespace {
+
+std::string Text(const SlotValue& v) { return v.Text(); }
+
+}  // namespace
+
+void SelfTest::BuildLessonChecks() {
+  const auto lessons = Curriculum();
+  // 1. The first lesson, in English: change a parameter through the UI, run with a real click.
+  Add("open the first lesson in English", [this] {
+    app_->SetLanguage(Language::kEnglish);
+    app_->SelectLesson(0);
+    app_->step_mode = false;
+    return true;
+  });
+  Add("let the layout settle", WaitFrames(4));
+  const Lesson& first = *lessons[0];
+  if (!first.params.empty() && first.params[0].kind == ParamKind::kInt &&
+      first.params[0].max - first.params[0].min <= 1000) {
+    const std::string name(first.params[0].name);
+    Add("drag " + name + " to its minimum with the mouse", Click("param:" + name, 0.0f));
+    Add("the parameter changed", [this, &first] {
+      const int64_t value = app_->params_of(first)[0];
+      return Check(value == first.params[0].min,
+                   "--" + std::string(first.params[0].name) + " is " + std::to_string(value) +
+                       " after clicking the slider's left end, expected " + std::to_string(first.params[0].min));
+    });
+  }
+  Add("click Run", Click("run"));
+  Add("the run started or finished", [this] {
+    return Check(app_->run_busy() || app_->last_result() != nullptr, "clicking Run started nothing");
+  });
+
+  for (int i = 0; i < static_cast<int>(lessons.size()); ++i) {
+    const Lesson* lesson = lessons[static_cast<size_t>(i)];
+    const std::string id(lesson->id);
+    for (Language language : {Language::kEnglish, Language::kChinese}) {
+      const std::string tag = id + " (" + LanguageCode(language) + ")";
+      Add("open " + tag, [this, i, language] {
+        if (app_->run_busy() && app_->lesson_index() != i) return false;  // let a previous run end first
+        app_->SetLanguage(language);
+        app_->SelectLesson(i);
+        return true;
+      }, 60);
+      Add("show " + tag, WaitFrames(3));
+      Add("the lesson shown is " + tag, [this, id, language] {
+        return Check(app_->lesson().id == id, "lesson " + std::string(app_->lesson().id) + " is selected") &&
+               Check(app_->shown_lesson_id == id, "the text pane shows " + app_->shown_lesson_id) &&
+               Check(app_->shown_language == language, "the text pane shows the other language") &&
+               Check(!app_->shown_text_error, "the lesson text did not load");
+      });
+      if (i != 0 || language != Language::kEnglish) {  // the first was run by the click above
+        Add("run " + tag, [this, id] {
+          app_->ResetRun();
+          // Predict first: a learner's guess that all 200 increments arrive.
+          if (auto* shared = app_->ViewAs<SharedView>("shared")) shared->SetGuess(id, "200");
+          return Check(app_->StartRun(1, false), "Run refused to start");
+        });
+      }
+      Add("the run of " + tag + " finishes", [this] {
+        if (!app_->last_error().empty()) return Check(false, "the run failed: " + app_->last_error());
+        return !app_->run_busy() && app_->last_result() != nullptr;
+      }, 90);
+      Add("the state after " + tag, [this, id] {
+        const TrialResult& result = *app_->last_result();
+        const Lesson& lesson = app_->lesson();
+        const ShownRun shown = app_->shown();
+        if (!Check(result.lesson_id == id, "the result shown is of lesson " + result.lesson_id) ||
+            !Check(shown.result == &result && shown.facts == &result.facts,
+                   "the views do not show the finished run's own facts"))
+          return false;
+        // A lesson may start no child of its own (costs measures with runs of its own).
+        const int wanted = lesson.child_count ? lesson.child_count(app_->ParamsOf(lesson)) : 1;
+        if (!Check(static_cast<int>(result.children.size()) >= wanted,
+                   "started " + std::to_string(result.children.size()) + " children of " + std::to_string(wanted)))
+          return false;
+        for (const ChildRecord& child : result.children)
+          if (!Check(child.done(), "child " + std::to_string(child.index + 1) + " is still " +
+                                       std::string(ChildStateName(child.state))))
+            return false;
+        const RunFacts& facts = result.facts;
+        if (!Check(facts.children() >= static_cast<int>(result.children.size()),
+                   "the facts know " + std::to_string(facts.children()) + " children of " +
+                       std::to_string(result.children.size())) ||
+            !Check(facts.events() == result.trace.size(), "the facts hold " + std::to_string(facts.events()) +
+                                                              " events, the trace " + std::to_string(result.trace.size())))
+          return false;
+        // The tabs are the ones the lesson declares, no more and no fewer; the first is shown.
+        for (std::string_view view : ViewIds()) {
+          const bool declared = std::find(lesson.views.begin(), lesson.views.end(), view) != lesson.views.end();
+          if (!Check(declared == (app_->rects.count("tab:" + std::string(view)) > 0),
+                     "tab " + std::string(view) + (declared ? " is declared but not shown" : " is shown but not declared")))
+            return false;
+        }
+        if (!lesson.views.empty() &&
+            !Check(app_->shown_view() == lesson.views.front(), "the lesson's first tab is not the one shown"))
+          return false;
+        // The GUI's own facts, folded the way it folds a live run, say what the run's facts say.
+        app_->session().CatchUpLiveModel();
+        const RunFacts& live = app_->session().live_model().facts();
+        if (!Check(live.events() == facts.events(), "the GUI folded " + std::to_string(live.events()) +
+                                                        " events, the run " + std::to_string(facts.events())))
+          return false;
+        for (int c = 0; c < facts.children(); ++c)
+          if (!Check(live.child(c).changes.size() == facts.child(c).changes.size(),
+                     "child " + std::to_string(c + 1) + ": the GUI's facts have " +
+                         std::to_string(live.child(c).changes.size()) + " state changes, the run's " +
+                         std::to_string(facts.child(c).changes.size())))
+            return false;
+        if (facts.drops() == 0 &&
+            !Check(live.lost_total() == facts.lost_total(), "the GUI's facts count " + std::to_string(live.lost_total()) +
+                                                               " lost updates, the run's " + std::to_string(facts.lost_total())))
+          return false;
+        // A race: its numbers add up, and the counter's facts say what the lesson read.
+        if (const RaceOutcome* race = result.Outcome<RaceOutcome>()) {
+          if (!Check(race->expected - race->final == race->lost,
+                     "expected " + std::to_string(race->expected) + " - final " + std::to_string(race->final) +
+                         " != lost " + std::to_string(race->lost)))
+            return false;
+          int64_t total = race->lost;
+          for (size_t k = 0; k < race->array_lost.size(); ++k) {
+            total += race->array_lost[k];
+            if (!Check(race->array_final[k] == race->array_expected[k] - static_cast<double>(race->array_lost[k]),
+                       "array[" + std::to_string(k) + "]: final " + std::to_string(race->array_final[k]) +
+                           " != expected " + std::to_string(race->array_expected[k]) + " - lost " +
+                           std::to_string(race->array_lost[k])))
+              return false;
+          }
+          if (!Check(total == race->lost_total, "lost_total " + std::to_string(race->lost_total) +
+                                                    " is not the counter's and the array's losses, " + std::to_string(total)))
+            return false;
+          const SlotFacts* counter = facts.slot(kCounterSlot);
+          if (facts.drops() == 0 && counter != nullptr &&
+              !Check(counter->last_written.field == race->final,
+                     "the counter's last write is " + Text(counter->last_written) + ", the lesson read " +
+                         std::to_string(race->final)))
+            return false;
+        }
+        return true;
+      });
+      Add("screenshot " + tag, [this, id, language] {
+        app_->RequestScreenshot(dir_ + "/" + id + "-" + LanguageCode(language) + ".png");
+        return true;
+      });
+      Add("screenshot " + tag + " written", [this, id, language] {
+        if (app_->screenshot_pending()) return false;
+        const std::string path = dir_ + "/" + id + "-" + LanguageCode(language) + ".png";
+        std::error_code error;
+        return Check(std::filesystem::file_size(path, error) > 1000 && !error, "no screenshot at " + path);
+      });
+      if (std::find(lesson->views.begin(), lesson->views.end(), "lanes") != lesson->views.end()) {
+        Add("show the lanes of " + tag, [this] {
+          app_->ShowView("lanes");
+          return true;
+        });
+        Add("draw the lanes of " + tag, WaitFrames(3));
+        Add("the lanes show every child of " + tag, [this] {
+          const TrialResult& result = *app_->last_result();
+          const LanesView* lanes = app_->ViewAs<LanesView>("lanes");
+          if (!Check(app_->shown_view() == "lanes", "the lanes tab is not shown") ||
+              !Check(lanes->shown().rows == static_cast<int>(result.children.size()),
+                     "the lanes show " + std::to_string(lanes->shown().rows) + " children of " +
+                         std::to_string(result.children.size())))
+            return false;
+          const RaceOutcome* race = result.Outcome<RaceOutcome>();
+          if (race == nullptr) return true;
+          int64_t counter_marks = 0;
+          if (const SlotFacts* counter = result.facts.slot(kCounterSlot))
+            counter_marks = static_cast<int64_t>(counter->lost_updates.size());
+          return Check(lanes->shown().headline, "the lanes show no counter headline") &&
+                 Check(lanes->shown().counter == race->final && lanes->shown().lost == race->lost,
+                       "the lanes' headline shows " + std::to_string(lanes->shown().counter) + " with " +
+                           std::to_string(lanes->shown().lost) + " lost, the outcome " + std::to_string(race->final) +
+                           " with " + std::to_string(race->lost)) &&
+                 Check(lanes->shown().lost_marks >= counter_marks,
+                       "the lanes mark " + std::to_string(lanes->shown().lost_marks) + " lost updates, the counter's facts " +
+                           std::to_string(counter_marks));
+        });
+        Add("back to the first tab of " + tag, [this, lesson] {
+          app_->ShowView(lesson->views.front());
+          return true;
+        });
+        Add("draw the first tab of " + tag, WaitFrames(2));
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------- step mode
+
+void SelfTest::BuildStepChecks() {
+  // Step a race by hand: 1r, 2r, 1w, 2w must lose exactly one update.
+  const Lesson* shared = FindLesson("shared-data");
+  if (shared == nullptr || !shared->steppable) return;
+  OpenLesson("shared-data", {});
+  Add("turn step mode on", [this] {
+    app_->step_mode = true;
+    return true;
+  });
+  Add("show the step mode", WaitFrames(3));
+  Add("start in step mode", [this] { return Check(app_->StartRun(1, true), "Run refused to start"); });
+  auto waiting = [this](int child) {
+    const ShownRun run = app_->shown();
+    return run.live && run.facts->children() > child && run.facts->child(child).StateNow() == LaneState::kStepWait;
+  };
+  auto counter_lane = [this](int child) -> const SlotFacts::PerLane* {
+    const ShownRun run = app_->shown();
+    const SlotFacts* counter = run.empty() ? nullptr : run.facts->slot(kCounterSlot);
+    return counter != nullptr ? counter->lanes.Find(child) : nullptr;
+  };
+  Add("the counter is there before the first step", [this] {
+    const ShownRun run = app_->shown();
+    if (run.empty()) return false;
+    return Check(run.facts->slot(kCounterSlot) != nullptr, "the live facts have no counter before the first step");
+  }, 20);
+  const char* schedule[] = {"1r", "2r", "1w", "2w"};
+  for (const char* step : schedule) {
+    const int child = step[0] - '1';
+    const char kind = step[1];
+    Add(std::string("wait before ") + step, [this, waiting, child] {
+      if (!app_->run_busy()) return Check(false, "the step-mode run ended early");
+      return waiting(child) && (child > 0 || waiting(1) || app_->shown().facts->child(0).pending_step == 1);
+    }, 20);
+    Add(std::string("step ") + step, [this, child, kind] {
+      const int pending = app_->shown().facts->child(child).pending_step;
+      if (!Check(pending == (kind == 'w' ? 1 : 0),
+                 "child " + std::to_string(child + 1) + " waits for a " + (pending == 1 ? "write" : "read")))
+        return false;
+      if (child == 0 && kind == 'r') return true;  // clicked below, like a learner
+      app_->PostStep(child);
+      return true;
+    });
+    if (child == 0 && kind == 'r') Add("click Step 1", Click("step:1"));
+    Add(std::string("after ") + step, [counter_lane, child, kind] {
+      const SlotFacts::PerLane* mine = counter_lane(child);
+      return mine != nullptr && (kind == 'r' ? mine->reads > 0 : mine->has_written);
+    }, 20);
+  }
+  Add("one lost update is shown", [this, counter_lane] {
+    const ShownRun run = app_->shown();
+    const SlotFacts* counter = run.facts->slot(kCounterSlot);
+    const SlotFacts::PerLane* second = counter_lane(1);
+    return Check(counter != nullptr && counter->writes == 2, "the counter was not written twice") &&
+           Check(second != nullptr && counter->last_written == second->last_written,
+                 "the counter does not show child 2's write, the last one") &&
+           Check(counter->lost == 1 && counter->lost_updates.size() == 1 && counter->lost_updates[0].lane == 1,
+                 "the counter's facts show " + std::to_string(counter->lost) + " lost updates after 1r,2r,1w,2w, expected 1 by child 2");
+  });
+  Add("the lanes mark it", [this] {
+    const LanesView* lanes = app_->ViewAs<LanesView>("lanes");
+    if (app_->shown_view() != "lanes") return false;
+    // The array's children run freely beside the stepped ones, and may lose updates of their own.
+    return Check(lanes->shown().lost == 1 && lanes->shown().lost_marks >= 1,
+                 "the lanes show " + std::to_string(lanes->shown().lost) + " counter updates lost and " +
+                     std::to_string(lanes->shown().lost_marks) + " marks, expected 1 and at least 1");
+  });
+  Add("show the Shared data tab", [this] {
+    app_->ShowView("shared");
+    return true;
+  });
+  Add("draw the lost update", WaitFrames(3));
+  Add("screenshot the stepped race", [this] {
+    app_->RequestScreenshot(dir_ + "/shared-data-stepped.png");
+    return true;
+  });
+  Add("stop the stepped run", [this] {
+    if (app_->screenshot_pending()) return false;
+    app_->StopRun();
+    return true;
+  });
+  Add("the stepped run ends", [this] { return !app_->run_busy(); }, 20);
+  Add("leave step mode", [this] {
+    app_->step_mode = false;
+    return true;
+  });
+}
+
+// ------------------------------------------------------------------------------------ queue
 
 void SelfTest::BuildQueueChecks() {
   if (FindLesson("queue") == nullptr) return;
@@ -355,17 +447,19 @@ void SelfTest::BuildQueueChecks() {
   const std::string guess = "1 4 9 16 25 -1 -2 -3 -4 -5";
   OpenLesson("queue", {});
   Add("enter a predicted order", [this, guess] {
-    app_.guesses_["queue/order"] = guess;
-    return Check(app_.rects.count("predict:order") > 0, "no order prediction field for the queue lesson");
+    app_->ViewAs<QueueView>("queue")->SetGuess("queue", guess);
+    return Check(app_->rects.count("predict:queue") > 0, "no order prediction field for the queue lesson");
   });
   RunAndWait("queue", 30);
   Add("the queue view counts every item through the slots, in the order the parent got them", [this, guess] {
-    QueueView& view = app_.queue_view_;
-    view.Rebuild(app_.model());
-    const nlohmann::json& o = app_.last_result()->outcome;
-    const int64_t produced = 2 * app_.last_result()->params["items"].get<int64_t>();
+    QueueView& view = *app_->ViewAs<QueueView>("queue");
+    view.Rebuild(app_->shown());
+    const TrialResult& result = *app_->last_result();
+    const QueueOutcome* o = result.Outcome<QueueOutcome>();
+    if (!Check(o != nullptr, "the queue lesson has no typed outcome")) return false;
+    const int64_t produced = 2 * result.params.Get("items");
     std::vector<int64_t> received;
-    for (const auto& item : o["received"]) received.push_back(item["value"].get<int64_t>());
+    for (const QueueOutcome::Item& item : o->received) received.push_back(item.value);
     if (!Check(static_cast<int64_t>(view.trips().size()) == produced,
                "the view follows " + std::to_string(view.trips().size()) + " items, the producers put " +
                    std::to_string(produced)) ||
@@ -390,34 +484,37 @@ void SelfTest::BuildQueueChecks() {
     return true;
   });
   Add("the replay moves items through the slots", [this] {
-    const QueueView& view = app_.queue_view_;
+    const QueueView& view = *app_->ViewAs<QueueView>("queue");
     if (view.playhead() < 3) return false;  // a few steps in
     return Check(view.entered() >= view.delivered() && view.entered() > 0,
                  "the replay shows " + std::to_string(view.delivered()) + " items out and " +
                      std::to_string(view.entered()) + " in");
   }, 20);
   Add("screenshot the queue replay", [this] {
-    app_.RequestScreenshot(dir_ + "/queue-replay.png");
+    app_->RequestScreenshot(dir_ + "/queue-replay.png");
     return true;
   });
-  Add("the queue replay screenshot is written", [this] { return !app_.screenshot_pending(); });
+  Add("the queue replay screenshot is written", [this] { return !app_->screenshot_pending(); });
 
   // Join before drain with a tiny queue: the stall is detected and explained.
   OpenLesson("queue", {{"capacity", "2"}, {"join-before-drain", "on"}});
   RunAndWait("queue with join-before-drain", 30);
   Add("the stall is explained", [this] {
-    const nlohmann::json& o = app_.last_result()->outcome;
-    return Check(o.contains("stall") && !o["stall"].is_null(), "the lesson saw no stall: " + o.dump()) &&
-           Check(app_.queue_view_.stall_shown(), "the queue view does not explain the stall") &&
-           Check(app_.queue_view_.DeliveredOrder().size() == static_cast<size_t>(o["received_count"].get<int64_t>()),
+    const QueueOutcome* o = app_->last_result()->Outcome<QueueOutcome>();
+    const QueueView& view = *app_->ViewAs<QueueView>("queue");
+    return Check(o != nullptr && o->stall.has_value(), "the lesson saw no stall") &&
+           Check(view.stall_shown(), "the queue view does not explain the stall") &&
+           Check(view.DeliveredOrder().size() == o->received.size(),
                  "after the stall the view does not show every item received");
   });
   Add("screenshot the stall", [this] {
-    app_.RequestScreenshot(dir_ + "/queue-stall.png");
+    app_->RequestScreenshot(dir_ + "/queue-stall.png");
     return true;
   });
-  Add("the stall screenshot is written", [this] { return !app_.screenshot_pending(); });
+  Add("the stall screenshot is written", [this] { return !app_->screenshot_pending(); });
 }
+
+// ------------------------------------------------------------------------------------- pool
 
 void SelfTest::BuildPoolChecks() {
   if (FindLesson("pool") == nullptr) return;
@@ -425,63 +522,215 @@ void SelfTest::BuildPoolChecks() {
   OpenLesson("pool", {{"workers", "2"}, {"items", "10"}});
   RunAndWait("pool map", 30);
   Add("the pool view shows results in order and the pool's states", [this] {
-    const PoolFacts& facts = app_.pool_view_.facts();
-    const nlohmann::json& o = app_.last_result()->outcome;
+    const PoolView& view = *app_->ViewAs<PoolView>("pool");
+    const PoolOutcome* o = app_->last_result()->Outcome<PoolOutcome>();
+    if (!Check(o != nullptr && view.pool() != nullptr, "no pool outcome or no pool drawn")) return false;
     std::vector<int64_t> cubes;
     for (int64_t x = 0; x < 10; ++x) cubes.push_back(x * x * x);
-    std::vector<int> states;
-    for (const PoolFacts::State& s : facts.states) states.push_back(s.state);
+    std::vector<PoolState> states;
+    for (const PoolStateFact& s : view.pool()->states) states.push_back(s.state);
     int64_t covered = 0;
-    for (const PoolFacts::Arrival& a : facts.arrivals) covered += a.last - a.first + 1;
-    return Check(o["result"] == nlohmann::json(cubes), "map returned " + o["result"].dump()) &&
-           Check(facts.arrivals.size() == o["chunks"].size(),
-                 "the view saw " + std::to_string(facts.arrivals.size()) + " results arrive, the pool " +
-                     std::to_string(o["chunks"].size()) + " chunks") &&
+    for (const PoolPicture::Arrival& a : view.picture().arrivals) covered += a.last - a.first + 1;
+    return Check(o->result == cubes, "map returned other values") &&
+           Check(view.picture().arrivals.size() == o->tasks.size(),
+                 "the view saw " + std::to_string(view.picture().arrivals.size()) + " results arrive, the pool ran " +
+                     std::to_string(o->tasks.size()) + " chunks") &&
            Check(covered == 10, "the arrived chunks cover " + std::to_string(covered) + " items of 10") &&
-           Check(states == std::vector<int>{0, 1, 3}, "the pool's states are not running, closed, joined") &&
-           Check(facts.WaitingAt(app_.model().last_ns()).empty(), "tasks are left in the task queue") &&
-           Check(facts.replacements.empty(), "a worker is marked replaced in a run where none died");
+           Check(states == std::vector<PoolState>{PoolState::kRunning, PoolState::kClosed, PoolState::kJoined},
+                 "the pool's states are not running, closed, joined") &&
+           Check(view.picture().WaitingAt(app_->last_result()->facts.last_ns()).empty(), "tasks are left in the task queue") &&
+           Check(view.pool()->replacements.empty(), "a worker is marked replaced in a run where none died");
   });
   // crash with apply_async: the worker that dies is marked, its replacement too; callbacks fire.
   OpenLesson("pool", {{"workers", "2"}, {"items", "10"}, {"task", "crash"}, {"mode", "apply_async"}});
   RunAndWait("pool with a crashing worker", 30);
   Add("the replaced worker is marked and the callbacks are shown", [this] {
-    const PoolFacts& facts = app_.pool_view_.facts();
-    const TrialResult& result = *app_.last_result();
-    if (!Check(facts.replacements.size() == 1, std::to_string(facts.replacements.size()) + " replacements shown, expected 1"))
+    const PoolView& view = *app_->ViewAs<PoolView>("pool");
+    const TrialResult& result = *app_->last_result();
+    const PoolOutcome* o = result.Outcome<PoolOutcome>();
+    if (!Check(view.pool() != nullptr && o != nullptr, "no pool drawn")) return false;
+    const PoolFacts& pool = *view.pool();
+    if (!Check(pool.replacements.size() == 1, std::to_string(pool.replacements.size()) + " replacements shown, expected 1"))
       return false;
-    const PoolFacts::Replacement& r = facts.replacements.front();
+    const PoolReplacementFact& r = pool.replacements.front();
     const auto& children = result.children;
-    return Check(r.dead >= 0 && r.dead < static_cast<int>(children.size()) &&
-                     children[static_cast<size_t>(r.dead)].state == ChildState::kKilled &&
-                     children[static_cast<size_t>(r.dead)].signal == 9,
+    return Check(r.dead_lane >= 0 && r.dead_lane < static_cast<int>(children.size()) &&
+                     children[static_cast<size_t>(r.dead_lane)].state == ChildState::kKilled &&
+                     children[static_cast<size_t>(r.dead_lane)].signal == 9,
                  "the worker marked dead was not killed by SIGKILL") &&
-           Check(r.fresh == 2 && static_cast<int>(children.size()) == 3, "the replacement is not the third worker") &&
-           Check(facts.callbacks.size() == result.outcome["callbacks"].size(),
-                 std::to_string(facts.callbacks.size()) + " callbacks shown, the lesson ran " +
-                     std::to_string(result.outcome["callbacks"].size())) &&
-           Check(std::count_if(facts.callbacks.begin(), facts.callbacks.end(),
-                               [](const PoolFacts::Callback& c) { return c.error; }) == 1,
+           Check(r.new_lane == 2 && static_cast<int>(children.size()) == 3, "the replacement is not the third worker") &&
+           Check(pool.callbacks.size() == o->callbacks.size(),
+                 std::to_string(pool.callbacks.size()) + " callbacks shown, the lesson ran " +
+                     std::to_string(o->callbacks.size())) &&
+           Check(std::count_if(pool.callbacks.begin(), pool.callbacks.end(),
+                               [](const PoolCallbackFact& c) { return c.error; }) == 1,
                  "not exactly one error callback for the crashed item");
   });
   Add("screenshot the replaced worker", [this] {
-    app_.RequestScreenshot(dir_ + "/pool-crash.png");
+    app_->RequestScreenshot(dir_ + "/pool-crash.png");
     return true;
   });
-  Add("the pool screenshot is written", [this] { return !app_.screenshot_pending(); });
+  Add("the pool screenshot is written", [this] { return !app_->screenshot_pending(); });
   // Live: slow tasks, so the view shows chunks and the running state before the run ends.
   OpenLesson("pool", {{"workers", "2"}, {"items", "4"}, {"task", "slow"}, {"delay-ms", "400"}, {"chunksize", "1"}});
-  Add("run the slow pool", [this] { return Check(app_.StartRun(1, false), "Run refused to start"); });
+  Add("run the slow pool", [this] { return Check(app_->StartRun(1, false), "Run refused to start"); });
   Add("the pool view is live", [this] {
-    const PoolFacts& facts = app_.pool_view_.facts();
-    bool chunk_running = false;
-    for (int i = 0; i < app_.model().lanes(); ++i)
-      for (const TaskBlock& task : app_.model().lane(i).tasks) chunk_running |= task.end_ns == 0;
-    if (!app_.run_busy()) return Check(false, "the slow run ended before the view showed a chunk running");
-    return !facts.states.empty() && facts.states.front().state == 0 && chunk_running;
+    const PoolView& view = *app_->ViewAs<PoolView>("pool");
+    if (!app_->run_busy()) return Check(false, "the slow run ended before the view showed a chunk running");
+    if (!app_->shown().live || view.pool() == nullptr) return false;
+    const PoolFacts& pool = *view.pool();
+    const bool chunk_running = std::any_of(pool.tasks.begin(), pool.tasks.end(), [](const PoolTaskFact& t) { return t.open(); });
+    return !pool.states.empty() && pool.states.front().state == PoolState::kRunning && chunk_running;
   }, 30);
-  Add("the slow pool finishes", [this] { return !app_.run_busy(); }, 30);
+  Add("the slow pool finishes", [this] { return !app_->run_busy(); }, 30);
   OpenLesson("pool", {});
+}
+
+// ------------------------------------------------------------------------------------ locks
+
+void SelfTest::BuildLockChecks() {
+  if (FindLesson("locks") == nullptr) return;
+  // Every row's holders and waiters are the lock facts' own; a hold span shows its holder.
+  auto rows_match = [this] {
+    const LocksView& view = *app_->ViewAs<LocksView>("locks");
+    const RunFacts& facts = *app_->shown().facts;
+    const size_t locks = static_cast<size_t>(std::count_if(facts.locks().begin(), facts.locks().end(), [](const auto& lock) {
+      return (lock.first & kQueueLockBit) == 0;  // a queue's own lock has no row
+    }));
+    if (!Check(app_->shown_view() == "locks", "the locks tab is not shown") ||
+        !Check(view.shown().rows.size() == locks,
+               "the locks view shows " + std::to_string(view.shown().rows.size()) + " rows for " +
+                   std::to_string(locks) + " locks"))
+      return false;
+    for (const LocksView::Row& row : view.shown().rows) {
+      const LockFacts& lock = *facts.lock(row.lock);
+      if (!Check(row.name == LockName(facts, row.lock, app_->language()), "a row is named " + row.name))
+        return false;
+      for (int lane : row.holders) {
+        const LockFacts::PerLane* mine = lock.lanes.Find(lane);
+        if (!Check(mine != nullptr && mine->acquisitions > 0, row.name + " is drawn held by a lane that never took it"))
+          return false;
+      }
+      for (int lane : row.waiters) {
+        const LockFacts::PerLane* mine = lock.lanes.Find(lane);
+        if (!Check(mine != nullptr && (mine->wait_ns > 0 || mine->open_wait >= 0), row.name + " is drawn waited for by a lane that never waited"))
+          return false;
+      }
+      if (!Check(lock.acquisitions == 0 || !row.holders.empty(), row.name + " was taken but no holder is drawn") ||
+          !Check(row.owner_deaths == lock.owner_deaths.size(),
+                 std::to_string(row.owner_deaths) + " dead holders marked, the facts have " +
+                     std::to_string(lock.owner_deaths.size())))
+        return false;
+      // Some of its holds, by their middle: the row says who held it then.
+      for (size_t k = 0; k < lock.spans.size(); k += std::max<size_t>(1, lock.spans.size() / 25)) {
+        const LockSpan& span = lock.spans[k];
+        if (span.kind != LockSpanKind::kHold || span.open() || span.end_ns - span.begin_ns < 2) continue;
+        const int64_t middle = span.begin_ns + (span.end_ns - span.begin_ns) / 2;
+        const int shown = view.HolderShownAt(row.lock, middle);
+        if (!Check(shown == span.lane, row.name + " at " + MsText(facts, middle, 3) + " shows " +
+                                           std::to_string(shown + 1) + " holding it, the facts child " +
+                                           std::to_string(span.lane + 1)))
+          return false;
+      }
+    }
+    return true;
+  };
+  // The locks lesson, short: four children take one lock.
+  OpenLesson("locks", {{"iterations", "20"}, {"sleep-ms", "2"}});
+  Add("run the locks lesson", [this] { return Check(app_->StartRun(1, false), "Run refused to start"); });
+  Add("show the locks while the run is live", [this] {
+    app_->ShowView("locks");
+    return true;
+  });
+  Add("the locks view follows the live run", [this] {
+    if (!app_->run_busy()) return Check(false, "the run ended before the locks view showed it live");
+    const ShownRun run = app_->shown();
+    const LocksView& view = *app_->ViewAs<LocksView>("locks");
+    if (!run.live || app_->shown_view() != "locks" || view.shown().rows.empty()) return false;
+    const LockFacts* lock = run.facts->lock(kNumbersLock);
+    if (lock == nullptr || lock->acquisitions < 5) return false;
+    const int holder = lock->Holder();
+    return holder == kNoLane || Check(view.HolderShownAt(kNumbersLock, run.facts->last_ns()) == holder,
+                                      "the live row does not show the lock's holder");
+  }, 30);
+  Add("the locks run finishes", [this] { return !app_->run_busy() && app_->last_result() != nullptr; }, 30);
+  Add("draw the finished locks", WaitFrames(3));
+  Add("the rows show the lock's holders and waiters", rows_match);
+  // The holder killed while it holds the lock: a cross where it died.
+  OpenLesson("locks", {{"iterations", "20"}, {"sleep-ms", "2"}, {"kill-holder", "on"}});
+  Add("show the locks tab", [this] {
+    app_->ShowView("locks");
+    return true;
+  });
+  RunAndWait("locks with the holder killed", 30);
+  Add("the dead holder is marked", [this, rows_match] {
+    const LockFacts* lock = app_->last_result()->facts.lock(kNumbersLock);
+    return Check(lock != nullptr && !lock->owner_deaths.empty(), "no holder died with the lock") && rows_match();
+  });
+  Add("screenshot the dead holder", [this] {
+    app_->RequestScreenshot(dir_ + "/locks-holder-killed.png");
+    return true;
+  });
+  Add("the dead holder screenshot is written", [this] { return !app_->screenshot_pending(); });
+
+  // The deadlock lesson, where it exists: the cycle is drawn as the facts found it.
+  if (FindLesson("deadlock") == nullptr) return;
+  for (Language language : {Language::kEnglish, Language::kChinese}) {
+    const std::string tag = std::string("deadlock (") + LanguageCode(language) + ")";
+    OpenLesson("deadlock", {});
+    Add("show the locks of " + tag, [this, language] {
+      app_->SetLanguage(language);
+      app_->ShowView("locks");
+      return true;
+    });
+    RunAndWait(tag, 30);
+    Add("the cycle of " + tag + " is drawn and explained", [this, rows_match] {
+      const TrialResult& result = *app_->last_result();
+      const RunFacts& facts = result.facts;
+      const LocksView& view = *app_->ViewAs<LocksView>("locks");
+      const StallFact* stall = nullptr;
+      for (const StallFact& s : facts.stalls())
+        if (s.cause == StallCause::kDeadlock) stall = &s;
+      if (!Check(stall != nullptr && stall->deadlock.has_value(), "the run reported no deadlock") ||
+          !Check(view.shown().cycle.has_value(), "the locks view draws no cycle"))
+        return false;
+      const auto& drawn = view.shown().cycle->cycle;
+      const auto& found = stall->deadlock->cycle;
+      bool same = drawn.size() == found.size() && drawn.size() >= 2;
+      for (size_t i = 0; same && i < drawn.size(); ++i)
+        same = drawn[i].lane == found[i].lane && drawn[i].holds == found[i].holds && drawn[i].waits_for == found[i].waits_for;
+      if (!Check(same, "the cycle drawn is not the one the facts found") ||
+          !Check(view.shown().explanation == ExplainDeadlock(facts, *stall->deadlock).In(app_->language()),
+                 "the sentence under the cycle is not ExplainDeadlock's"))
+        return false;
+      for (const ChildFacts& child : facts.all_children())
+        if (!Check(child.ended() && child.killed_by_proclab && child.kill_reason == KillReason::kStall,
+                   ChildName(child.record, Language::kEnglish) + " was not ended by ProcLab after the deadlock"))
+          return false;
+      return rows_match();
+    });
+    Add("screenshot " + tag, [this, language] {
+      app_->RequestScreenshot(dir_ + "/deadlock-locks-" + LanguageCode(language) + ".png");
+      return true;
+    });
+    Add("screenshot " + tag + " written", [this] { return !app_->screenshot_pending(); });
+  }
+  OpenLesson("deadlock", {{"order", "same"}});
+  Add("show the locks of deadlock (same order)", [this] {
+    app_->ShowView("locks");
+    return true;
+  });
+  RunAndWait("deadlock with the same order", 30);
+  Add("the same order draws no cycle and every child exits", [this, rows_match] {
+    const TrialResult& result = *app_->last_result();
+    const LocksView& view = *app_->ViewAs<LocksView>("locks");
+    if (!Check(!view.shown().cycle.has_value(), "a cycle is drawn for the same order")) return false;
+    for (const ChildRecord& child : result.children)
+      if (!Check(child.state == ChildState::kExited && child.exit_status == 0,
+                 "child " + std::to_string(child.index + 1) + " did not exit 0"))
+        return false;
+    return rows_match();
+  });
 }
 
 // ----------------------------------------------------------------------------------- saving
@@ -491,65 +740,68 @@ void SelfTest::BuildSaveChecks() {
   RunAndWait("queue (for export)", 30);
   Add("click Export trace", Click("export"));
   Add("the save popup opens with a full default path", [this] {
-    if (!app_.save_open_) return Check(false, "no save popup");
-    const std::string& path = app_.save_path_;
+    if (!app_->save_dialog().is_open()) return Check(false, "no save popup");
+    const std::string& path = app_->save_dialog().path();
     return Check(!path.empty() && path[0] == '/' && path.size() > 5 && path.substr(path.size() - 5) == ".json",
                  "the default path is '" + path + "'");
   });
   Add("show the popup", WaitFrames(2));
   Add("a folder that does not exist", [this] {
-    app_.save_path_ = dir_ + "/no-such-folder/trace.json";
+    app_->save_dialog().set_path(dir_ + "/no-such-folder/trace.json");
     return true;
   });
   Add("click Save", Click("save:ok"));
   Add("the popup says why, and nothing is written", [this] {
     std::error_code error;
-    return Check(app_.save_open_, "the popup closed on a bad path") &&
-           Check(app_.save_error_.find("does not exist") != std::string::npos, "error text: '" + app_.save_error_ + "'") &&
+    const SaveDialog& dialog = app_->save_dialog();
+    return Check(dialog.is_open(), "the popup closed on a bad path") &&
+           Check(dialog.error().find("does not exist") != std::string::npos, "error text: '" + dialog.error() + "'") &&
            Check(!std::filesystem::exists(dir_ + "/no-such-folder", error), "a folder was created");
   });
   Add("screenshot the error", [this] {
-    app_.RequestScreenshot(dir_ + "/save-error.png");
+    app_->RequestScreenshot(dir_ + "/save-error.png");
     return true;
   });
-  Add("the error screenshot is written", [this] { return !app_.screenshot_pending(); });
+  Add("the error screenshot is written", [this] { return !app_->screenshot_pending(); });
   Add("a folder nobody may write", [this] {
-    app_.save_path_ = "/proc/proclab-trace.json";
+    app_->save_dialog().set_path("/proc/proclab-trace.json");
     return true;
   });
   Add("click Save again", Click("save:ok"));
   Add("the popup says it cannot write there", [this] {
     // As a user: "You cannot write into this folder: /proc (Permission denied)"; root passes
     // the permission check and the write itself fails, which the popup reports as well.
-    return Check(app_.save_open_, "the popup closed on an unwritable path") &&
-           Check(app_.save_error_.find("/proc") != std::string::npos, "error text: '" + app_.save_error_ + "'");
+    const SaveDialog& dialog = app_->save_dialog();
+    return Check(dialog.is_open(), "the popup closed on an unwritable path") &&
+           Check(dialog.error().find("/proc") != std::string::npos, "error text: '" + dialog.error() + "'");
   });
   Add("a good path", [this] {
-    app_.save_path_ = dir_ + "/trace.json";
+    app_->save_dialog().set_path(dir_ + "/trace.json");
     std::error_code error;
-    std::filesystem::remove(app_.save_path_, error);
+    std::filesystem::remove(dir_ + "/trace.json", error);
     return true;
   });
   Add("click Save once more", Click("save:ok"));
   Add("the trace is written and the popup closed", [this] {
     std::ifstream in(dir_ + "/trace.json");
     const nlohmann::json trace = nlohmann::json::parse(in, nullptr, false);
-    return Check(!app_.save_open_, "the popup is still open") &&
+    return Check(!app_->save_dialog().is_open(), "the popup is still open") &&
            Check(!trace.is_discarded() && trace.contains("traceEvents") && !trace["traceEvents"].empty(),
                  "the exported trace is not Chrome trace JSON");
   });
   Add("click Screenshot", Click("screenshot"));
   Add("choose where", [this] {
-    if (!Check(app_.save_open_, "no save popup for the screenshot")) return false;
-    app_.save_path_ = dir_ + "/from-popup.png";
+    if (!Check(app_->save_dialog().is_open(), "no save popup for the screenshot")) return false;
+    app_->save_dialog().set_path(dir_ + "/from-popup.png");
     std::error_code error;
-    std::filesystem::remove(app_.save_path_, error);
+    std::filesystem::remove(dir_ + "/from-popup.png", error);
     return true;
   });
   Add("click Save for the screenshot", Click("save:ok"));
   Add("the screenshot is written", [this] {
     std::error_code error;
-    return !app_.save_open_ && !app_.screenshot_pending() && std::filesystem::file_size(dir_ + "/from-popup.png", error) > 1000;
+    return !app_->save_dialog().is_open() && !app_->screenshot_pending() &&
+           std::filesystem::file_size(dir_ + "/from-popup.png", error) > 1000;
   }, 10);
 }
 

@@ -1,8 +1,10 @@
 // `proclab --selftest DIR`: drives the real app, frame by frame, through every lesson in both
 // languages. It clicks real widgets (injected mouse input, ImGui 1.86 style), runs each lesson,
-// checks the app's state after every step, steps a race by 1r,2r,1w,2w where the lesson exists,
-// and writes one screenshot per lesson and language into DIR. The first failed check ends it
-// with a message and exit status 1.
+// checks what the screen shows against the run's typed outcome and facts after every step,
+// steps a race by 1r,2r,1w,2w, checks the queue, pool and locks views (and the deadlock's cycle
+// where that lesson exists), and writes one screenshot per lesson and language into DIR. The
+// first failed check ends it with a message and exit status 1. It drives the app only through
+// App's public actions and state (an Automation).
 #pragma once
 #include <functional>
 #include <string>
@@ -10,17 +12,17 @@
 
 #include <imgui.h>
 
+#include "app/gui/shell/automation.hpp"
+
 namespace proclab::gui {
 
-class App;
-
-class SelfTest {
+class SelfTest : public Automation {
  public:
-  SelfTest(App& app, std::string dir);
-  void InjectInput();  // after the backend's NewFrame, before ImGui::NewFrame
-  void AfterFrame();   // after rendering: advances the script
-  bool done() const { return done_; }
-  int status() const { return status_; }
+  explicit SelfTest(std::string dir);
+  void BeforeFrame(App& app) override;  // inject input
+  void AfterRender(App& app) override;  // advance the script
+  bool done() const override { return done_; }
+  int status() const override { return status_; }
 
  private:
   struct Step {
@@ -38,11 +40,14 @@ class SelfTest {
   // Selects a lesson in English with some parameters set (the rest at their defaults).
   void OpenLesson(const std::string& id, std::vector<std::pair<std::string, std::string>> params);
   void RunAndWait(const std::string& what, double timeout_s);
-  void BuildQueueChecks();  // replay, order, predicted order, the stall
-  void BuildPoolChecks();   // results in order, states, a replaced worker, callbacks, live
-  void BuildSaveChecks();   // the save popup: bad paths in words, trace and screenshot written
+  void BuildLessonChecks();  // every lesson in both languages: what the screen shows after a run
+  void BuildStepChecks();    // 1r,2r,1w,2w loses exactly one update
+  void BuildQueueChecks();   // replay, order, predicted order, the stall
+  void BuildPoolChecks();    // results in order, states, a replaced worker, callbacks, live
+  void BuildLockChecks();    // rows, holders, a dead holder, the deadlock's cycle
+  void BuildSaveChecks();    // the save popup: bad paths in words, trace and screenshot written
 
-  App& app_;
+  App* app_ = nullptr;  // set on the first frame
   std::string dir_;
   std::vector<Step> steps_;
   size_t current_ = 0;

@@ -4,7 +4,7 @@
 #include <imgui.h>
 
 #include "app/gui/markdown/markdown_view.hpp"
-#include "app/gui/views/trace_model.hpp"
+#include "core/facts/child_facts.hpp"
 
 namespace proclab::gui {
 

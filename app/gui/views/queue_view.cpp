@@ -1,12 +1,9 @@
-// Queue: the queue drawn as slots between the producers and the consumer. Every item's trip is
-// rebuilt from the real put and get events, and replayed one event per step in the order the
-// events happened (their real times shown), so a run that took microseconds can be watched.
-// Also: the order the consumer got the items (and the learner's predicted order beside it),
-// depth over time, blocked producers, and the join-before-drain stall explained in words.
+// Queue: the queue drawn as slots between the producers and the consumer, replayed one put or
+// get per step from the queue's facts, so a run that took microseconds can be watched.
 //
-// Sections: rebuilding the trips · order comparison · drawing (diagram, order, replay controls,
+// Sections: taking in the facts · order comparison · drawing (diagram, order, replay controls,
 // depth, outcome).
-#include <imgui.h>
+#include "app/gui/views/queue_view.hpp"
 
 #include <algorithm>
 #include <cinttypes>
@@ -16,116 +13,50 @@
 #include <limits>
 
 #include "app/gui/markdown/markdown_view.hpp"
-#include "app/gui/views/views.hpp"
+#include "core/clock.hpp"
+#include "lessons/queue.hpp"
 
 namespace proclab::gui {
 namespace {
 
-// Above this many events the replay would be too long to watch and too slow to rebuild each
-// frame: the view shows the slots at the end and the depth only.
-constexpr size_t kMaxReplayEvents = 50'000;
-constexpr int64_t kOpen = std::numeric_limits<int64_t>::max();
+// Above this many puts and gets the replay would be too long to watch and too slow to rebuild
+// each frame: the view shows the depth and the count of items left only.
+constexpr size_t kMaxReplayOps = 50'000;
 
-int LaneOf(const Event& e) { return e.worker == kParentLane ? -1 : static_cast<int>(e.worker); }
+const QueueFacts* ShownQueue(const ShownRun& run) {
+  if (run.empty() || run.facts->queues().empty()) return nullptr;
+  return &run.facts->queues().begin()->second;  // a queue lesson has one queue
+}
 
 }  // namespace
 
-// ------------------------------------------------------------------------- rebuilding the trips
+// ------------------------------------------------------------------------ taking in the facts
 
-void QueueView::Rebuild(const TraceModel& model) {
-  if (model.t0_ns() == t0_ && model.events() == seen_events_) return;
-  if (model.t0_ns() != t0_) Replay();  // a new run: replay from its start
-  t0_ = model.t0_ns();
-  seen_events_ = model.events();
+void QueueView::Rebuild(const ShownRun& run) {
+  const QueueFacts* queue = ShownQueue(run);
+  const RunFacts* facts = run.facts;
+  const bool other = facts != source_ || (facts != nullptr && (facts->t0_ns() != source_t0_ || facts->final() != source_final_));
+  if (other) {
+    source_ = facts;
+    source_t0_ = facts != nullptr ? facts->t0_ns() : -1;
+    source_final_ = facts != nullptr && facts->final();
+    seen_ops_ = SIZE_MAX;
+    if (facts == nullptr || !facts->final()) Replay();  // a new run: replay from its start
+  }
+  const size_t ops = queue != nullptr ? queue->puts().size() + queue->gets().size() : 0;
+  const size_t blocks = queue != nullptr ? queue->blocked.size() : 0;
+  if (ops == seen_ops_ && blocks == seen_blocks_ && (queue == nullptr || queue->id == queue_)) return;
+  seen_ops_ = ops;
+  seen_blocks_ = blocks;
+  queue_ = queue != nullptr ? queue->id : 0;
   trips_.clear();
   steps_.clear();
-  blocked_.clear();
-  blocked_lane_.clear();
-  too_many_ = model.events() > kMaxReplayEvents;
-  if (too_many_) return;
-
-  struct Put {
-    int64_t value, t_ns, depth;
-    int lane;
-  };
-  struct Get {
-    int64_t value, t_ns, depth;
-    int lane;
-  };
-  const int lanes = model.lanes();
-  std::vector<std::vector<Put>> puts(static_cast<size_t>(lanes) + 1);  // last: the parent
-  std::vector<size_t> next(puts.size(), 0);
-  std::vector<Get> gets;
-  auto scan = [&](const std::vector<Event>& events, size_t slot) {
-    int64_t since = -1;
-    for (const Event& e : events) {
-      if (e.kind == EventKind::kQueuePut) puts[slot].push_back({e.a, e.t_ns, e.b, LaneOf(e)});
-      if (e.kind == EventKind::kQueueGet) gets.push_back({e.a, e.t_ns, e.b, LaneOf(e)});
-      if (e.kind == EventKind::kQueueBlocked && e.a == 0) since = e.t_ns;
-      if (e.kind == EventKind::kQueueUnblocked && e.a == 0 && since >= 0) {
-        blocked_.push_back({since, e.t_ns});
-        blocked_lane_.push_back(LaneOf(e));
-        since = -1;
-      }
-    }
-    if (since >= 0) {  // still blocked
-      blocked_.push_back({since, kOpen});
-      blocked_lane_.push_back(slot == static_cast<size_t>(lanes) ? -1 : static_cast<int>(slot));
-    }
-  };
-  for (int i = 0; i < lanes; ++i) scan(model.lane(i).events, static_cast<size_t>(i));
-  scan(model.parent_events(), static_cast<size_t>(lanes));
-  std::stable_sort(gets.begin(), gets.end(), [](const Get& a, const Get& b) { return a.t_ns < b.t_ns; });
-
-  // Each get took the front item: the one whose putter's next unmatched put has that value
-  // (each putter's items keep their order in a FIFO queue); the earliest put if several do.
-  for (const Get& get : gets) {
-    size_t best = puts.size();
-    for (size_t p = 0; p < puts.size(); ++p) {
-      if (next[p] >= puts[p].size() || puts[p][next[p]].value != get.value) continue;
-      if (best == puts.size() || puts[p][next[p]].t_ns < puts[best][next[best]].t_ns) best = p;
-    }
-    if (best == puts.size()) continue;  // its put has not been copied from the trace yet
-    const Put& put = puts[best][next[best]++];
-    QueueTrip trip{put.value, put.lane, get.lane, put.t_ns, std::max<int64_t>(get.t_ns, 1)};
-    trip.put_depth = put.depth;
-    trip.get_depth = get.depth;
-    trips_.push_back(trip);
-  }
-  std::vector<Put> waiting;
-  for (size_t p = 0; p < puts.size(); ++p)
-    waiting.insert(waiting.end(), puts[p].begin() + static_cast<std::ptrdiff_t>(next[p]), puts[p].end());
-  std::stable_sort(waiting.begin(), waiting.end(), [](const Put& a, const Put& b) { return a.t_ns < b.t_ns; });
-  for (const Put& put : waiting) {
-    QueueTrip trip{put.value, put.lane, -1, put.t_ns, 0};
-    trip.put_depth = put.depth;
-    trips_.push_back(trip);
-  }
-
-  // The replay's order. Events are stamped just after the queue's lock is released, so stamps
-  // alone can put a get before the put that made room for it. The depth each put and get saw
-  // under the lock says exactly how many gets came before the k-th put (k + 1 - depth) and how
-  // many puts before the j-th get (j + 1 + depth); stamps decide only where those are missing.
-  const size_t n = trips_.size();
-  size_t taken = 0;
-  while (taken < n && trips_[taken].get_ns != 0) ++taken;
-  size_t ip = 0, ig = 0;
-  int64_t clock = std::numeric_limits<int64_t>::min();
-  while (ip < n || ig < taken) {
-    const QueueTrip* put = ip < n ? &trips_[ip] : nullptr;
-    const QueueTrip* get = ig < taken && ig < ip ? &trips_[ig] : nullptr;
-    const bool put_ok = put != nullptr && (put->put_depth < 0 || static_cast<int64_t>(ig) >= static_cast<int64_t>(ip) + 1 - put->put_depth);
-    const bool get_ok = get != nullptr && (get->get_depth < 0 || static_cast<int64_t>(ip) >= static_cast<int64_t>(ig) + 1 + get->get_depth);
-    bool take_get;
-    if (put_ok != get_ok) take_get = get_ok;
-    else if (put == nullptr || get == nullptr) take_get = put == nullptr;
-    else take_get = get->get_ns < put->put_ns;  // both or neither allowed: the stamps decide
-    const int64_t stamp = take_get ? get->get_ns : put->put_ns;
-    clock = std::max(clock, stamp);
-    steps_.push_back({clock, static_cast<int>(take_get ? ig++ : ip++), take_get});
-  }
+  too_many_ = ops > kMaxReplayOps;
+  if (queue == nullptr || too_many_) return;
+  for (const QueueItemTrip& trip : queue->Trips()) trips_.push_back(QueueTrip{trip});
+  steps_ = queue->Steps();
   for (size_t k = 0; k < steps_.size(); ++k) {
-    QueueTrip& trip = trips_[static_cast<size_t>(steps_[k].trip)];
+    QueueTrip& trip = trips_[steps_[k].trip];
     (steps_[k].get ? trip.get_step : trip.put_step) = static_cast<int>(k);
   }
   playhead_ = std::min(playhead_, static_cast<double>(steps_.size()));
@@ -176,25 +107,30 @@ OrderComparison CompareOrder(const std::string& guess_text, const std::vector<in
   return out;
 }
 
+void QueueView::DrawPrediction(const ViewContext& ctx) {
+  std::string& guess = guesses_[std::string(ctx.lesson.id)];
+  char buffer[512];
+  std::snprintf(buffer, sizeof buffer, "%s", guess.c_str());
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(ctx.T(Str::kPredictOrder));
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 9, ImGui::GetFontSize() * 8));
+  if (ImGui::InputTextWithHint("##order_guess", ctx.T(Str::kPredictOrderHint), buffer, sizeof buffer)) guess = buffer;
+  if (guess.empty() || ctx.run.result == nullptr) return;
+  Rebuild(ctx.run);  // the queue tab may not have been drawn since the run
+  const OrderComparison cmp = CompareOrder(guess, DeliveredOrder());
+  ImGui::SameLine();
+  const bool all = cmp.parsed && cmp.same_position == cmp.actual.size() && cmp.guess.size() == cmp.actual.size();
+  if (!cmp.parsed)
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx.theme.warn), "?");
+  else
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(all ? ctx.theme.good : ctx.theme.warn), "%zu / %zu",
+                       cmp.same_position, cmp.actual.size());
+}
+
 // ----------------------------------------------------------------------------------- drawing
 
-ImU32 LaneColor(int lane) {
-  // Saturated hues that read on the dark and on the high-contrast light theme, with white text.
-  static const ImU32 kColors[] = {IM_COL32(52, 120, 220, 255), IM_COL32(214, 120, 20, 255),
-                                  IM_COL32(0, 137, 123, 255),  IM_COL32(142, 36, 170, 255),
-                                  IM_COL32(192, 57, 43, 255),  IM_COL32(96, 110, 200, 255)};
-  if (lane < 0) return IM_COL32(120, 120, 120, 255);
-  return kColors[static_cast<size_t>(lane) % std::size(kColors)];
-}
-
 namespace {
-
-ImU32 ProducerColor(const Theme&, int lane) { return LaneColor(lane); }
-
-std::string LaneName(const ViewContext& ctx, int lane) {
-  if (lane < 0) return ctx.T(Str::kParent);
-  return std::string(ctx.T(Str::kChild)) + " " + std::to_string(lane + 1);
-}
 
 void Chip(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, const char* label, bool outline = false) {
   if (outline) draw->AddRect(min, max, color, 4, 0, 2.0f);
@@ -233,82 +169,81 @@ float Ease(float f) { return f * f * (3 - 2 * f); }
 
 ImVec2 Lerp(ImVec2 a, ImVec2 b, float f) { return ImVec2(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f); }
 
-bool IsBlocked(const std::vector<std::pair<int64_t, int64_t>>& spans, const std::vector<int>& lanes, int lane,
-               int64_t t_ns) {
-  for (size_t i = 0; i < spans.size(); ++i)
-    if (lanes[i] == lane && spans[i].first <= t_ns && t_ns < spans[i].second) return true;
+// A put waiting on a full queue at `t_ns` (a span still open lasts until now).
+bool IsBlockedFull(const QueueFacts& queue, int lane, int64_t t_ns) {
+  for (const QueueBlockSpan& span : queue.blocked)
+    if (span.lane == lane && span.full && span.begin_ns <= t_ns && (span.end_ns == 0 || t_ns < span.end_ns)) return true;
   return false;
 }
 
-void DepthPlot(const ViewContext& ctx, int64_t capacity, int64_t playhead_ns) {
-  const TraceModel& model = ctx.model;
+void DepthPlot(const ViewContext& ctx, const QueueFacts& queue, int64_t capacity, int64_t playhead_ns) {
+  const RunFacts& facts = *ctx.run.facts;
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  ImGui::PushFont(ctx.fonts.bold);
-  ImGui::TextUnformatted(ctx.T(Str::kQueueDepth));
-  ImGui::PopFont();
-  ImGui::SameLine();
+  char remark[64];
   if (capacity > 0)
-    ImGui::TextDisabled("(%s %" PRId64 " / %" PRId64 ")", ctx.T(Str::kMaxDepth), model.max_depth(), capacity);
+    std::snprintf(remark, sizeof remark, "(%s %" PRId64 " / %" PRId64 ")", ctx.T(Str::kMaxDepth), queue.max_depth, capacity);
   else
-    ImGui::TextDisabled("(%s %" PRId64 ")", ctx.T(Str::kMaxDepth), model.max_depth());
+    std::snprintf(remark, sizeof remark, "(%s %" PRId64 ")", ctx.T(Str::kMaxDepth), queue.max_depth);
+  SectionTitle(ctx, Str::kQueueDepth, remark);
   const float width = ImGui::GetContentRegionAvail().x;
   const float plot_h = em * 4.5f;
   const ImVec2 q = ImGui::GetCursorScreenPos();
   draw->AddRectFilled(q, ImVec2(q.x + width, q.y + plot_h), theme.lane_bg);
   // The time the queue was in use (the run's start-up before the first put is left out).
-  const auto& depth = model.depth();
-  const int64_t t0 = depth.empty() ? model.t0_ns() : depth.front().t_ns;
-  const int64_t t1 = std::max(std::max(model.last_ns(), depth.empty() ? 0 : depth.back().t_ns), t0 + 1);
+  const auto& puts = queue.puts();
+  const auto& gets = queue.gets();
+  const int64_t t0 = puts.empty() ? facts.t0_ns() : puts.front().t_ns;
+  const int64_t t1 = std::max(facts.last_ns(), t0 + 1);
   const int columns = std::max(1, static_cast<int>(width));
-  const float top = static_cast<float>(std::max<int64_t>(model.max_depth(), 1));
-  // Per column: the deepest the queue got in it (a walk over the sorted depth changes).
-  size_t k = 0;
+  const float top = static_cast<float>(std::max<int64_t>(queue.max_depth, 1));
+  // Per column: the deepest the queue got in it (a walk over the puts and gets in time order).
+  size_t p = 0, g = 0;
   int64_t current = 0;
-  for (int c = 0; c < columns && !depth.empty(); ++c) {
+  for (int c = 0; c < columns && !puts.empty(); ++c) {
     const int64_t end = t0 + (t1 - t0) * (c + 1) / columns;
     int64_t deepest = current;
-    while (k < depth.size() && depth[k].t_ns < end) {
-      current = depth[k++].depth;
+    while (true) {
+      const bool put_next = p < puts.size() && puts[p].t_ns < end && (g >= gets.size() || puts[p].t_ns <= gets[g].t_ns);
+      const bool get_next = !put_next && g < gets.size() && gets[g].t_ns < end;
+      if (!put_next && !get_next) break;
+      current = put_next ? puts[p++].depth_after : gets[g++].depth_after;
       deepest = std::max(deepest, current);
     }
     const float h = plot_h * static_cast<float>(deepest) / top;
     if (h > 0)
       draw->AddLine(ImVec2(q.x + c + 0.5f, q.y + plot_h), ImVec2(q.x + c + 0.5f, q.y + plot_h - h), theme.actual);
   }
-  if (capacity > 0 && model.max_depth() >= capacity)
+  if (capacity > 0 && queue.max_depth >= capacity)
     draw->AddLine(ImVec2(q.x, q.y + 1), ImVec2(q.x + width, q.y + 1), theme.bad, 1.5f);
   if (playhead_ns >= t0) {
     const float x = q.x + width * static_cast<float>(static_cast<double>(playhead_ns - t0) / static_cast<double>(t1 - t0));
     draw->AddLine(ImVec2(x, q.y), ImVec2(x, q.y + plot_h), theme.text, 1.5f);
   }
   char label[64];
-  std::snprintf(label, sizeof label, "%.3f – %.3f %s", model.Ms(t0), model.Ms(t1), ctx.T(Str::kMs));
+  std::snprintf(label, sizeof label, "%.3f – %.3f %s", facts.Ms(t0), facts.Ms(t1), ctx.T(Str::kMs));
   draw->AddText(ImVec2(q.x + width - ImGui::CalcTextSize(label).x - 4, q.y + 2), theme.dim, label);
   ImGui::Dummy(ImVec2(width, plot_h + em * 0.3f));
-}
-
-int64_t Capacity(const ViewContext& ctx) {
-  if (ctx.result == nullptr) return 0;
-  for (const char* key : {"capacity", "maxsize"})
-    if (ctx.result->outcome.contains(key) && ctx.result->outcome[key].is_number())
-      return ctx.result->outcome[key].get<int64_t>();
-  if (ctx.result->params.contains("capacity") && ctx.result->params["capacity"].is_number())
-    return ctx.result->params["capacity"].get<int64_t>();
-  return 0;
 }
 
 }  // namespace
 
 void QueueView::Draw(const ViewContext& ctx) {
-  const TraceModel& model = ctx.model;
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
-  Rebuild(model);
+  Rebuild(ctx.run);
   ImGui::BeginChild("queue");
+  const QueueFacts* queue = ShownQueue(ctx.run);
+  if (queue == nullptr) {
+    ImGui::TextDisabled("%s", ctx.T(ctx.busy || ctx.run.live ? Str::kRunning : Str::kNoRunYet));
+    ImGui::EndChild();
+    return;
+  }
+  const RunFacts& facts = *ctx.run.facts;
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  const int64_t capacity = Capacity(ctx);
+  const QueueOutcome* outcome = ctx.run.Outcome<QueueOutcome>();
+  const int64_t capacity = outcome != nullptr ? outcome->capacity : 0;
 
   // The replay clock: about 4 steps a second for a short run, at most ~10 s for a long one;
   // while the run is live it catches up with the newest event.
@@ -328,21 +263,21 @@ void QueueView::Draw(const ViewContext& ctx) {
   }
   if (playing_ && playhead_ < n) {
     double rate = std::max(4.0, n / 10.0);
-    if (ctx.live) rate = std::max(rate, (n - playhead_) * 1.5);
+    if (ctx.run.live) rate = std::max(rate, (n - playhead_) * 1.5);
     playhead_ = std::min(n, playhead_ + dt * rate);
   }
   const int k = static_cast<int>(std::floor(playhead_));
   const float f = k < static_cast<int>(steps_.size()) ? Ease(static_cast<float>(playhead_ - k)) : 0.0f;
   const bool at_end = k >= static_cast<int>(steps_.size());
-  int64_t playhead_ns = steps_.empty() ? model.t0_ns() : steps_[static_cast<size_t>(std::min(k, static_cast<int>(steps_.size()) - 1))].t_ns;
-  if (at_end) playhead_ns = std::max(playhead_ns, model.last_ns());
+  int64_t playhead_ns = steps_.empty() ? facts.t0_ns() : steps_[static_cast<size_t>(std::min(k, static_cast<int>(steps_.size()) - 1))].t_ns;
+  if (at_end) playhead_ns = std::max(playhead_ns, facts.last_ns());
 
   // ----------------------------------------------------------------- the diagram
   std::vector<int> producers;
   for (const QueueTrip& trip : trips_)
     if (std::find(producers.begin(), producers.end(), trip.producer) == producers.end()) producers.push_back(trip.producer);
   std::sort(producers.begin(), producers.end());
-  int consumer = -1;
+  int consumer = kParentFactLane;
   for (const QueueTrip& trip : trips_)
     if (trip.get_ns != 0) consumer = trip.consumer;
 
@@ -350,7 +285,7 @@ void QueueView::Draw(const ViewContext& ctx) {
   const float width = ImGui::GetContentRegionAvail().x;
   // Wide enough for "blocked: queue full" and "child 2 · 12345", narrow enough to leave the slots room.
   const float label_w = std::max(ImGui::CalcTextSize(ctx.T(Str::kQueueBlockedFull)).x,
-                                 ImGui::CalcTextSize((LaneName(ctx, 1) + " · 1234567").c_str()).x);
+                                 ImGui::CalcTextSize((LaneLabel(ctx, 1) + " · 1234567").c_str()).x);
   const float box_w = std::min(label_w + em * 0.9f, width * 0.3f);
   const float box_h = em * 2.9f;
   const float gap = em * 0.4f;
@@ -360,7 +295,7 @@ void QueueView::Draw(const ViewContext& ctx) {
   const float slots_left = origin.x + box_w + em * 1.2f;
   const float slots_right = origin.x + width - box_w - em * 1.2f;
   const float slots_w = std::max(slots_right - slots_left, em * 4);
-  const int64_t used = std::max<int64_t>({model.max_depth(), int64_t{4}});
+  const int64_t used = std::max<int64_t>({queue->max_depth, int64_t{4}});
   const int64_t wanted = capacity > 0 ? std::min(capacity, std::max<int64_t>(used, 4)) : used;
   const int visible = static_cast<int>(std::clamp<int64_t>(
       std::min<int64_t>(wanted, static_cast<int64_t>(slots_w / (em * 1.9f))), 1, 40));
@@ -389,16 +324,16 @@ void QueueView::Draw(const ViewContext& ctx) {
   for (size_t p = 0; p < producers.size(); ++p) {
     const ImVec2 a(origin.x, origin.y + static_cast<float>(p) * (box_h + gap));
     const ImVec2 b(a.x + box_w, a.y + box_h);
-    const bool blocked = IsBlocked(blocked_, blocked_lane_, producers[p], playhead_ns);
-    const ImU32 color = ProducerColor(theme, producers[p]);
+    const bool blocked = IsBlockedFull(*queue, producers[p], playhead_ns);
+    const ImU32 color = LaneColor(producers[p]);
     draw->AddRectFilled(a, b, theme.panel_bg, 4);
     draw->AddRect(a, b, blocked ? theme.State(LaneState::kQueueBlocked) : color, 4, 0, blocked ? 3.0f : 1.5f);
     int64_t put = 0;
     for (const QueueTrip& trip : trips_)
       if (trip.producer == producers[p] && trip.put_step < k) ++put;
-    std::string title = LaneName(ctx, producers[p]);
-    if (producers[p] >= 0 && producers[p] < static_cast<int>(model.children().size()))
-      title += " · " + std::to_string(model.children()[static_cast<size_t>(producers[p])].pid);
+    std::string title = LaneLabel(ctx, producers[p]);
+    if (producers[p] >= 0 && producers[p] < facts.children())
+      title += " · " + std::to_string(facts.child(producers[p]).record.pid);
     draw->AddText(ImVec2(a.x + em * 0.4f, a.y + em * 0.2f), color, title.c_str());
     const std::string line = blocked ? std::string(ctx.T(Str::kQueueBlockedFull))
                                      : std::string(ctx.T(Str::kQueuePutCount)) + " " + std::to_string(put);
@@ -412,7 +347,7 @@ void QueueView::Draw(const ViewContext& ctx) {
   const ImVec2 cb(origin.x + width, mid_y + box_h * 0.5f);
   draw->AddRectFilled(ca, cb, theme.panel_bg, 4);
   draw->AddRect(ca, cb, theme.text, 4, 0, 1.5f);
-  const std::string consumer_title = LaneName(ctx, consumer) + " · get";
+  const std::string consumer_title = LaneLabel(ctx, consumer) + " · get";
   draw->AddText(ImVec2(ca.x + em * 0.4f, ca.y + em * 0.2f), theme.text, consumer_title.c_str());
   const std::string got = std::string(ctx.T(Str::kQueueGotCount)) + " " + std::to_string(delivered());
   draw->AddText(ImVec2(ca.x + em * 0.4f, ca.y + em * 1.45f), theme.dim, got.c_str());
@@ -431,7 +366,7 @@ void QueueView::Draw(const ViewContext& ctx) {
   const float shift = flying_out ? f : 0.0f;
   auto item_at = [&](const QueueTrip& trip, ImVec2 min, float alpha = 1.0f) {
     const std::string label = std::to_string(trip.value);
-    const ImU32 color = (ProducerColor(theme, trip.producer) & 0x00FFFFFF) |
+    const ImU32 color = (LaneColor(trip.producer) & 0x00FFFFFF) |
                         (static_cast<ImU32>(255 * std::clamp(alpha, 0.0f, 1.0f)) << 24);
     Chip(draw, ImVec2(min.x + 2, min.y + 2), ImVec2(min.x + slot_w - 6, min.y + slot_h - 2), color, label.c_str());
   };
@@ -478,29 +413,20 @@ void QueueView::Draw(const ViewContext& ctx) {
     }
     ImGui::SameLine();
     // The newest step taken (the first one while nothing has happened yet).
-    const Step& step = steps_[static_cast<size_t>(std::clamp(k - 1, 0, static_cast<int>(steps_.size()) - 1))];
-    const QueueTrip& trip = trips_[static_cast<size_t>(step.trip)];
-    const int64_t stamp = step.get ? trip.get_ns : trip.put_ns;
-    ImGui::TextDisabled("%d/%zu · %.3f %s · %s %s %" PRId64, std::min(k, static_cast<int>(steps_.size())),
-                        steps_.size(), model.Ms(stamp), ctx.T(Str::kMs),
-                        LaneName(ctx, step.get ? trip.consumer : trip.producer).c_str(), step.get ? "get" : "put",
-                        trip.value);
+    const QueueFacts::Step& step = steps_[static_cast<size_t>(std::clamp(k - 1, 0, static_cast<int>(steps_.size()) - 1))];
+    const QueueTrip& trip = trips_[step.trip];
+    ImGui::TextDisabled("%d/%zu · %.3f %s · %s %s %" PRId64, std::min(k, static_cast<int>(steps_.size())), steps_.size(),
+                        facts.Ms(step.t_ns), ctx.T(Str::kMs),
+                        LaneLabel(ctx, step.get ? trip.consumer : trip.producer).c_str(), step.get ? "get" : "put", trip.value);
   } else if (too_many_) {
     ImGui::TextDisabled("%s", ctx.T(Str::kReplayTooMany));
-  } else if (!model.has_queue() && ctx.result == nullptr) {
-    ImGui::TextDisabled("%s", ctx.T(ctx.live ? Str::kRunning : Str::kNoRunYet));
   }
 
-  // Blocked producers, and the join-before-drain stall in words: from the outcome after the
-  // run, and while it happens (every producer blocked on a full queue, nothing taken yet).
-  bool stalled = ctx.result != nullptr && ctx.result->outcome.contains("stall") && !ctx.result->outcome["stall"].is_null();
-  if (!stalled && ctx.live && !producers.empty() && got_done == 0 && at_end) {
-    bool all_blocked = true;
-    for (int p : producers) all_blocked = all_blocked && IsBlocked(blocked_, blocked_lane_, p, model.last_ns());
-    stalled = all_blocked && model.Ms(model.last_ns()) - model.Ms(steps_.empty() ? model.t0_ns() : steps_.back().t_ns) > 200;
-  }
-  stall_shown_ = stalled;
-  if (stalled) {
+  // The join-before-drain stall in words, as soon as the parent reports it (live or after).
+  stall_shown_ = false;
+  for (const StallFact& stall : facts.stalls())
+    stall_shown_ = stall_shown_ || (stall.cause == StallCause::kQueueFullNoGet && stall.object == queue->id);
+  if (stall_shown_) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
     ImGui::PushFont(ctx.fonts.bold);
     ImGui::TextWrapped("%s", ctx.T(Str::kQueueStallTitle));
@@ -516,19 +442,16 @@ void QueueView::Draw(const ViewContext& ctx) {
     order.push_back(trips_[static_cast<size_t>(i)].value);
     order_lane.push_back(trips_[static_cast<size_t>(i)].producer);
   }
-  if (!order.empty() || ctx.result != nullptr) {
-    ImGui::PushFont(ctx.fonts.bold);
-    ImGui::TextUnformatted(ctx.T(Str::kQueueOrderReceived));
-    ImGui::PopFont();
+  if (!order.empty() || ctx.run.result != nullptr) {
+    SectionTitle(ctx, Str::kQueueOrderReceived);
     if (order.empty()) ImGui::TextDisabled("—");
-    else ChipRow(order, 60, [&](size_t i) { return ProducerColor(theme, order_lane[i]); });
+    else ChipRow(order, 60, [&](size_t i) { return LaneColor(order_lane[i]); });
   }
-  if (ctx.order_guess != nullptr && !ctx.order_guess->empty() && ctx.result != nullptr && !ctx.live) {
+  const std::string& guess = guesses_[std::string(ctx.lesson.id)];
+  if (!guess.empty() && ctx.run.result != nullptr) {
     const std::vector<int64_t> actual = DeliveredOrder();
-    const OrderComparison cmp = CompareOrder(*ctx.order_guess, actual);
-    ImGui::PushFont(ctx.fonts.bold);
-    ImGui::TextUnformatted(ctx.T(Str::kQueueOrderGuess));
-    ImGui::PopFont();
+    const OrderComparison cmp = CompareOrder(guess, actual);
+    SectionTitle(ctx, Str::kQueueOrderGuess);
     if (!cmp.parsed) {
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme.warn), "%s", ctx.T(Str::kGuessNotNumbers));
     } else {
@@ -542,23 +465,23 @@ void QueueView::Draw(const ViewContext& ctx) {
     }
   }
 
-  // -------------------------------------------------------------------- depth, outcome, notes
-  DepthPlot(ctx, capacity, steps_.empty() ? -1 : playhead_ns);
-  if (too_many_) {
-    const std::vector<int64_t> items = model.queue_items();
-    ImGui::Text("%s: %zu", ctx.T(Str::kQueueSlots), items.size());
+  // -------------------------------------------------------------------- depth, blocked, notes
+  DepthPlot(ctx, *queue, capacity, steps_.empty() ? -1 : playhead_ns);
+  if (too_many_)
+    ImGui::Text("%s: %zu", ctx.T(Str::kQueueSlots), queue->puts().size() - std::min(queue->puts().size(), queue->gets().size()));
+  if (!ctx.run.live) {
+    queue->lanes.ForEach([&](int lane, const QueueFacts::PerLane& mine) {
+      if (mine.puts == 0 || queue->BlockedFullNs(lane) == 0) return;  // only who really waited
+      char text[160];
+      std::snprintf(text, sizeof text, ctx.T(Str::kQueueBlockedFor), LaneLabel(ctx, lane).c_str(),
+                    NsToMs(queue->BlockedFullNs(lane)));
+      ImGui::TextWrapped("%s", text);
+    });
   }
-  if (ctx.result != nullptr) {
-    const nlohmann::json& o = ctx.result->outcome;
-    if (o.contains("blocked_ms"))
-      ImGui::TextWrapped("%s: %s", ctx.T(Str::kBlockedMs), FormatOutcomeList(o["blocked_ms"]).c_str());
-    for (const RunNote& note : ctx.result->notes) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.warn));
-      ImGui::TextWrapped("%s", note.In(ctx.language).c_str());
-      ImGui::PopStyleColor();
-    }
-  }
+  DrawNotes(ctx, theme.warn);
   ImGui::EndChild();
 }
+
+std::unique_ptr<View> MakeQueueView() { return std::make_unique<QueueView>(); }
 
 }  // namespace proclab::gui

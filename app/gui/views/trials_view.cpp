@@ -1,5 +1,7 @@
-// Trials: a histogram of a lesson's final values over repeated runs, one per parameter setting,
-// side by side (e.g. without a lock and with one), with the expected value marked.
+// Trials: a histogram of the race lessons' final counter over repeated runs, one per parameter
+// setting, side by side (this lesson's latest setting beside another lesson's, e.g. without a
+// lock and with one), with the expected value marked. It counts every finished trial it is
+// told of (TrialFinished), from the race lessons' typed outcome.
 #include <imgui.h>
 
 #include <algorithm>
@@ -7,19 +9,18 @@
 #include <cstdio>
 #include <map>
 
-#include "app/gui/views/views.hpp"
+#include "app/gui/views/view.hpp"
+#include "lessons/shared_counter.hpp"
 
 namespace proclab::gui {
-
-std::string TrialField(const nlohmann::json& outcome) {
-  for (const char* key : {"final", "received", "result_sum", "wait_ms"})
-    if (outcome.contains(key) && outcome[key].is_number()) return key;
-  for (const auto& [key, value] : outcome.items())
-    if (value.is_number()) return key;
-  return {};
-}
-
 namespace {
+
+struct TrialSeries {
+  std::string label;  // "shared-data: processes=2, iterations=100 ..."
+  double expected = 0;
+  bool has_expected = false;
+  std::vector<double> values;
+};
 
 void Histogram(const ViewContext& ctx, const TrialSeries& series, ImVec2 size) {
   const Theme& theme = ctx.theme;
@@ -40,7 +41,7 @@ void Histogram(const ViewContext& ctx, const TrialSeries& series, ImVec2 size) {
   const double width = integers && hi - lo + 1 <= 40 ? 1.0 : (hi - lo) / bins;
   std::vector<int> counts(static_cast<size_t>(bins), 0);
   for (double v : series.values) {
-    int b = static_cast<int>((v - lo) / width);
+    const int b = static_cast<int>((v - lo) / width);
     counts[static_cast<size_t>(std::clamp(b, 0, bins - 1))]++;
   }
   const int top = std::max(1, *std::max_element(counts.begin(), counts.end()));
@@ -68,23 +69,66 @@ void Histogram(const ViewContext& ctx, const TrialSeries& series, ImVec2 size) {
   ImGui::Dummy(size);
 }
 
-}  // namespace
+class TrialsView : public View {
+ public:
+  std::string_view id() const override { return "trials"; }
+  const char* Title(Language language) const override { return Tr(Str::kTrials, language); }
+  void Draw(const ViewContext& ctx) override;
+  void TrialFinished(const TrialResult& result, bool step_mode) override;
 
-void DrawTrials(const ViewContext& ctx, const std::vector<TrialSeries>& series) {
-  if (series.empty()) {
+ private:
+  std::map<std::string, std::vector<TrialSeries>> series_;  // per lesson, oldest first
+};
+
+void TrialsView::TrialFinished(const TrialResult& result, bool step_mode) {
+  // One series per parameter setting; a single run counts as a trial too. A stepped, stopped or
+  // stuck run says nothing about how often updates are lost.
+  const RaceOutcome* race = result.Outcome<RaceOutcome>();
+  if (race == nullptr || result.stopped || step_mode || race->stuck) return;
+  auto& all = series_[result.lesson_id];
+  std::string label = result.lesson_id + ":";
+  for (const ParamSpec& spec : result.params.specs())
+    label += (label.back() == ':' ? " " : ", ") + std::string(spec.name) + "=" + result.params.Text(spec.name);
+  auto it = std::find_if(all.begin(), all.end(), [&](const TrialSeries& s) { return s.label == label; });
+  if (it == all.end()) {
+    all.push_back(TrialSeries{.label = label});
+    it = std::prev(all.end());
+  }
+  it->values.push_back(static_cast<double>(race->final));
+  it->expected = static_cast<double>(race->expected);
+  it->has_expected = true;
+  if (all.size() > 4) all.erase(all.begin());
+}
+
+void TrialsView::Draw(const ViewContext& ctx) {
+  // This lesson's latest setting beside another lesson's (the lock lessons beside shared-data),
+  // else this lesson's last two settings.
+  const std::string id(ctx.lesson.id);
+  std::vector<const TrialSeries*> shown;
+  const auto mine = series_.find(id);
+  if (mine != series_.end() && !mine->second.empty()) {
+    const TrialSeries* other = nullptr;
+    for (const auto& [lesson, theirs] : series_)
+      if (lesson != id && !theirs.empty()) other = &theirs.back();
+    if (other != nullptr) {
+      shown = {other, &mine->second.back()};
+    } else {
+      const auto& list = mine->second;
+      for (size_t i = list.size() > 2 ? list.size() - 2 : 0; i < list.size(); ++i) shown.push_back(&list[i]);
+    }
+  }
+  if (shown.empty()) {
     ImGui::TextDisabled("%s", ctx.T(Str::kTrialsHint));
     return;
   }
-  // The two most recent settings side by side.
-  const size_t first = series.size() > 2 ? series.size() - 2 : 0;
   const float em = ImGui::GetFontSize();
   const float gap = em;
-  const size_t n = series.size() - first;
+  const size_t n = shown.size();
   const float w = (ImGui::GetContentRegionAvail().x - gap * static_cast<float>(n - 1)) / static_cast<float>(n);
   const float h = std::max(ImGui::GetContentRegionAvail().y - em * 5.5f, em * 6);
-  for (size_t i = first; i < series.size(); ++i) {
-    const TrialSeries& s = series[i];
-    if (i > first) ImGui::SameLine(0, gap);
+  for (size_t i = 0; i < n; ++i) {
+    const TrialSeries& s = *shown[i];
+    if (i > 0) ImGui::SameLine(0, gap);
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
     ImGui::PushFont(ctx.fonts.bold);
@@ -93,15 +137,16 @@ void DrawTrials(const ViewContext& ctx, const std::vector<TrialSeries>& series) 
     double sum = 0;
     for (double v : s.values) sum += v;
     const double mean = sum / static_cast<double>(s.values.size());
-    if (s.has_expected)
-      ImGui::Text("%zu × %s   %s %.1f   %s %g", s.values.size(), s.field.c_str(), ctx.T(Str::kMean), mean,
-                  ctx.T(Str::kExpected), s.expected);
-    else
-      ImGui::Text("%zu × %s   %s %.2f", s.values.size(), s.field.c_str(), ctx.T(Str::kMean), mean);
+    ImGui::Text("%zu × %s   %s %.1f   %s %g", s.values.size(), ctx.T(Str::kFinal), ctx.T(Str::kMean), mean,
+                ctx.T(Str::kExpected), s.expected);
     ImGui::PopTextWrapPos();
     Histogram(ctx, s, ImVec2(w, h));
     ImGui::EndGroup();
   }
 }
+
+}  // namespace
+
+std::unique_ptr<View> MakeTrialsView() { return std::make_unique<TrialsView>(); }
 
 }  // namespace proclab::gui

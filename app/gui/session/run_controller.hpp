@@ -12,16 +12,17 @@
 #include <thread>
 #include <vector>
 
-#include "app/gui/views/trace_model.hpp"
+#include "app/gui/session/live_model.hpp"
 #include "core/run.hpp"
 
 namespace proclab::gui {
 
 struct RunRequest {
   const Lesson* lesson = nullptr;
-  std::vector<int64_t> params;  // raw values, in the lesson's order
+  ParamValues params;
   int trials = 1;
-  bool step_mode = false;
+  bool step_mode = false;  // the learner posts each step (PostStep)
+  std::vector<std::pair<int, char>> schedule;  // or gives them all at once (--step 1r,2r,...)
 };
 
 struct FinishedTrial {
@@ -46,8 +47,8 @@ class RunController {
   int trials() const { return trials_.load(); }
 
   // Copies what is new in the live run into `model` (reset when a new run began), at most
-  // `budget` events per call.
-  void SyncLive(TraceModel& model, uint64_t* model_generation, size_t budget);
+  // `budget` events per call. Returns false when no run is under way.
+  bool SyncLive(LiveModel& model, uint64_t* model_generation, size_t budget);
   std::vector<FinishedTrial> TakeFinished();
 
  private:

@@ -1,4 +1,4 @@
-#include "app/gui/shell/run_controller.hpp"
+#include "app/gui/session/run_controller.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -47,7 +47,7 @@ void RunController::PostStep(int child, char what) {
   if (current_) current_->PostStep(child, what);
 }
 
-void RunController::SyncLive(TraceModel& model, uint64_t* model_generation, size_t budget) {
+bool RunController::SyncLive(LiveModel& model, uint64_t* model_generation, size_t budget) {
   std::shared_ptr<Run> run;
   uint64_t generation = 0;
   {
@@ -55,7 +55,7 @@ void RunController::SyncLive(TraceModel& model, uint64_t* model_generation, size
     run = current_;
     generation = generation_;
   }
-  if (!run) return;
+  if (!run) return false;
   if (generation != *model_generation) {
     model.Reset();
     *model_generation = generation;
@@ -65,7 +65,8 @@ void RunController::SyncLive(TraceModel& model, uint64_t* model_generation, size
   const bool copied = run->TryReadLive([&](const Trace& trace, const std::vector<ChildRecord>& children) {
     model.Copy(trace, children, budget);
   });
-  if (copied) model.Analyse(false);
+  if (copied) model.Analyse();
+  return true;
 }
 
 std::vector<FinishedTrial> RunController::TakeFinished() {
@@ -92,10 +93,10 @@ void RunController::Loop() {
       request = std::move(requests_.front());
       requests_.pop_front();
     }
-    ParamValues params(request.lesson->params);
-    params.SetRaw(request.params);
+    const ParamValues& params = request.params;
     RunOptions options;
-    options.interactive_steps = request.step_mode;
+    options.interactive_steps = request.step_mode && request.schedule.empty();
+    options.step_schedule = request.schedule;
     for (int trial = 0; trial < request.trials && !stop_batch_; ++trial) {
       FinishedTrial done{.trial = trial, .trials = request.trials};
       std::shared_ptr<Run> run;

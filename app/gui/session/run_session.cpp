@@ -1,0 +1,115 @@
+#include "app/gui/session/run_session.hpp"
+
+namespace proclab::gui {
+
+std::span<const Event> ShownRun::Events(int lane) const {
+  if (live_model != nullptr) return live_model->lane(lane);
+  if (result == nullptr) return {};
+  if (lane < 0) return result->trace.parent_lane();
+  return result->trace.lane(lane);
+}
+
+size_t ShownRun::events() const {
+  if (live_model != nullptr) return live_model->events();
+  return result != nullptr ? result->trace.size() : 0;
+}
+
+RunSession::RunSession(std::function<void()> wake)
+    : runner_(std::make_unique<RunController>(std::move(wake))) {}
+
+RunSession::~RunSession() = default;  // the controller stops a run and joins its thread
+
+bool RunSession::Start(const Lesson& lesson, const ParamValues& params, int trials, bool step_mode,
+                       std::vector<std::pair<int, char>> schedule) {
+  if (busy()) return false;
+  RunRequest request{.lesson = &lesson, .params = params, .trials = trials,
+                     .step_mode = step_mode && lesson.steppable,
+                     .schedule = lesson.steppable ? std::move(schedule) : decltype(schedule){}};
+  const bool stepping = request.step_mode || !request.schedule.empty();
+  error_.clear();
+  if (!runner_->Start(std::move(request))) return false;
+  lesson_ = &lesson;
+  params_ = params;
+  step_mode_ = stepping;
+  result_.reset();  // a result belongs to its lesson and parameters: the new run replaces it
+  live_model_.Reset();
+  live_ = false;
+  return true;
+}
+
+void RunSession::Stop() { runner_->Stop(); }
+
+void RunSession::PostStep(int child, char what) { runner_->PostStep(child, what); }
+
+void RunSession::FinishSteps() { runner_->PostStep(-1, 'r'); }
+
+void RunSession::Clear() {
+  runner_->Stop();
+  // Trials that finish after this belong to the runs forgotten here: Update drops them.
+  lesson_ = nullptr;
+  result_.reset();
+  live_model_.Reset();
+  live_ = false;
+  error_.clear();
+}
+
+bool RunSession::busy() const { return runner_->busy(); }
+
+std::vector<std::shared_ptr<const TrialResult>> RunSession::Update(size_t budget) {
+  std::vector<std::shared_ptr<const TrialResult>> finished;
+  for (FinishedTrial& done : runner_->TakeFinished()) {
+    if (done.generation == live_generation_) live_ = false;  // its live model is stale now
+    if (lesson_ == nullptr) continue;  // forgotten (Clear)
+    if (!done.result) {
+      error_ = done.error;
+      continue;
+    }
+    finished.push_back(done.result);
+    result_ = std::move(done.result);
+    result_generation_ = done.generation;
+  }
+  // The live run (or the next trial of a batch; a newer run replaces the model). A run the
+  // controller still holds has not finished, so its model is current.
+  if (lesson_ != nullptr && runner_->busy() && runner_->SyncLive(live_model_, &live_generation_, budget))
+    live_ = live_model_.started();
+  // Once the views read the result's own facts, the copy of its events is not needed.
+  if (!live_ && live_model_.started() && live_generation_ == result_generation_) live_model_.Reset();
+  return finished;
+}
+
+ShownRun RunSession::Shown(const Lesson& lesson) const {
+  ShownRun shown;
+  if (lesson_ == nullptr || lesson_->id != lesson.id) return shown;
+  shown.lesson = lesson_;
+  shown.step_mode = step_mode_;
+  if (live_) {
+    shown.params = &params_;
+    shown.facts = &live_model_.facts();
+    shown.live_model = &live_model_;
+    shown.live = true;
+  } else if (result_ && result_->lesson_id == lesson.id) {
+    shown.params = &result_->params;
+    shown.facts = &result_->facts;
+    shown.result = result_.get();
+  } else {
+    shown.lesson = nullptr;
+  }
+  return shown;
+}
+
+const TrialResult* RunSession::ResultFor(const Lesson& lesson) const {
+  if (lesson_ == nullptr || !result_ || result_->lesson_id != lesson.id || lesson_->id != lesson.id)
+    return nullptr;
+  return result_.get();
+}
+
+void RunSession::CatchUpLiveModel() {
+  if (!result_) return;
+  if (!live_model_.started() || live_generation_ != result_generation_) {
+    live_model_.Reset();
+    live_generation_ = result_generation_;
+  }
+  live_model_.Sync(result_->trace, result_->children);
+}
+
+}  // namespace proclab::gui

@@ -1,0 +1,93 @@
+// One learner's runs, without any drawing: the run thread (RunController), the live model of the
+// run under way, and the finished result — each bound to the lesson and the parameters it ran
+// with, so a view is never shown a run of another lesson. The App asks it, once per frame, what
+// to show (Shown); the self-test and the unit tests drive it the same way.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/gui/session/live_model.hpp"
+#include "app/gui/session/run_controller.hpp"
+#include "core/run.hpp"
+
+namespace proclab::gui {
+
+// What the views show of one lesson: its live run (facts folded so far), or its last finished
+// trial (the run's own final facts and typed outcome), or nothing.
+struct ShownRun {
+  const Lesson* lesson = nullptr;       // the lesson it ran; null: nothing to show
+  const ParamValues* params = nullptr;  // the parameters it ran with
+  const RunFacts* facts = nullptr;      // live: folded so far; finished: the result's, final
+  const TrialResult* result = nullptr;  // finished: the result; null while the run is live
+  const LiveModel* live_model = nullptr;  // live: the events copied so far
+  bool live = false;
+  bool step_mode = false;  // the learner steps the run (interactive or a schedule)
+
+  bool empty() const { return facts == nullptr; }
+  // A lane's events (kParentFactLane: the parent's), for tooltips.
+  std::span<const Event> Events(int lane) const;
+  size_t events() const;
+  // The lesson's typed outcome (finished runs only).
+  template <class T>
+  const T* Outcome() const {
+    return result != nullptr ? result->Outcome<T>() : nullptr;
+  }
+};
+
+class RunSession {
+ public:
+  // `wake` is called from the run thread when something changed (the UI's event wait).
+  explicit RunSession(std::function<void()> wake = [] {});
+  ~RunSession();
+
+  // Starts `trials` runs of `lesson`. `step_mode`: the learner steps it, one PostStep at a time,
+  // or all at once with `schedule` (child index, 'r' or 'w'). False if a run is under way.
+  bool Start(const Lesson& lesson, const ParamValues& params, int trials = 1, bool step_mode = false,
+             std::vector<std::pair<int, char>> schedule = {});
+  void Stop();
+  void PostStep(int child, char what);
+  void FinishSteps();  // the lesson takes the remaining steps one child at a time
+  // Stops any run and forgets the live run and the result (another lesson, Reset).
+  void Clear();
+  // Stops any run and joins the run thread (before the window goes); nothing may be called after.
+  void Shutdown() { runner_.reset(); }
+
+  // Once per frame: the trials that finished since the last call (every trial of a batch, of
+  // whatever lesson), then the live run's new events, at most `budget` of them.
+  std::vector<std::shared_ptr<const TrialResult>> Update(size_t budget);
+
+  bool busy() const;  // a run is under way, or finished trials wait for Update
+  int trial() const { return runner_->trial(); }
+  int trials() const { return runner_->trials(); }
+  const std::string& error() const { return error_; }  // why the last run could not start
+
+  // What the views of `lesson` show: the live run of that lesson, else its last finished trial,
+  // else nothing. A run of another lesson is never shown.
+  ShownRun Shown(const Lesson& lesson) const;
+  // The last finished trial of `lesson`, or null.
+  const TrialResult* ResultFor(const Lesson& lesson) const;
+  bool live() const { return live_; }  // a live run is being shown (its model is current)
+  const LiveModel& live_model() const { return live_model_; }
+  // Folds the rest of the finished result's events into the live model, so the self-test can
+  // compare the GUI's incremental facts with the run's own.
+  void CatchUpLiveModel();
+
+ private:
+  std::unique_ptr<RunController> runner_;
+  LiveModel live_model_;
+  uint64_t live_generation_ = 0;  // the run the live model holds
+  bool live_ = false;
+  const Lesson* lesson_ = nullptr;  // of the runs under way or last finished
+  ParamValues params_;
+  bool step_mode_ = false;
+  std::shared_ptr<const TrialResult> result_;
+  uint64_t result_generation_ = 0;
+  std::string error_;
+};
+
+}  // namespace proclab::gui

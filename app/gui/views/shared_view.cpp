@@ -1,0 +1,164 @@
+// Shared data: the counter, the array and the lost updates of the race lessons.
+#include "app/gui/views/shared_view.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+
+#include "lessons/shared_counter.hpp"
+
+namespace proclab::gui {
+
+void SharedView::DrawPrediction(const ViewContext& ctx) {
+  std::string& guess = guesses_[std::string(ctx.lesson.id)];
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%s", guess.c_str());
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(ctx.T(Str::kPredict));
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  if (ImGui::InputTextWithHint("##guess", ctx.T(Str::kYourGuess), buffer, sizeof buffer,
+                               ImGuiInputTextFlags_CharsDecimal))
+    guess = buffer;
+  const RaceOutcome* race = ctx.run.Outcome<RaceOutcome>();
+  if (guess.empty() || race == nullptr) return;
+  const int64_t diff = std::llabs(std::atoll(guess.c_str()) - race->final);
+  ImGui::SameLine();
+  if (diff == 0) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx.theme.good), "%s", ctx.T(Str::kGuessRight));
+  } else {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx.theme.warn), "%s %lld (%s %lld)", ctx.T(Str::kGuessWrong),
+                       static_cast<long long>(diff), ctx.T(Str::kFinal), static_cast<long long>(race->final));
+  }
+}
+
+void SharedView::Draw(const ViewContext& ctx) {
+  const Theme& theme = ctx.theme;
+  const float em = ImGui::GetFontSize();
+  ImGui::BeginChild("shared");
+  const SlotFacts* counter = ctx.run.empty() ? nullptr : ctx.run.facts->slot(kCounterSlot);
+  const RaceOutcome* race = ctx.run.Outcome<RaceOutcome>();
+  if (counter == nullptr && race == nullptr) {
+    // Before the first step of a stepped run the counter has not been touched yet: it is there.
+    ImGui::TextDisabled("%s", ctx.T(ctx.busy || ctx.run.live ? Str::kRunning : Str::kNoRunYet));
+    ImGui::EndChild();
+    return;
+  }
+  const RunFacts& facts = *ctx.run.facts;
+
+  // The counter: live from its facts, after the run the lesson's own numbers.
+  SectionTitle(ctx, Str::kCounterTitle);
+  int64_t value = counter != nullptr ? counter->last_written.field : 0;
+  int64_t expected = counter != nullptr ? counter->initial.field + counter->writes : 0;
+  int64_t lost = counter != nullptr ? counter->lost : 0;
+  if (race != nullptr) {
+    value = race->final;
+    expected = race->expected;
+    lost = race->lost;
+  }
+  BigNumber(ctx, ctx.T(ctx.run.live ? Str::kValue : Str::kFinal), std::to_string(value), theme.text);
+  ImGui::SameLine(0, em * 3);
+  BigNumber(ctx, ctx.T(Str::kExpected), std::to_string(expected), theme.dim);
+  ImGui::SameLine(0, em * 3);
+  BigNumber(ctx, ctx.T(Str::kLostSoFar), std::to_string(lost), lost > 0 ? theme.bad : theme.good);
+  if (lost > 0) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
+    ImGui::TextWrapped("%s", ctx.T(Str::kLostUpdateCallout));
+    ImGui::PopStyleColor();
+  }
+  // Step mode: what each stepping child last read and wrote.
+  if (ctx.run.step_mode && counter != nullptr) {
+    for (int i = 0; i < facts.children(); ++i) {
+      const SlotFacts::PerLane* mine = counter->lanes.Find(i);
+      const ChildFacts& child = facts.child(i);
+      if (child.pending_step < 0 && (mine == nullptr || (mine->reads == 0 && mine->writes == 0))) continue;
+      const std::string read = mine != nullptr && mine->reads > 0 ? mine->last_read.Text() : "—";
+      const std::string wrote = mine != nullptr && mine->has_written ? mine->last_written.Text() : "—";
+      const bool waiting = ctx.run.live && child.StateNow() == LaneState::kStepWait;
+      ImGui::Text("%s %d:  %s %s   %s %s%s", ctx.T(Str::kChild), i + 1, ctx.T(Str::kStepRead), read.c_str(),
+                  ctx.T(Str::kStepWrite), wrote.c_str(),
+                  waiting ? (std::string("   (") + ctx.T(Str::kStepWaiting) + ")").c_str() : "");
+    }
+  }
+  // The counter's lost updates in words: who overwrote whose value (the latest few).
+  if (counter != nullptr && !counter->lost_updates.empty()) {
+    const auto& updates = race != nullptr ? race->lost_updates : counter->lost_updates;
+    const size_t from = updates.size() > 4 ? updates.size() - 4 : 0;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.dim));
+    for (size_t k = from; k < updates.size(); ++k) {
+      const LostUpdate& u = updates[k];
+      ImGui::TextWrapped("%s %s", MsText(facts, u.t_ns, 2, ctx.language).c_str(), LostUpdateText(ctx, u).c_str());
+    }
+    if (from > 0) ImGui::TextDisabled("… +%zu", from);
+    ImGui::PopStyleColor();
+  }
+  ImGui::Spacing();
+
+  // The array: expected (outline) vs actual (filled) per element, with its lost updates.
+  std::vector<double> actual, expect;
+  std::vector<int64_t> element_lost;
+  for (int k = 0; k < kArrayLength; ++k) {
+    const SlotFacts* element = facts.slot(ArraySlot(k));
+    if (race != nullptr) {
+      actual.push_back(race->array_final[static_cast<size_t>(k)]);
+      expect.push_back(race->array_expected[static_cast<size_t>(k)]);
+      element_lost.push_back(race->array_lost[static_cast<size_t>(k)]);
+    } else if (element != nullptr) {
+      actual.push_back(element->last_written.AsDouble());
+      expect.push_back(element->initial.AsDouble() + static_cast<double>(element->writes));
+      element_lost.push_back(element->lost);
+    }
+  }
+  const bool array_used = std::any_of(facts.slots().begin(), facts.slots().end(), [](const auto& slot) {
+    return slot.first != kCounterSlot && slot.second.writes > 0;
+  });
+  if (!actual.empty() && array_used) {
+    int64_t total_lost = 0;
+    for (int64_t l : element_lost) total_lost += l;
+    char remark[64];
+    std::snprintf(remark, sizeof remark, "%s: %" PRId64, ctx.T(Str::kLostSoFar), total_lost);
+    SectionTitle(ctx, Str::kArrayTitle, remark);
+    double top = 1;
+    for (double v : actual) top = std::max(top, v);
+    for (double v : expect) top = std::max(top, v);
+    const float height = em * 7;
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const size_t n = actual.size();
+    const float slot_w = std::min(width / static_cast<float>(n), em * 4.5f);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    for (size_t i = 0; i < n; ++i) {
+      const float x0 = p.x + slot_w * static_cast<float>(i) + slot_w * 0.15f;
+      const float x1 = p.x + slot_w * static_cast<float>(i + 1) - slot_w * 0.15f;
+      const float base = p.y + height;
+      const float ya = base - height * static_cast<float>(actual[i] / top);
+      const bool short_of = actual[i] < expect[i];
+      draw->AddRectFilled(ImVec2(x0, ya), ImVec2(x1, base), short_of ? theme.bad : theme.actual, 2);
+      const float ye = base - height * static_cast<float>(expect[i] / top);
+      draw->AddRect(ImVec2(x0 - 2, ye), ImVec2(x1 + 2, base), theme.text, 2, 0, 1.5f);
+      if (slot_w > em * 1.6f) {
+        char label[48];
+        std::snprintf(label, sizeof label, "%.0f", actual[i]);
+        const float tw = ImGui::CalcTextSize(label).x;
+        draw->AddText(ImVec2((x0 + x1 - tw) * 0.5f, base + 2), theme.dim, label);
+        if (element_lost[i] > 0) {
+          std::snprintf(label, sizeof label, "-%" PRId64, element_lost[i]);
+          draw->AddText(ImVec2((x0 + x1 - ImGui::CalcTextSize(label).x) * 0.5f, base + 2 + em), theme.bad, label);
+        }
+      }
+    }
+    ImGui::Dummy(ImVec2(width, height + em * 2.4f));
+  }
+  if (race != nullptr && race->stuck) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
+    ImGui::TextWrapped("%s", ctx.T(Str::kStuckTotals));
+    ImGui::PopStyleColor();
+  }
+  DrawNotes(ctx, theme.text);
+  ImGui::EndChild();
+}
+
+std::unique_ptr<View> MakeSharedView() { return std::make_unique<SharedView>(); }
+
+}  // namespace proclab::gui
