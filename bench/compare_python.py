@@ -18,6 +18,9 @@ builds (Debian's /usr/bin/python3 and a pyenv build, say), so run it with each y
     bench/compare_python.py --quick --json  # about a tenth of the items, one JSON object
     bench/compare_python.py --python-only   # Python's figures only, as JSON (used by `costs`)
     bench/compare_python.py --runs 5        # five whole runs, then medians and ranges (README)
+    bench/compare_python.py --tracing       # what ProcLab's tracer costs a Python program:
+                                            # each lesson's program and a tight v.value += 1
+                                            # loop, untraced and traced (proclab-cli bench --python)
     /usr/bin/python3 bench/compare_python.py
 
 Exit status: 0 on success, 1 if proclab-cli cannot be found or fails (the Python figures are
@@ -285,6 +288,18 @@ def measure_proclab(cli, quick):
     return figures, None
 
 
+def run_tracing(cli, quick, as_json):
+    """`proclab-cli bench --python`: the programs' wall times and the tight loop's cost per
+    iteration, untraced and traced (lines on and off), medians with their ranges. The
+    measurement lives in proclab-cli (it runs the tracer); this prints what it says."""
+    if not cli:
+        print("proclab-cli not found (build it, or pass --cli PATH)", file=sys.stderr)
+        return 1
+    command = [cli, "bench", "--python"] + (["--quick"] if quick else []) + (["--json"] if as_json else [])
+    progress("running " + " ".join(command) + " ...")
+    return subprocess.run(command).returncode
+
+
 def ratio(key, larger_is_better, python, proclab):
     """How many times better ProcLab is: C++/Python for rates, Python/C++ for times."""
     p, c = python.get(key), (proclab or {}).get(key)
@@ -441,9 +456,13 @@ def main():
     parser.add_argument("--cli", metavar="PATH",
                         help="proclab-cli to run (default: ../build/bin/proclab-cli beside this "
                              "script, else proclab-cli on PATH)")
+    parser.add_argument("--tracing", action="store_true",
+                        help="what tracing costs a Python program (runs proclab-cli bench --python)")
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if args.tracing:
+        return run_tracing(find_cli(args.cli), args.quick, args.json)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     if args.runs > 1:

@@ -11,7 +11,7 @@ namespace proclab {
 
 enum class EventKind : uint8_t {
   // The life of a process (on its own lane).
-  kStarted,   // a: pid                              passed the start barrier
+  kStarted,   // a: pid, b: parent pid (Python; 0)    passed the start barrier / attached
   kFinished,  // a: exit code                        the child's code returned
   kFailed,    // a: 1                                the child reported an error (text in its slot)
   kSleep,     // a: microseconds asked               the lane sleeps [t, t + a)
@@ -46,6 +46,16 @@ enum class EventKind : uint8_t {
   kJoinBegin,  // a: lane                          the parent begins join() of one child
   kJoinEnd,    // a: lane                          that join() returned
   kStall,      // object: the lock or queue id, a: StallCause, b: ms without progress
+  // Python programs (proclab-cli trace): written by the tracer inside each Python process.
+  kLine,           // object: file, a: line              the process is now on this line
+  kChildExit,      // a: pid of a child, b: exit code (>= 0) or -signal   as the process learnt it
+  kProcessJoin,    // a: pid                             begins join() of a child process
+  kProcessJoined,  // a: pid, b: exit code, or kStillRunning   that join() returned
+  kLockGaveUp,     // object: lock                       a wait ended without the lock (timeout)
+  kPoolCall,       // object: pool, a: PoolCall, b: chunksize   the method of the next submission
+  kPoolSubmit,     // object: pool, a: job, b: items     work handed to the pool
+  kTaskJob,        // object: pool, a: job               the next task on this lane is of that job
+  kFinalValue,     // object: slot, a: value (as type says)   the slot's value at the end
   kCount
 };
 
@@ -53,10 +63,29 @@ enum class EventKind : uint8_t {
 enum class ValueType : uint8_t {
   kInt,     // int64
   kDouble,  // the bits of a double (std::bit_cast)
+  kText,    // up to 8 bytes of UTF-8, zero-padded (a short string put on a Python queue)
+  kOpaque,  // a value events do not carry (a list, an object ...): the field is 0
 };
 
 // What a kDeclare names.
-enum class ObjectKind : int64_t { kSlot, kLock, kQueue, kPool };
+enum class ObjectKind : int64_t {
+  kSlot,
+  kLock,
+  kQueue,
+  kPool,
+  kProcess,   // id: a lane; the name of the process on it ("MainProcess", "Process-1")
+  kFile,      // id: a file of a Python program; the name is its path (kLine's object)
+  kArray,     // id: the array's first slot, b: its length; the name of the whole array
+  kTypecode,  // id: a Value's slot or an Array's first slot, b: its typecode ('i', 'd' ...)
+};
+
+// How a Python program handed work to a pool (kPoolCall's a).
+enum class PoolCall : int64_t { kMap, kMapAsync, kApply, kApplyAsync, kImap, kImapUnordered,
+                                kStarmap, kStarmapAsync };
+std::string_view PoolCallName(PoolCall call);  // "map", "apply_async" ...
+
+// kProcessJoined's b when join(timeout) returned with the child still running.
+inline constexpr int64_t kStillRunning = INT64_MIN;
 
 // Why the parent signalled a child (kKill's object).
 enum class KillReason : uint32_t {

@@ -10,7 +10,7 @@ using K = EventKind;
 using L = EventLane;
 
 constexpr EventSchema kSchemas[] = {
-    {K::kStarted, "started", L::kOwn, "", "pid", ""},
+    {K::kStarted, "started", L::kOwn, "", "pid", "parent pid (Python processes; 0 otherwise)"},
     {K::kFinished, "finished", L::kOwn, "", "exit code", ""},
     {K::kFailed, "failed", L::kOwn, "", "1 (the text is in the child's error slot)", ""},
     {K::kSleep, "sleep", L::kOwn, "", "microseconds asked", ""},
@@ -43,6 +43,17 @@ constexpr EventSchema kSchemas[] = {
     {K::kJoinBegin, "join", L::kParent, "", "lane", "", K::kJoinEnd},
     {K::kJoinEnd, "joined", L::kParent, "", "lane", ""},
     {K::kStall, "stall", L::kParent, "lock or queue id", "StallCause", "ms without progress"},
+    {K::kLine, "line", L::kOwn, "file (declared as ObjectKind::kFile)", "line number", ""},
+    {K::kChildExit, "child exit", L::kOwn, "", "pid of a child of this process",
+     "its exit code (>= 0) or minus the signal that killed it"},
+    {K::kProcessJoin, "process join", L::kOwn, "", "pid joined", "", K::kProcessJoined},
+    {K::kProcessJoined, "process joined", L::kOwn, "", "pid joined",
+     "its exit code, or kStillRunning (join timed out)"},
+    {K::kLockGaveUp, "lock gave up", L::kOwn, "lock", "", ""},
+    {K::kPoolCall, "pool call", L::kAny, "pool", "PoolCall", "chunksize"},
+    {K::kPoolSubmit, "pool submit", L::kAny, "pool", "job", "items"},
+    {K::kTaskJob, "task job", L::kOwn, "pool", "job", ""},
+    {K::kFinalValue, "final value", L::kAny, "slot", "value (as type says)", ""},
 };
 static_assert(std::size(kSchemas) == static_cast<size_t>(EventKind::kCount),
               "one schema entry per event kind");
@@ -67,6 +78,20 @@ const EventSchema& SchemaOf(EventKind kind) {
 std::string_view EventKindName(EventKind kind) {
   const auto index = static_cast<size_t>(kind);
   return index < std::size(kSchemas) ? kSchemas[index].name : "unknown";
+}
+
+std::string_view PoolCallName(PoolCall call) {
+  switch (call) {
+    case PoolCall::kMap: return "map";
+    case PoolCall::kMapAsync: return "map_async";
+    case PoolCall::kApply: return "apply";
+    case PoolCall::kApplyAsync: return "apply_async";
+    case PoolCall::kImap: return "imap";
+    case PoolCall::kImapUnordered: return "imap_unordered";
+    case PoolCall::kStarmap: return "starmap";
+    case PoolCall::kStarmapAsync: return "starmap_async";
+  }
+  return "?";
 }
 
 std::string_view PoolStateName(PoolState state) {

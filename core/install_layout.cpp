@@ -32,7 +32,8 @@ InstallLayout BuildTreeLayout(const fs::path& exe_dir) {
           .worker = exe_dir / "proclab-worker",
           .assets_dir = source / "assets",
           .bench_script = source / "bench" / "compare_python.py",
-          .python_dir = source / "python"};
+          .python_dir = exe_dir.parent_path() / "python",
+          .python_programs = source / "assets" / "python"};
 }
 
 }  // namespace
@@ -48,7 +49,8 @@ InstallLayout LayoutFor(const fs::path& exe) {
           .worker = prefix / PROCLAB_INSTALL_LIBEXECDIR / "proclab" / "proclab-worker",
           .assets_dir = data,
           .bench_script = data / "compare_python.py",
-          .python_dir = data / "python"};
+          .python_dir = data / "python",
+          .python_programs = data / "programs"};
 }
 
 const InstallLayout& ThisInstall() {

@@ -4,9 +4,12 @@
 //
 //   installed   <prefix>/bin/proclab, <prefix>/bin/proclab-cli
 //               <prefix>/libexec/proclab/proclab-worker            (not on PATH)
-//               <prefix>/share/proclab/lessons/<lang>/<id>.md, ui/, compare_python.py, python/
+//               <prefix>/share/proclab/lessons/<lang>/<id>.md, ui/, compare_python.py, python/,
+//               programs/ (the lessons' Python programs)
 //   build tree  build/bin/proclab, proclab-cli, proclab-worker     (side by side)
-//               the data from the source tree: assets/, bench/compare_python.py, python/
+//               build/python (the Python tracer as built: it has a compiled module)
+//               the data from the source tree: assets/, bench/compare_python.py,
+//               assets/python (the lessons' Python programs)
 //
 // A program is installed when <its dir>/../share/proclab exists (the directory names are
 // CMake's GNUInstallDirs, compiled in).
@@ -20,7 +23,8 @@ struct InstallLayout {
   std::filesystem::path worker;        // proclab-worker, the program every child runs
   std::filesystem::path assets_dir;    // lessons/<lang>/<id>.md and ui/ (the GUI's files)
   std::filesystem::path bench_script;  // compare_python.py (the costs lesson's Python side)
-  std::filesystem::path python_dir;    // the Python tracer package (may not exist)
+  std::filesystem::path python_dir;    // the Python tracer: sitecustomize.py, proclab_trace/
+  std::filesystem::path python_programs;  // the lessons' Python programs: <id>.py
 };
 
 // The layout around the program at `exe` (an absolute path), from the files that exist there.

@@ -33,7 +33,7 @@ Supervisor::~Supervisor() {
   KillAll();
   JoinAll(std::chrono::seconds(5));
   for (ChildRecord& child : children_) {
-    if (!child.done() && child.pid > 0) {  // last resort: block until the kernel lets it go
+    if (!child.done() && child.pid > 0 && !child.adopted) {  // last resort: block until it goes
       int status = 0;
       while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
       }
@@ -47,7 +47,8 @@ std::string SignalName(int signal) {
   return abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);
 }
 
-int Supervisor::Spawn(const std::string& program, const std::vector<std::string>& args) {
+int Supervisor::Spawn(const std::string& program, const std::vector<std::string>& args,
+                      const SpawnOptions& options) {
   ChildRecord record;
   record.index = static_cast<int>(children_.size());
 
@@ -58,8 +59,17 @@ int Supervisor::Spawn(const std::string& program, const std::vector<std::string>
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  if (options.stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, options.stdin_fd, STDIN_FILENO);
+  else posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (options.stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, options.stdout_fd, STDOUT_FILENO);
+  else posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  if (options.stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, options.stderr_fd, STDERR_FILENO);
+  for (const auto& [from, to] : options.extra_fds) posix_spawn_file_actions_adddup2(&actions, from, to);
+  std::vector<char*> envp;
+  if (options.env != nullptr) {
+    for (const std::string& entry : *options.env) envp.push_back(const_cast<char*>(entry.c_str()));
+    envp.push_back(nullptr);
+  }
 
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -74,7 +84,8 @@ int Supervisor::Spawn(const std::string& program, const std::vector<std::string>
                                       POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_USEVFORK);
 
   pid_t pid = -1;
-  const int error = posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(), environ);
+  const int error = posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(),
+                                options.env != nullptr ? envp.data() : environ);
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0)
@@ -88,6 +99,64 @@ int Supervisor::Spawn(const std::string& program, const std::vector<std::string>
   record.pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   children_.push_back(record);
   return record.index;
+}
+
+int Supervisor::Adopt(pid_t pid, pid_t parent_pid, int64_t seen_ns) {
+  ChildRecord record;
+  record.index = static_cast<int>(children_.size());
+  record.pid = pid;
+  record.parent_pid = parent_pid;
+  record.adopted = true;
+  record.state = ChildState::kRunning;
+  record.spawn_ns = seen_ns;
+  record.start_ns = seen_ns;
+  record.pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  children_.push_back(record);
+  if (children_.back().pidfd < 0) RecordGone(children_.back());  // already gone and reaped
+  return record.index;
+}
+
+void Supervisor::RecordGone(ChildRecord& child) {
+  child.end_ns = MonotonicNs();
+  child.state = ChildState::kExited;
+  child.status_known = false;
+  if (child.pidfd >= 0) close(child.pidfd);
+  child.pidfd = -1;
+}
+
+void Supervisor::RecordExit(int index, int64_t code_or_minus_signal) {
+  ChildRecord& child = children_.at(static_cast<size_t>(index));
+  if (child.done() && child.status_known) return;  // reaped here: that status is first-hand
+  if (!child.done()) child.end_ns = MonotonicNs();
+  if (code_or_minus_signal < 0) {
+    child.state = ChildState::kKilled;
+    child.signal = static_cast<int>(-code_or_minus_signal);
+  } else {
+    child.state = ChildState::kExited;
+    child.exit_status = static_cast<int>(code_or_minus_signal);
+  }
+  child.status_known = true;
+  if (child.pidfd >= 0) close(child.pidfd);
+  child.pidfd = -1;
+}
+
+int Supervisor::ReapGroup(pid_t pgid) {
+  int reaped = 0;
+  while (true) {
+    siginfo_t info{};
+    if (waitid(P_PGID, static_cast<id_t>(pgid), &info, WEXITED | WNOHANG) != 0) break;
+    if (info.si_pid == 0) break;  // none ended
+    ++reaped;
+    const int status = info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status & 0x7f;
+    for (ChildRecord& child : children_)
+      if (child.pid == info.si_pid && (!child.done() || !child.status_known)) {
+        const int64_t end = child.done() ? child.end_ns : 0;
+        Record(child, status);
+        if (end != 0) child.end_ns = end;  // its end was seen earlier, through the pidfd
+        child.status_known = true;
+      }
+  }
+  return reaped;
 }
 
 void Supervisor::Record(ChildRecord& child, int status) {
@@ -107,6 +176,22 @@ int Supervisor::Reap() {
   int reaped = 0;
   for (ChildRecord& child : children_) {
     if (child.done() || child.pid <= 0) continue;
+    if (child.adopted) {
+      // Reparented here (a subreaper) and ended: reap it. Else its pidfd says it ended.
+      int status = 0;
+      const pid_t got = waitpid(child.pid, &status, WNOHANG);
+      if (got == child.pid) {
+        Record(child, status);
+        ++reaped;
+        continue;
+      }
+      pollfd fd{child.pidfd, POLLIN, 0};
+      if (child.pidfd < 0 || (poll(&fd, 1, 0) == 1 && (fd.revents & (POLLIN | POLLHUP)) != 0)) {
+        RecordGone(child);
+        ++reaped;
+      }
+      continue;
+    }
     int status = 0;
     pid_t got;
     do {
@@ -154,6 +239,8 @@ bool Supervisor::JoinAll(std::chrono::milliseconds timeout) {
 void Supervisor::Kill(int index, int signal) {
   ChildRecord& child = children_.at(static_cast<size_t>(index));
   if (child.done() || child.pid <= 0) return;
+  // Through the pidfd where there is one: the pid of a process that ended may be reused.
+  if (child.pidfd >= 0 && syscall(SYS_pidfd_send_signal, child.pidfd, signal, nullptr, 0) == 0) return;
   ::kill(child.pid, signal);
 }
 

@@ -28,12 +28,29 @@ struct ChildRecord {
   int64_t start_ns = 0;  // when the child reported it was running (0 if it never did)
   int64_t end_ns = 0;    // when it was reaped
   int pidfd = -1;
+  // A process the supervisor did not start but watches (a Python program's own children): its
+  // end is seen through its pidfd; its status comes from whoever reaped it (see Supervisor::Adopt).
+  bool adopted = false;
+  bool status_known = true;  // false: it ended, but nobody told us how (yet)
+  pid_t parent_pid = 0;
+  std::string name;          // what the process calls itself ("Process-1"); empty: "child N"
   bool done() const { return state == ChildState::kExited || state == ChildState::kKilled; }
 };
 
 class SpawnError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// How to start a program other than proclab-worker (a Python program): its environment and
+// where its standard streams go. The defaults are the worker's: /dev/null in and out.
+struct SpawnOptions {
+  const std::vector<std::string>* env = nullptr;  // null: this process's environment
+  int stdin_fd = -1;   // -1: /dev/null
+  int stdout_fd = -1;  // -1: /dev/null
+  int stderr_fd = -1;  // -1: this process's stderr
+  // Extra descriptors the program gets: {fd here, number in the program}.
+  std::vector<std::pair<int, int>> extra_fds;
 };
 
 class Supervisor {
@@ -44,7 +61,17 @@ class Supervisor {
   ~Supervisor();  // kills and reaps every child still alive
 
   // Starts `program` (an absolute path) with `args` (argv[1..]); returns the child's index.
-  int Spawn(const std::string& program, const std::vector<std::string>& args);
+  int Spawn(const std::string& program, const std::vector<std::string>& args,
+            const SpawnOptions& options = {});
+  // Watches a process it did not start (a process of a Python program found in the run's
+  // segment); returns its index. Its end is seen through a pidfd. Its status is known when it
+  // was reparented to this process (a subreaper) and reaped here, or from RecordExit.
+  int Adopt(pid_t pid, pid_t parent_pid, int64_t seen_ns);
+  // What someone else saw of an adopted process's end (its parent's join): exit code or -signal.
+  void RecordExit(int index, int64_t code_or_minus_signal);
+  // Reaps the processes of process group `pgid` that ended and were reparented here (this
+  // process is their subreaper); adopted records get their status. Returns how many.
+  int ReapGroup(pid_t pgid);
 
   // Reaps every child that has exited, without blocking; returns how many it reaped.
   int Reap();
@@ -63,6 +90,7 @@ class Supervisor {
 
  private:
   void Record(ChildRecord& child, int status);
+  void RecordGone(ChildRecord& child);  // an adopted process ended; nobody said how yet
   std::vector<ChildRecord> children_;
 };
 

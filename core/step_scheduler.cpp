@@ -6,16 +6,16 @@ namespace proclab {
 
 namespace {
 
-const Event* LastStep(const ParentContext& parent, int child) {
-  const std::vector<Event>& lane = parent.trace().lane(child);
+const Event* LastStep(const StepHost& host, int child) {
+  const std::vector<Event>& lane = host.trace().lane(host.LaneOf(child));
   for (auto it = lane.rbegin(); it != lane.rend(); ++it)
     if (it->kind == EventKind::kRead || it->kind == EventKind::kWrite) return &*it;
   return nullptr;
 }
 
 // The read before `write` on the same lane and slot (what the writer had read).
-const Event* ReadBefore(const ParentContext& parent, int child, const Event* write) {
-  const std::vector<Event>& lane = parent.trace().lane(child);
+const Event* ReadBefore(const StepHost& host, int child, const Event* write) {
+  const std::vector<Event>& lane = host.trace().lane(host.LaneOf(child));
   for (const Event* e = write; e != lane.data();) {
     --e;
     if (e->kind == EventKind::kRead && e->object == write->object) return e;
@@ -24,15 +24,16 @@ const Event* ReadBefore(const ParentContext& parent, int child, const Event* wri
 }
 
 // The lock `child` waits for, and who holds it, as the facts stand; nullopt if it waits for none.
-std::optional<int> HolderOfAwaitedLock(const ParentContext& parent, int child) {
-  for (const auto& [id, lock] : parent.facts().locks()) {
+std::optional<int> HolderOfAwaitedLock(const StepHost& host, int child) {
+  const int lane = host.LaneOf(child);
+  for (const auto& [id, lock] : host.facts().locks()) {
     const auto waiters = lock.Waiters();
-    if (std::find(waiters.begin(), waiters.end(), child) != waiters.end()) return lock.Holder();
+    if (std::find(waiters.begin(), waiters.end(), lane) != waiters.end()) return lock.Holder();
   }
   return std::nullopt;
 }
 
-void Describe(const ParentContext& parent, int child, const Event& step, StepRecord& record) {
+void Describe(const StepHost& parent, int child, const Event& step, StepRecord& record) {
   record.slot = step.object;
   record.value = SlotValue{step.a, step.type};
   record.result = step.kind == EventKind::kRead ? StepResult::kRead : StepResult::kWrote;
@@ -47,13 +48,44 @@ void Describe(const ParentContext& parent, int child, const Event& step, StepRec
 
 }  // namespace
 
+// A lesson's run as a step host: child c is lane c.
+class LessonStepHost final : public StepHost {
+ public:
+  LessonStepHost(ParentContext& parent, int stepping)
+      : parent_(parent), stepping_(std::min(stepping, parent.child_count())) {}
+  int children() const override { return stepping_; }
+  bool more_may_come() const override { return false; }
+  int LaneOf(int child) const override { return child; }
+  bool Done(int child) const override { return parent_.child(child).done(); }
+  const Trace& trace() const override { return parent_.trace(); }
+  const RunFacts& facts() const override { return parent_.facts(); }
+  bool GrantStep(int child, std::chrono::milliseconds timeout) override {
+    return parent_.GrantStep(child, timeout);
+  }
+  bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) override {
+    return parent_.WaitUntil(done, timeout);
+  }
+  std::optional<std::pair<int, char>> NextStep(std::chrono::milliseconds timeout) override {
+    return parent_.NextStep(timeout);
+  }
+  bool interactive() const override { return parent_.interactive_steps(); }
+
+ private:
+  ParentContext& parent_;
+  int stepping_;
+};
+
 StepRun RunStepMode(ParentContext& parent, int stepping, bool locked) {
+  LessonStepHost host(parent, stepping);
+  return RunStepMode(host, locked);
+}
+
+StepRun RunStepMode(StepHost& parent, bool locked) {
   StepRun run;
-  stepping = std::min(stepping, parent.child_count());
   auto all_done = [&] {
-    for (int c = 0; c < stepping; ++c)
-      if (!parent.child(c).done()) return false;
-    return true;
+    for (int c = 0; c < parent.children(); ++c)
+      if (!parent.Done(c)) return false;
+    return !parent.more_may_come();
   };
   // Children whose granted read is held up by the lock: their read happens during a later step.
   std::vector<int> held_up;
@@ -73,9 +105,10 @@ StepRun RunStepMode(ParentContext& parent, int stepping, bool locked) {
   };
   auto take_step = [&](int child, char what) {
     StepRecord record{.number = ++number, .child = child, .asked = what};
-    if (child < 0 || child >= stepping) {
+    // A Python child may not have started yet: GrantStep waits for it to appear.
+    if (child < 0 || (child >= parent.children() && !parent.more_may_come())) {
       record.result = StepResult::kNotStepping;
-    } else if (parent.child(child).done()) {
+    } else if (child < parent.children() && parent.Done(child)) {
       record.result = StepResult::kFinished;
     } else {
       const auto timeout = locked ? std::chrono::milliseconds(300) : std::chrono::seconds(5);
@@ -106,10 +139,10 @@ StepRun RunStepMode(ParentContext& parent, int stepping, bool locked) {
 
   // The learner's steps: a schedule (CLI) or steps posted one by one (GUI).
   while (!all_done()) {
-    const auto next = parent.NextStep(parent.interactive_steps() ? std::chrono::milliseconds(50)
-                                                                 : std::chrono::milliseconds(0));
+    const auto next = parent.NextStep(parent.interactive() ? std::chrono::milliseconds(50)
+                                                           : std::chrono::milliseconds(0));
     if (!next) {
-      if (parent.interactive_steps()) continue;  // wait for the learner (or Stop)
+      if (parent.interactive()) continue;  // wait for the learner (or Stop)
       break;
     }
     if (next->first < 0) break;  // "finish the run for me"
@@ -123,11 +156,11 @@ StepRun RunStepMode(ParentContext& parent, int stepping, bool locked) {
   while (!all_done() && stuck_rounds < 3) {
     run.finished_for_you = true;
     bool progressed = false;
-    for (int c = 0; c < stepping; ++c) {
-      while (!parent.child(c).done()) {
-        const size_t events_before = parent.trace().lane(c).size();
+    for (int c = 0; c < parent.children(); ++c) {
+      while (!parent.Done(c)) {
+        const size_t events_before = parent.trace().lane(parent.LaneOf(c)).size();
         if (!parent.GrantStep(c, std::chrono::seconds(2))) break;
-        progressed |= parent.trace().lane(c).size() != events_before || parent.child(c).done();
+        progressed |= parent.trace().lane(parent.LaneOf(c)).size() != events_before || parent.Done(c);
       }
     }
     stuck_rounds = progressed ? 0 : stuck_rounds + 1;

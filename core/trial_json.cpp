@@ -1,5 +1,8 @@
 #include "core/trial_json.hpp"
 
+#include <cstring>
+#include <map>
+
 namespace proclab {
 
 using nlohmann::json;
@@ -11,8 +14,54 @@ json MsOrNull(const RunFacts& facts, int64_t t_ns) {
 }
 
 json ValueJson(const SlotValue& value) {
-  if (value.type == ValueType::kInt) return value.field;
-  return value.AsDouble();
+  switch (value.type) {
+    case ValueType::kInt: return value.field;
+    case ValueType::kDouble: return value.AsDouble();
+    case ValueType::kText: {
+      char text[9] = {};
+      std::memcpy(text, &value.field, 8);
+      return std::string(text);
+    }
+    case ValueType::kOpaque: return nullptr;
+  }
+  return nullptr;
+}
+
+// A Python Value's or Array's typecode ('i', 'd' ...), or null for a C++ lesson's slot.
+json TypecodeJson(const RunFacts& facts, uint32_t slot) {
+  for (const Declaration& d : facts.declarations())
+    if (d.kind == ObjectKind::kTypecode && d.id == slot && d.initial.field > 0 && d.initial.field < 128)
+      return std::string(1, static_cast<char>(d.initial.field));
+  return nullptr;
+}
+
+json SlotJson(const RunFacts& facts, const SlotFacts& slot) {
+  return {{"id", slot.id}, {"name", slot.name}, {"kind", "Value"},
+          {"typecode", TypecodeJson(facts, slot.id)}, {"initial", ValueJson(slot.initial)},
+          {"final", ValueJson(slot.Final())}, {"last_written", ValueJson(slot.last_written)},
+          {"reads", slot.reads}, {"writes", slot.writes}, {"lost", slot.lost},
+          {"exact", slot.exact}};
+}
+
+// A Python Array as one entry: its elements' initial, final and lost values as lists.
+json ArrayJson(const RunFacts& facts, const Declaration& array) {
+  json initial = json::array(), final = json::array(), lost = json::array();
+  int64_t reads = 0, writes = 0;
+  bool exact = true;
+  for (int64_t k = 0; k < array.initial.field; ++k) {
+    const SlotFacts* slot = facts.slot(array.id + static_cast<uint32_t>(k));
+    if (slot == nullptr) continue;
+    initial.push_back(ValueJson(slot->initial));
+    final.push_back(ValueJson(slot->Final()));
+    lost.push_back(slot->lost);
+    reads += slot->reads;
+    writes += slot->writes;
+    exact = exact && slot->exact;
+  }
+  return {{"id", array.id}, {"name", array.name}, {"kind", "Array"},
+          {"typecode", TypecodeJson(facts, array.id)}, {"length", array.initial.field},
+          {"initial", std::move(initial)}, {"final", std::move(final)}, {"reads", reads},
+          {"writes", writes}, {"lost", std::move(lost)}, {"exact", exact}};
 }
 
 std::string_view KillReasonName(KillReason reason) {
@@ -41,12 +90,17 @@ json ProcessesJson(const RunFacts& facts) {
   for (int lane = 0; lane < facts.children(); ++lane) {
     const ChildFacts& child = facts.child(lane);
     const ChildRecord& r = child.record;
+    if (r.pid <= 0 && child.pid <= 0) continue;  // a lane reserved for a process that never came
+    const bool status = r.status_known && r.done();
     json entry = {
         {"index", lane + 1},
-        {"pid", r.pid},
+        {"lane", lane},
+        {"pid", r.pid > 0 ? r.pid : child.pid},
+        {"parent_pid", r.parent_pid > 0 ? json(r.parent_pid) : child.parent_pid > 0 ? json(child.parent_pid) : json(nullptr)},
+        {"name", r.name.empty() ? json(nullptr) : json(r.name)},
         {"state", std::string(ChildStateName(r.state))},
-        {"exit_status", r.state == ChildState::kExited ? json(r.exit_status) : json(nullptr)},
-        {"signal", r.signal != 0 ? json(r.signal) : json(nullptr)},
+        {"exit_status", status && r.state == ChildState::kExited ? json(r.exit_status) : json(nullptr)},
+        {"signal", status && r.signal != 0 ? json(r.signal) : json(nullptr)},
         {"start_ms", MsOrNull(facts, r.spawn_ns)},
         {"running_ms", MsOrNull(facts, child.started_ns)},
         {"end_ms", MsOrNull(facts, r.end_ns)},
@@ -55,6 +109,8 @@ json ProcessesJson(const RunFacts& facts) {
     if (child.killed_by_proclab && r.state == ChildState::kKilled)
       entry["killed_by_proclab"] = KillReasonName(child.kill_reason);
     if (!child.error.empty()) entry["error"] = child.error;
+    if (child.line > 0)  // a Python process: the line it was on last (its error's, if it failed)
+      entry["line"] = {{"file", facts.NameOf(ObjectKind::kFile, child.file)}, {"line", child.line}};
     if (child.has_result) entry["result"] = child.result;
     processes.push_back(std::move(entry));
   }
@@ -72,10 +128,20 @@ json DeadlockJson(const std::optional<Deadlock>& deadlock) {
 json FactsJson(const RunFacts& facts) {
   json out = json::object();
   json shared = json::array();
-  for (const auto& [id, slot] : facts.slots())
-    shared.push_back({{"id", id}, {"name", slot.name}, {"initial", ValueJson(slot.initial)},
-                      {"last_written", ValueJson(slot.last_written)}, {"reads", slot.reads},
-                      {"writes", slot.writes}, {"lost", slot.lost}, {"exact", slot.exact}});
+  std::map<uint32_t, const Declaration*> arrays;  // first slot -> the array declared there
+  for (const Declaration& d : facts.declarations())
+    if (d.kind == ObjectKind::kArray) arrays[d.id] = &d;
+  auto array_holding = [&](uint32_t id) -> const Declaration* {
+    auto it = arrays.upper_bound(id);
+    if (it == arrays.begin()) return nullptr;
+    --it;
+    return id < it->first + static_cast<uint32_t>(it->second->initial.field) ? it->second : nullptr;
+  };
+  for (const auto& [id, slot] : facts.slots()) {
+    const Declaration* array = array_holding(id);
+    if (array == nullptr) shared.push_back(SlotJson(facts, slot));
+    else if (array->id == id) shared.push_back(ArrayJson(facts, *array));
+  }
   out["shared"] = std::move(shared);
   json locks = json::array();
   for (const auto& [id, lock] : facts.locks()) {
@@ -83,7 +149,7 @@ json FactsJson(const RunFacts& facts) {
     json holders = json::array();
     lock.lanes.ForEach([&](int lane, const LockFacts::PerLane& mine) {
       if (mine.acquisitions == 0 && mine.wait_ns == 0) return;
-      holders.push_back({{"child", lane < 0 ? json("parent") : json(lane + 1)},
+      holders.push_back({{"child", lane < 0 ? json("parent") : json(lane + 1)}, {"lane", lane},
                          {"acquisitions", mine.acquisitions},
                          {"wait_ms", static_cast<double>(mine.wait_ns) / 1e6},
                          {"hold_ms", static_cast<double>(mine.hold_ns) / 1e6}});
@@ -107,19 +173,36 @@ json FactsJson(const RunFacts& facts) {
   json pools = json::array();
   for (const auto& [id, pool] : facts.pools()) {
     json tasks = json::array();
-    for (const PoolTaskFact& task : pool.tasks)
+    for (const PoolTaskFact& task : pool.tasks) {
+      json items = json::array();
+      for (int64_t item = task.first; item <= task.last && item - task.first < 100'000; ++item)
+        items.push_back(item);
       tasks.push_back({{"worker", task.lane + 1},
                        {"worker_pid", task.lane < facts.children() ? facts.child(task.lane).record.pid : -1},
-                       {"first", task.first}, {"last", task.last},
+                       {"first", task.first}, {"last", task.last}, {"items", std::move(items)},
+                       {"job", task.job >= 0 ? json(task.job) : json(nullptr)},
                        {"start_ms", facts.Ms(task.start_ns)}, {"end_ms", MsOrNull(facts, task.end_ns)},
                        {"ok", task.ok}});
+    }
+    json submissions = json::array();
+    for (const PoolSubmitFact& s : pool.submissions)
+      submissions.push_back({{"call", PoolCallName(s.call)}, {"job", s.job}, {"items", s.items},
+                             {"chunksize", s.chunksize}, {"ms", facts.Ms(s.t_ns)}});
+    json workers = nullptr;
+    std::string name;
+    for (const Declaration& d : facts.declarations())
+      if (d.kind == ObjectKind::kPool && d.id == id) {
+        name = d.name;
+        if (d.initial.field > 0) workers = d.initial.field;
+      }
     json states = json::array();
     for (const PoolStateFact& state : pool.states)
       states.push_back({{"state", PoolStateName(state.state)}, {"ms", facts.Ms(state.t_ns)}});
     json replaced = json::array();
     for (const PoolReplacementFact& r : pool.replacements)
       replaced.push_back({{"dead", r.dead_lane + 1}, {"replacement", r.new_lane + 1}, {"ms", facts.Ms(r.t_ns)}});
-    pools.push_back({{"id", id}, {"tasks", std::move(tasks)}, {"states", std::move(states)},
+    pools.push_back({{"id", id}, {"name", name}, {"workers", workers}, {"tasks", std::move(tasks)},
+                     {"submissions", std::move(submissions)}, {"states", std::move(states)},
                      {"callbacks", pool.callbacks.size()}, {"replacements", std::move(replaced)}});
   }
   out["pools"] = std::move(pools);

@@ -22,6 +22,7 @@ TEST_CASE("an installed program finds the worker in libexec/proclab and its data
     CHECK(layout.assets_dir == prefix / "share/proclab");
     CHECK(layout.bench_script == prefix / "share/proclab/compare_python.py");
     CHECK(layout.python_dir == prefix / "share/proclab/python");
+    CHECK(layout.python_programs == prefix / "share/proclab/programs");
   }
 }
 
@@ -33,7 +34,8 @@ TEST_CASE("a program with no share/proclab above it is in a build tree: the work
   CHECK(layout.worker == fs::path(dir.File("build/bin")) / "proclab-worker");
   CHECK(layout.assets_dir == fs::path(PROCLAB_SOURCE_DIR) / "assets");
   CHECK(layout.bench_script == fs::path(PROCLAB_SOURCE_DIR) / "bench/compare_python.py");
-  CHECK(layout.python_dir == fs::path(PROCLAB_SOURCE_DIR) / "python");
+  CHECK(layout.python_dir == fs::path(dir.File("build")) / "python");  // built: it has a compiled module
+  CHECK(layout.python_programs == fs::path(PROCLAB_SOURCE_DIR) / "assets/python");
 }
 
 TEST_CASE("the test program itself runs from the build tree and finds the built worker") {

@@ -3,7 +3,9 @@
 //
 //   proclab-cli list [--json]
 //   proclab-cli run <lesson> [--<param> <value> ...] [--trials N] [--json] [--trace-out FILE]
-//                            [--step 1r,2r,1w,2w]
+//                            [--step 1r,2r,1w,2w] [--engine cpp|python [--lines on|off]]
+//   proclab-cli trace PROGRAM.py [--json] [--trials N] [--step ...] [--lines on|off]
+//                                [--trace-out FILE] [--lanes N] [-- ARGS...]
 //   proclab-cli bench [--quick] [--json]
 //   proclab-cli help [<subcommand> [<lesson>]]       proclab-cli --help, --version
 //
@@ -24,6 +26,9 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/pending_file.hpp"
+#include "app/cli/python_bench.hpp"
+#include "app/cli/trace_command.hpp"
 #include "core/install_layout.hpp"
 #include "core/step_schedule.hpp"
 #include "core/run.hpp"
@@ -86,17 +91,6 @@ std::optional<std::string> FindLessonArgument(int argc, char** argv) {
   return std::nullopt;
 }
 
-std::optional<int64_t> ParseWhole(const std::string& text, int64_t min, int64_t max) {
-  try {
-    size_t used = 0;
-    const long long value = std::stoll(text, &used);
-    if (used != text.size() || value < min || value > max) return std::nullopt;
-    return value;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 // Only the curriculum's lessons run from the command line, not the benchmark programs.
 const Lesson* FindTaughtLesson(std::string_view id) {
   for (const Lesson* lesson : Curriculum())
@@ -124,52 +118,6 @@ int List(bool json) {
   return 0;
 }
 
-// The --trace-out file is written to a temporary file beside it and renamed into place once the
-// trace is complete: checking the path before the run must not leave an empty or half-written
-// file behind when the run cannot start, fails, or the CLI is stopped while writing.
-class PendingFile {
- public:
-  // Creates `<path>.XXXXXX` in the target's directory; false with `*error` set if it cannot.
-  bool Open(const std::string& path, std::string* error) {
-    struct stat info;
-    if (stat(path.c_str(), &info) == 0) {
-      if (S_ISDIR(info.st_mode)) return Fail(error, "it is a directory");
-      if (access(path.c_str(), W_OK) != 0) return Fail(error, std::strerror(errno));
-    }
-    std::string pattern = path + ".XXXXXX";
-    const int fd = mkstemp(pattern.data());
-    if (fd < 0) return Fail(error, std::strerror(errno));
-    const mode_t mask = umask(0);  // mkstemp makes 0600; a trace is an ordinary file
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    close(fd);
-    temp_ = pattern;
-    path_ = path;
-    stream_.open(temp_, std::ios::out | std::ios::trunc);
-    return stream_ ? true : Fail(error, std::strerror(errno));
-  }
-  std::ofstream& stream() { return stream_; }
-  bool is_open() const { return !temp_.empty(); }
-  // Closes and renames into place; false (the temporary file removed) if anything failed.
-  bool Commit() {
-    stream_.close();
-    const bool ok = !stream_.fail() && std::rename(temp_.c_str(), path_.c_str()) == 0;
-    if (ok) temp_.clear();
-    return ok;
-  }
-  ~PendingFile() {
-    if (!temp_.empty()) std::remove(temp_.c_str());
-  }
-
- private:
-  bool Fail(std::string* error, const std::string& reason) {
-    *error = reason;
-    return false;
-  }
-  std::string path_, temp_;
-  std::ofstream stream_;
-};
-
 struct RunRequest {
   const Lesson* lesson = nullptr;
   std::vector<std::string> param_texts;  // parallel to lesson->params
@@ -177,6 +125,8 @@ struct RunRequest {
   std::string trials_text = "1";
   std::string trace_out;
   std::string step_text;
+  std::string engine = "cpp";
+  std::string lines_text = "on";
   bool json = false;
 };
 
@@ -208,6 +158,25 @@ int RunLesson(RunRequest& request) {
   if (!trials)
     return BadInput("--trials must be a whole number in 1..10000, not '" + request.trials_text +
                     "'");
+
+  if (request.engine == "python") {
+    // The lesson's own Python program, traced like any other (app/cli/trace_command.cpp).
+    TraceRequest trace;
+    std::vector<std::string> given;
+    for (size_t i = 0; i < lesson.params.size(); ++i)
+      if (request.param_options[i]->count() != 0) given.emplace_back(lesson.params[i].name);
+    std::string error;
+    if (!LessonProgram(lesson, params, given, &trace, &error)) return BadInput(error);
+    trace.json = request.json;
+    trace.trials_text = request.trials_text;
+    trace.step_text = request.step_text;
+    trace.lines_text = request.lines_text;
+    trace.trace_out = request.trace_out;
+    trace.lesson = &lesson;
+    trace.params = &params;
+    return RunTrace(trace, g_stop_signal);
+  }
+  if (request.engine != "cpp") return BadInput("--engine must be cpp or python, not '" + request.engine + "'");
 
   RunOptions options;
   options.stop_signal = &g_stop_signal;
@@ -359,6 +328,9 @@ int Main(int argc, char** argv) {
   CLI::App* bench = app.add_subcommand("bench", "Measure what processes, locks, queues, pools and tracing cost here.");
   bench->add_flag("--quick", quick, "Fewer items and repeats (a few seconds).");
   bench->add_flag("--json", bench_json, "Print one JSON object.");
+  bool bench_python = false;
+  bench->add_flag("--python", bench_python,
+                  "What tracing a Python program costs: the lessons' programs and a tight loop, untraced and traced.");
 
   RunRequest request;
   CLI::App* run = app.add_subcommand("run", "Run a lesson with real child processes.");
@@ -373,6 +345,29 @@ int Main(int argc, char** argv) {
   run->add_option("--step", request.step_text,
                   "Be the scheduler: e.g. 1r,2r,1w,2w (child number, r = read, w = write).")
       ->type_name("STEPS");
+  run->add_option("--engine", request.engine,
+                  "cpp: ProcLab's C++ children (default); python: the lesson's Python program, traced.")
+      ->type_name("ENGINE");
+  run->add_option("--lines", request.lines_text, "With --engine python: trace each process's line (on, off).")
+      ->type_name("on|off");
+
+  TraceRequest trace_request;
+  CLI::App* trace = app.add_subcommand("trace", "Run a Python program, every process of it traced.");
+  trace->add_option("program", trace_request.program, "The program (a .py file).")->required();
+  trace->add_option("args", trace_request.args, "The program's own arguments, after --.");
+  trace->add_flag("--json", trace_request.json, "Print one JSON object (the program's output in it).");
+  trace->add_option("--trials", trace_request.trials_text, "Run it N times (1..10000).")->type_name("N");
+  trace->add_option("--step", trace_request.step_text,
+                    "Be the scheduler: e.g. 1r,2r,1w,2w (child process number, r = read, w = write).")
+      ->type_name("STEPS");
+  trace->add_option("--lines", trace_request.lines_text, "Trace each process's current line: on (default) or off.")
+      ->type_name("on|off");
+  trace->add_option("--trace-out", trace_request.trace_out, "Write the last trial's trace as Chrome Trace JSON.")
+      ->type_name("FILE");
+  trace->add_option("--lanes", trace_request.lanes_text, "Processes traced at most (1..160; default 64).")
+      ->type_name("N");
+  trace->add_option("--python", trace_request.python, "The interpreter (default: python3 on PATH).")
+      ->type_name("PYTHON");
   // Never parsed as such: RewriteHelp turns it into --help (it is here to be listed).
   app.add_subcommand("help", "Show the help of a subcommand: proclab-cli help run [LESSON].");
 
@@ -408,6 +403,8 @@ int Main(int argc, char** argv) {
     std::string extras;  // the unknown options, without their values
     for (const std::string& extra : run->remaining())
       if (extra.starts_with("-")) extras += (extras.empty() ? "" : " ") + extra;
+    if (trace->parsed())
+      return BadInput(std::string(e.what()) + " (the program's own arguments go after --: proclab-cli trace prog.py -- ARGS)");
     if (request.lesson == nullptr && !lesson_id.empty())  // the lesson is the first mistake
       return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");
     if (extras.empty()) return BadInput(e.what());
@@ -419,6 +416,8 @@ int Main(int argc, char** argv) {
   } catch (const CLI::RequiredError& e) {
     if (run->parsed() && lesson_id.empty())
       return BadInput("which lesson? e.g. proclab-cli run processes (see: proclab-cli list)");
+    if (trace->parsed() && trace_request.program.empty())
+      return BadInput("which program? e.g. proclab-cli trace race.py");
     if (!run->parsed() && !list->parsed())
       return BadInput("say what to do: proclab-cli list, or proclab-cli run <lesson> (see --help)");
     return BadInput(e.what());
@@ -435,7 +434,8 @@ int Main(int argc, char** argv) {
   }
 
   if (list->parsed()) return List(json);
-  if (bench->parsed()) return Bench(quick, bench_json);
+  if (bench->parsed()) return bench_python ? PythonBench(quick, bench_json, g_stop_signal) : Bench(quick, bench_json);
+  if (trace->parsed()) return RunTrace(trace_request, g_stop_signal);
   if (request.lesson == nullptr)
     return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");
   return RunLesson(request);

@@ -61,6 +61,8 @@ void AddChildEvent(ChildFacts& child, const Event& e) {
   switch (e.kind) {
     case EventKind::kStarted:
       child.started_ns = t;
+      child.pid = e.a;
+      child.parent_pid = e.b;
       break;
     case EventKind::kFinished:
       child.finished_ns = t;
@@ -94,6 +96,14 @@ void AddChildEvent(ChildFacts& child, const Event& e) {
       now.waiting_lock = false;
       ++now.holding;
       break;
+    case EventKind::kLockGaveUp:
+      now.waiting_lock = false;
+      break;
+    case EventKind::kLine:  // where it is, not what it does: no change of state
+      child.file = e.object;
+      child.line = e.a;
+      child.line_ns = t;
+      return;
     case EventKind::kLockReleased:
       now.holding = std::max(0, now.holding - 1);
       break;
@@ -193,6 +203,7 @@ long TimeUpTo(const ChildFacts& child, int64_t t_ns, long& cursor, StateTimes& o
 }
 
 std::string ChildName(const ChildRecord& child, Language language) {
+  if (!child.name.empty()) return child.name + " (pid " + std::to_string(child.pid) + ")";
   if (language == Language::kChinese)
     return "子进程 " + std::to_string(child.index + 1) + "（pid " + std::to_string(child.pid) + "）";
   return "child " + std::to_string(child.index + 1) + " (pid " + std::to_string(child.pid) + ")";

@@ -59,6 +59,11 @@ struct ChildFacts {
   int64_t kill_ns = 0;
   bool has_result = false;
   int64_t result = 0;        // kResult
+  int64_t pid = 0, parent_pid = 0;  // as the process said at kStarted (a Python process's parent)
+  // A Python process's current line (kLine): file id (ObjectKind::kFile), line, since when.
+  uint32_t file = 0;
+  int64_t line = 0;
+  int64_t line_ns = 0;
 
   // State over time.
   std::vector<StateChange> changes;

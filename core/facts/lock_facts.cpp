@@ -75,6 +75,9 @@ void AddLockEvent(LockFacts& lock, int lane, const Event& event) {
     case EventKind::kLockReleased:
       EndSpan(lock, mine, mine.open_hold, t);
       break;
+    case EventKind::kLockGaveUp:  // acquire(timeout=...) ran out: the wait ends, no hold begins
+      EndSpan(lock, mine, mine.open_wait, t);
+      break;
     case EventKind::kLockOwnerDied:
       lock.owner_deaths.push_back({t, static_cast<int>(event.a), lane});
       break;

@@ -17,7 +17,24 @@ void AddPoolEvent(PoolFacts& pool, int lane, const Event& event) {
       PoolFacts::PerLane& mine = pool.lanes[lane];
       ClosePoolTasks(pool, lane, event.t_ns);  // a start whose end was dropped
       pool.tasks.push_back({lane, event.a, event.b, event.t_ns});
+      pool.tasks.back().job = mine.next_job;
+      mine.next_job = -1;
       mine.open_task = static_cast<int>(pool.tasks.size()) - 1;
+      break;
+    }
+    case EventKind::kTaskJob:
+      pool.lanes[lane].next_job = event.a;
+      break;
+    case EventKind::kPoolCall: {
+      PoolFacts::PerLane& mine = pool.lanes[lane];
+      mine.next_call = static_cast<PoolCall>(event.a);
+      mine.next_chunksize = event.b;
+      break;
+    }
+    case EventKind::kPoolSubmit: {
+      const PoolFacts::PerLane& mine = pool.lanes[lane];
+      pool.submissions.push_back(
+          {event.t_ns, lane, mine.next_call, event.a, event.b, mine.next_chunksize});
       break;
     }
     case EventKind::kTaskEnd:

@@ -16,6 +16,7 @@ struct PoolTaskFact {
   int64_t start_ns;
   int64_t end_ns = 0;   // 0: running, or the worker died during it (see ok)
   bool ok = true;       // false: the task raised, or its worker died while running it
+  int64_t job = -1;     // the submission it belongs to (a Python pool's job; -1: not said)
   bool open() const { return end_ns == 0 && ok; }
 };
 
@@ -30,6 +31,16 @@ struct PoolCallbackFact {
   int64_t value;  // apply: the value; map: how many values
 };
 
+// Work handed to a Python pool: which method, how many items, in chunks of how many.
+struct PoolSubmitFact {
+  int64_t t_ns;
+  int lane;
+  PoolCall call;
+  int64_t job;
+  int64_t items;
+  int64_t chunksize;
+};
+
 struct PoolReplacementFact {
   int64_t t_ns;
   int dead_lane, new_lane;
@@ -41,10 +52,14 @@ struct PoolFacts {
   std::vector<PoolTaskFact> tasks;  // in each worker's order
   std::vector<PoolCallbackFact> callbacks;
   std::vector<PoolReplacementFact> replacements;
+  std::vector<PoolSubmitFact> submissions;
   uint32_t task_queue = 0, result_queue = 0;  // the queues the pool hands work through
   bool has_queues = false;
   struct PerLane {
     int open_task = -1;  // index into tasks
+    int64_t next_job = -1;  // kTaskJob: the job of the lane's next task
+    PoolCall next_call = PoolCall::kMap;  // kPoolCall: the method of the lane's next submission
+    int64_t next_chunksize = 1;
   };
   LaneTable<PerLane> lanes;
 

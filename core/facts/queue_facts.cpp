@@ -21,7 +21,7 @@ void AddQueueEvent(QueueFacts& queue, int lane, const Event& event) {
   switch (event.kind) {
     case EventKind::kQueuePut:
     case EventKind::kQueueGet: {
-      queue.Record(event.kind == EventKind::kQueuePut, QueueOp{event.t_ns, lane, event.a, event.b});
+      queue.Record(event.kind == EventKind::kQueuePut, QueueOp{event.t_ns, lane, event.a, event.b, event.type});
       (event.kind == EventKind::kQueuePut ? mine.puts : mine.gets) += 1;
       queue.max_depth = std::max(queue.max_depth, event.b);
       break;

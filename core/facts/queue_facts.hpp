@@ -19,10 +19,11 @@ struct QueueOp {
   int lane;
   int64_t value;
   int64_t depth_after;
+  ValueType type = ValueType::kInt;  // how `value` reads (a Python queue carries any object)
 };
 
 struct QueueItemTrip {
-  int64_t value;
+  int64_t value;  // as the put's type says (QueueFacts::puts[k].type)
   int producer;      // lane that put it
   int consumer;      // lane that got it (kNoLane: still in the queue)
   int64_t put_ns, get_ns;  // get_ns 0: still in the queue

@@ -79,6 +79,11 @@ void RunFacts::AddObjectEvent(int lane, const Event& e) {
       if (d == nullptr) {
         declarations_.push_back({kind, e.object, "", SlotValue{e.b, e.type}, lane});
         d = &declarations_.back();
+      } else {
+        // Declared again (a Python process learns its own name after it started): the new
+        // name replaces the old one; its kName chunks follow on the declaring lane.
+        d->name.clear();
+        d->lane = lane;
       }
       d->initial = SlotValue{e.b, e.type};
       if (kind == ObjectKind::kSlot) {
@@ -109,6 +114,14 @@ void RunFacts::AddObjectEvent(int lane, const Event& e) {
         if (it->kind == ObjectKind::kSlot) slots_[e.object].name = name;
         if (it->kind == ObjectKind::kLock) locks_[e.object].name = name;
         if (it->kind == ObjectKind::kQueue) queues_[e.object].name = name;
+        if (it->kind == ObjectKind::kProcess) {
+          const size_t child = e.object;
+          if (child >= children_.size()) {
+            children_.resize(child + 1);
+            closed_.resize(children_.size(), false);
+          }
+          children_[child].record.name = name;
+        }
         break;
       }
       break;
@@ -138,9 +151,33 @@ void RunFacts::AddObjectEvent(int lane, const Event& e) {
       AddQueueEvent(queue, lane, e);
       break;
     }
+    case EventKind::kFinalValue: {
+      SlotFacts& slot = slots_[e.object];
+      slot.id = e.object;
+      slot.has_final = true;
+      slot.final_value = SlotValue{e.a, e.type};
+      break;
+    }
+    case EventKind::kChildExit:
+      exits_reported_[e.a] = e.b;
+      break;
+    case EventKind::kProcessJoin:
+      process_joins_.push_back({lane, e.a, e.t_ns});
+      break;
+    case EventKind::kProcessJoined:
+      for (auto it = process_joins_.rbegin(); it != process_joins_.rend(); ++it)
+        if (it->lane == lane && it->pid == e.a && it->end_ns == 0) {
+          it->end_ns = e.t_ns;
+          it->result = e.b;
+          break;
+        }
+      break;
     case EventKind::kTaskStart:
     case EventKind::kTaskEnd:
     case EventKind::kTaskFailed:
+    case EventKind::kTaskJob:
+    case EventKind::kPoolCall:
+    case EventKind::kPoolSubmit:
     case EventKind::kPoolState:
     case EventKind::kPoolCallback:
     case EventKind::kPoolReplaced: {
@@ -168,7 +205,10 @@ void RunFacts::UpdateChildren(const std::vector<ChildRecord>& children,
   }
   for (size_t i = 0; i < children.size(); ++i) {
     const bool all_in = i < complete.size() && complete[i];
+    // A process's own name (kProcess declaration) outlives the supervisor's copy of the record.
+    std::string name = children_[i].record.name;
     UpdateChildRecord(children_[i], children[i], all_in);
+    if (children_[i].record.name.empty()) children_[i].record.name = std::move(name);
     const ChildRecord& r = children[i];
     if (r.done()) last_ns_ = std::max(last_ns_, r.end_ns);
     // An ended process holds no lock, waits for nothing and runs no task any more: its open
@@ -192,6 +232,13 @@ void RunFacts::SetDrops(int lane, uint64_t drops) { drops_[lane] = drops; }
 void RunFacts::SetError(int lane, std::string text) {
   if (lane < 0 || static_cast<size_t>(lane) >= children_.size()) return;
   children_[static_cast<size_t>(lane)].error = std::move(text);
+}
+
+void RunFacts::SetCurrentLine(int lane, uint32_t file, int64_t line) {
+  if (lane < 0 || static_cast<size_t>(lane) >= children_.size() || line <= 0) return;
+  ChildFacts& child = children_[static_cast<size_t>(lane)];
+  child.file = file;
+  child.line = line;
 }
 
 uint64_t RunFacts::drops() const {
@@ -249,6 +296,12 @@ std::string RunFacts::NameOf(ObjectKind kind, uint32_t id) const {
   for (const Declaration& d : declarations_)
     if (d.kind == kind && d.id == id) return d.name;
   return {};
+}
+
+std::optional<int64_t> RunFacts::ReportedExit(int64_t pid) const {
+  auto it = exits_reported_.find(pid);
+  if (it == exits_reported_.end()) return std::nullopt;
+  return it->second;
 }
 
 int64_t RunFacts::lost_total() const {

@@ -51,6 +51,15 @@ struct StallFact {
   std::optional<Deadlock> deadlock;
 };
 
+// A Python process joining one of its children (kProcessJoin / kProcessJoined).
+struct ProcessJoinFact {
+  int lane;            // who joins
+  int64_t pid;         // whom
+  int64_t begin_ns;
+  int64_t end_ns = 0;  // 0: still waiting
+  int64_t result = 0;  // the exit code join() saw, or kStillRunning
+};
+
 struct JoinFact {
   int lane;
   int64_t begin_ns;
@@ -71,6 +80,9 @@ class RunFacts {
   void ApplyTally(int lane, uint32_t slot, const SlotTally& tally);
   void SetDrops(int lane, uint64_t drops);
   void SetError(int lane, std::string text);  // what the child reported (its error slot)
+  // A Python process's current line as it keeps it in shared memory: exact when its ring
+  // dropped line events (kLine carries the same).
+  void SetCurrentLine(int lane, uint32_t file, int64_t line);
   // The run is over and every event is in: close what is open, order the logs.
   void Finalise();
 
@@ -100,6 +112,9 @@ class RunFacts {
   std::string NameOf(ObjectKind kind, uint32_t id) const;  // "" when undeclared
   const std::vector<StallFact>& stalls() const { return stalls_; }
   const std::vector<JoinFact>& joins() const { return joins_; }
+  const std::vector<ProcessJoinFact>& process_joins() const { return process_joins_; }
+  // How a process ended, as its parent reported it (kChildExit: exit code, or -signal).
+  std::optional<int64_t> ReportedExit(int64_t pid) const;
   // The first cycle of processes waiting for each other's locks, as the events stand now.
   std::optional<Deadlock> FindDeadlock() const { return proclab::FindDeadlock(locks_); }
   int64_t lost_total() const;  // lost updates over every slot
@@ -124,6 +139,8 @@ class RunFacts {
   std::vector<Declaration> declarations_;
   std::vector<StallFact> stalls_;
   std::vector<JoinFact> joins_;
+  std::vector<ProcessJoinFact> process_joins_;
+  std::map<int64_t, int64_t> exits_reported_;  // pid -> exit code or -signal
 };
 
 class Trace;

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace proclab {
 
@@ -13,6 +14,12 @@ double SlotValue::AsDouble() const {
 
 std::string SlotValue::Text() const {
   if (type == ValueType::kInt) return std::to_string(field);
+  if (type == ValueType::kOpaque) return "?";
+  if (type == ValueType::kText) {
+    char text[9] = {};
+    std::memcpy(text, &field, 8);
+    return std::string("'") + text + "'";
+  }
   char text[40];
   std::snprintf(text, sizeof text, "%.1f", AsDouble());
   return text;

@@ -68,6 +68,9 @@ struct SlotFacts {
   int64_t reads = 0, writes = 0, lost = 0;
   bool exact = true;       // false: some of this slot's events were dropped and no tally covers it
   SlotValue last_written;  // the value of the latest write by time (the slot's value, live)
+  bool has_final = false;  // a process read the slot's value at the end (kFinalValue)
+  SlotValue final_value;
+  SlotValue Final() const { return has_final ? final_value : last_written; }
   int64_t last_write_ns = 0;
   // Every write seen (in time order once finalised) and every write that erased updates, up to
   // kMaxListed each: a run of 128 children racing flat out makes hundreds of millions; the

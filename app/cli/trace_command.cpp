@@ -1,0 +1,487 @@
+// proclab-cli trace: a Python program under ProcLab's tracer (core/python_run.hpp).
+//
+// Text mode keeps the program's output where it would go without ProcLab (its stdout on
+// stdout, byte for byte; its stderr on stderr), like strace and time, and writes ProcLab's
+// report after it, on stderr. --json prints one object instead: the program's output is in it.
+//
+// Sections: checking the program · the report in words · the JSON · RunTrace · --engine python.
+#include "app/cli/trace_command.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "app/cli/pending_file.hpp"
+#include "core/facts/explain.hpp"
+#include "core/install_layout.hpp"
+#include "core/process.hpp"
+#include "core/python_run.hpp"
+#include "core/step_schedule.hpp"
+#include "core/trace_export.hpp"
+#include "core/trial_json.hpp"
+
+namespace proclab {
+namespace {
+
+constexpr int kBadInput = 2;
+constexpr int kNoPython = 127;  // what a shell says when a command is not found
+
+int BadInput(const std::string& message) {
+  std::cerr << "proclab-cli: " << message << '\n';
+  return kBadInput;
+}
+
+// ------------------------------------------------------------------- checking the program
+
+// The first byte offset that is not UTF-8 (overlong forms and surrogates included), or npos.
+size_t FirstNonUtf8(const std::string& text) {
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    uint32_t least = 0;
+    if ((c & 0xe0) == 0xc0) length = 2, least = 0x80;
+    else if ((c & 0xf0) == 0xe0) length = 3, least = 0x800;
+    else if ((c & 0xf8) == 0xf0) length = 4, least = 0x10000;
+    else return i;
+    if (i + length > n) return i;
+    uint32_t point = c & (0xffu >> (length + 1));
+    for (size_t k = 1; k < length; ++k) {
+      const auto d = static_cast<unsigned char>(text[i + k]);
+      if ((d & 0xc0) != 0x80) return i;
+      point = (point << 6) | (d & 0x3f);
+    }
+    if (point < least || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) return i;
+    i += length;
+  }
+  return std::string::npos;
+}
+
+// One line saying why `path` is not a program we can run, or empty.
+std::string CheckProgram(const std::string& path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0)
+    return "cannot trace " + path + ": " + (errno == ENOENT ? "no such file" : std::strerror(errno));
+  if (S_ISDIR(info.st_mode)) return "cannot trace " + path + ": it is a directory, not a Python program";
+  if (!S_ISREG(info.st_mode)) return "cannot trace " + path + ": not a regular file";
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "cannot trace " + path + ": it cannot be read (" + std::strerror(errno) + ")";
+  std::string source;
+  char buffer[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      source.append(buffer, static_cast<size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      const int error = n < 0 ? errno : 0;
+      close(fd);
+      if (error != 0) return "cannot trace " + path + ": reading it failed (" + std::strerror(error) + ")";
+      break;
+    }
+  }
+  const size_t bad = FirstNonUtf8(source);
+  if (bad != std::string::npos) {
+    const size_t line = static_cast<size_t>(std::count(source.begin(), source.begin() + static_cast<long>(bad), '\n')) + 1;
+    return "cannot trace " + path + ": it is not UTF-8 text (line " + std::to_string(line) + ")";
+  }
+  return {};
+}
+
+// ----------------------------------------------------------------------- the report in words
+
+std::string Text(const nlohmann::json& value) {
+  if (value.is_null()) return "?";
+  if (value.is_number_float()) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.1f", value.get<double>());
+    return text;
+  }
+  if (value.is_array()) {
+    std::string out = "[";
+    for (size_t i = 0; i < value.size(); ++i) out += (i ? ", " : "") + Text(value[i]);
+    return out + "]";
+  }
+  if (value.is_string()) return "'" + value.get<std::string>() + "'";
+  return value.dump();
+}
+
+std::string Ms(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f ms", ms);
+  return text;
+}
+
+void Report(const nlohmann::json& trial, std::ostream& out) {
+  const std::string program = trial.value("program", std::string());
+  std::string python = trial["python"].is_string() ? trial["python"].get<std::string>() : "";
+  out << "proclab: " << program << (python.empty() ? "" : " on Python " + python) << ": exit status "
+      << trial["exit_status"].get<int>() << ", " << Ms(trial.value("duration_ms", 0.0)) << '\n';
+  for (const auto& p : trial["processes"]) {
+    std::string name = p["name"].is_string() ? p["name"].get<std::string>() : "?";
+    out << "  lane " << p["lane"].get<int>() << "  " << name << " (pid " << p["pid"].get<int>();
+    if (p["parent_pid"].is_number()) out << ", parent " << p["parent_pid"].get<int>();
+    out << "): " << p["ended"].get<std::string>();
+    if (p.contains("error")) out << "; raised " << p["error"].get<std::string>();
+    out << '\n';
+  }
+  for (const auto& s : trial["shared"]) {
+    const bool array = s["kind"] == "Array";
+    out << "  " << s["name"].get<std::string>() << " (" << s["kind"].get<std::string>()
+        << (s["typecode"].is_string() ? " '" + s["typecode"].get<std::string>() + "'" : "") << "): "
+        << Text(s["initial"]) << " at the start, " << Text(s["final"]) << " at the end; "
+        << s["reads"].get<int64_t>() << " reads, " << s["writes"].get<int64_t>() << " writes, ";
+    if (array) out << "updates lost per element " << Text(s["lost"]) << '\n';
+    else out << s["lost"].get<int64_t>() << (s["lost"] == 1 ? " update lost\n" : " updates lost\n");
+  }
+  for (const auto& l : trial["locks"])
+    if (l["acquisitions"] != 0 || l["wait_ms"] != 0.0)  // a Value's own lock nobody had to wait for: no news
+    out << "  lock " << Text(l["name"]) << ": " << l["acquisitions"].get<int64_t>() << " acquisitions, "
+        << Ms(l["wait_ms"].get<double>()) << " waiting, " << Ms(l["hold_ms"].get<double>()) << " held\n";
+  for (const auto& q : trial["queues"])
+    out << "  queue " << Text(q["name"]) << ": " << q["puts"].get<int64_t>() << " puts, " << q["gets"].get<int64_t>()
+        << " gets, at most " << q["max_depth"].get<int64_t>() << " items in it\n";
+  for (const auto& p : trial["pools"]) {
+    out << "  pool " << Text(p["name"]) << " (" << (p["workers"].is_number() ? p["workers"].dump() : "?")
+        << " workers): " << p["submissions"].size() << " submissions, " << p["tasks"].size() << " tasks\n";
+    for (const auto& t : p["tasks"])
+      out << "    worker pid " << t["worker_pid"].get<int>() << " computed items " << Text(t["items"])
+          << (t["ok"].get<bool>() ? "" : " (failed)") << '\n';
+  }
+  if (trial.contains("steps"))
+    for (const auto& line : trial["steps_text"]) out << "  " << line.get<std::string>() << '\n';
+  if (trial.contains("notes"))
+    for (const auto& note : trial["notes"]) out << "proclab: note: " << note.get<std::string>() << '\n';
+  if (trial["dropped_events"].get<uint64_t>() > 0)
+    out << "proclab: " << trial["dropped_events"].get<uint64_t>() << " events were dropped\n";
+}
+
+// ---------------------------------------------------------------------------------- the JSON
+
+std::string_view StepResultText(StepResult result) {
+  switch (result) {
+    case StepResult::kRead: return "read";
+    case StepResult::kWrote: return "wrote";
+    case StepResult::kWaitingForLock: return "waiting for the lock";
+    case StepResult::kNoStep: return "no step taken";
+    case StepResult::kFinished: return "finished";
+    case StepResult::kNotStepping: return "no such child process";
+  }
+  return "?";
+}
+
+nlohmann::json ValueJson(const SlotValue& v) {
+  return v.type == ValueType::kInt ? nlohmann::json(v.field) : nlohmann::json(v.AsDouble());
+}
+
+void AddSteps(const TrialResult& result, const StepRun& steps, nlohmann::json& trial) {
+  const RunFacts& facts = result.facts;
+  nlohmann::json list = nlohmann::json::array(), text = nlohmann::json::array();
+  for (const StepRecord& step : steps.steps) {
+    const int lane = step.child + 1;
+    const std::string who = LaneName(facts, lane, Language::kEnglish);
+    const std::string slot = facts.slot(step.slot) != nullptr ? facts.slot(step.slot)->name : "?";
+    nlohmann::json entry = {{"step", step.number}, {"child", step.child + 1}, {"lane", lane},
+                            {"what", step.asked == 'r' ? "read" : "write"},
+                            {"result", StepResultText(step.result)}};
+    std::string line = (step.consequence ? std::string("        then ") : "step " + std::to_string(step.number) + ": ") + who + " ";
+    if (step.result == StepResult::kRead || step.result == StepResult::kWrote) {
+      entry["value"] = ValueJson(step.value);
+      entry["shared"] = slot;
+      line += (step.consequence ? "gets the lock and reads " : step.result == StepResult::kRead ? "reads " : "writes ") +
+              slot + " = " + step.value.Text();
+      if (step.lost_update) {
+        entry["lost_update"] = true;
+        entry["overwrote"] = ValueJson(step.overwrote);
+        line += "   <- lost update: it overwrote " + step.overwrote.Text() +
+                ", which another process had written since this one read";
+      }
+    } else if (step.result == StepResult::kWaitingForLock) {
+      entry["holder_lane"] = step.holder >= 0 ? nlohmann::json(step.holder) : nlohmann::json(nullptr);
+      line += std::string("cannot ") + (step.asked == 'r' ? "read" : "write") + " yet: it waits for a lock" +
+              (step.holder >= 0 ? " that " + LaneName(facts, step.holder, Language::kEnglish) + " holds" : "");
+    } else {
+      line += "takes no step (" + std::string(StepResultText(step.result)) + ")";
+    }
+    if (step.consequence) entry["got_lock"] = true;
+    list.push_back(std::move(entry));
+    text.push_back(line);
+  }
+  if (steps.finished_for_you) text.push_back("(after your steps, the child processes finished one at a time)");
+  trial["steps"] = std::move(list);
+  trial["scheduled_steps"] = steps.scheduled;
+  trial["steps_text"] = std::move(text);
+}
+
+nlohmann::json TrialOf(const TrialResult& result) {
+  nlohmann::json trial = TrialJson(result);
+  const auto* outcome = result.Outcome<PythonOutcome>();
+  if (outcome != nullptr && outcome->steps) AddSteps(result, *outcome->steps, trial);
+  return trial;
+}
+
+// Over the trials: each Value's final values and lost updates, and the exit statuses.
+nlohmann::json Summary(const std::vector<nlohmann::json>& trials) {
+  struct Series {
+    std::string kind;
+    nlohmann::json finals = nlohmann::json::array(), lost = nlohmann::json::array();
+  };
+  std::map<std::string, Series> shared;
+  std::vector<std::string> order;
+  nlohmann::json statuses = nlohmann::json::array();
+  for (const nlohmann::json& trial : trials) {
+    statuses.push_back(trial["exit_status"]);
+    for (const auto& s : trial["shared"]) {
+      const std::string name = s["name"];
+      if (!shared.count(name)) order.push_back(name);
+      Series& series = shared[name];
+      series.kind = s["kind"];
+      series.finals.push_back(s["final"]);
+      series.lost.push_back(s["lost"]);
+    }
+  }
+  nlohmann::json values = nlohmann::json::array();
+  for (const std::string& name : order) {
+    Series& series = shared[name];
+    nlohmann::json entry = {{"name", name}, {"kind", series.kind}, {"finals", series.finals}, {"lost", series.lost}};
+    if (series.kind == "Value") {
+      std::map<std::string, int> histogram;
+      int64_t lost_total = 0, trials_losing = 0, lost_min = INT64_MAX, lost_max = 0;
+      for (const auto& f : series.finals) histogram[f.dump()] += 1;
+      for (const auto& l : series.lost) {
+        const int64_t n = l.get<int64_t>();
+        lost_total += n;
+        trials_losing += n > 0 ? 1 : 0;
+        lost_min = std::min(lost_min, n);
+        lost_max = std::max(lost_max, n);
+      }
+      nlohmann::json bars = nlohmann::json::array();
+      for (const auto& [value, count] : histogram) bars.push_back({{"final", nlohmann::json::parse(value)}, {"trials", count}});
+      entry["histogram"] = std::move(bars);
+      entry["lost_min"] = lost_min;
+      entry["lost_max"] = lost_max;
+      entry["lost_mean"] = static_cast<double>(lost_total) / static_cast<double>(series.lost.size());
+      entry["trials_with_lost_updates"] = trials_losing;
+    }
+    values.push_back(std::move(entry));
+  }
+  return {{"trials", trials.size()}, {"exit_statuses", statuses}, {"shared", std::move(values)}};
+}
+
+void WriteAll(int fd, const std::string& text) {
+  size_t at = 0;
+  while (at < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + at, text.size() - at);
+    if (n > 0) at += static_cast<size_t>(n);
+    else if (n < 0 && errno == EINTR) continue;
+    else return;  // our own output is gone (a closed pipe): the program still runs to its end
+  }
+}
+
+}  // namespace
+
+// -------------------------------------------------------------------------------- RunTrace
+
+std::optional<int64_t> ParseWhole(const std::string& text, int64_t min, int64_t max) {
+  try {
+    size_t used = 0;
+    const long long value = std::stoll(text, &used);
+    if (used != text.size() || value < min || value > max) return std::nullopt;
+    return value;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+
+int RunTrace(const TraceRequest& request, const std::atomic<int>& stop_signal) {
+  // Bad input first: one line, exit 2, nothing started.
+  if (const std::string problem = CheckProgram(request.program); !problem.empty()) return BadInput(problem);
+  const auto trials = ParseWhole(request.trials_text, 1, 10'000);
+  if (!trials) return BadInput("--trials must be a whole number in 1..10000, not '" + request.trials_text + "'");
+  if (request.lines_text != "on" && request.lines_text != "off")
+    return BadInput("--lines must be on or off, not '" + request.lines_text + "'");
+  const auto lanes = ParseWhole(request.lanes_text, 1, kMaxLanes);
+  if (!lanes) return BadInput("--lanes must be a whole number in 1.." + std::to_string(kMaxLanes) + ", not '" + request.lanes_text + "'");
+  std::vector<std::pair<int, char>> schedule;
+  if (!request.step_text.empty()) {
+    std::string error;
+    auto parsed = ParseStepSchedule(request.step_text, static_cast<int>(*lanes) - 1, &error);
+    if (!parsed) return BadInput(error);
+    schedule = std::move(*parsed);
+  }
+  const std::string python = PythonRun::FindOnPath(request.python);
+  if (python.empty()) {
+    std::cerr << "proclab-cli: " << request.python
+              << " was not found on PATH: ProcLab runs Python programs with it (on Debian: apt-get install python3)\n";
+    return kNoPython;
+  }
+  const std::string tracer = PythonRun::FindTracerDir();
+  if (tracer.empty()) {
+    std::cerr << "proclab-cli: ProcLab's Python tracer is missing (" << ThisInstall().python_dir.string()
+              << "/sitecustomize.py); build ProcLab with python3-dev installed\n";
+    return 1;
+  }
+  PendingFile trace_file;
+  std::string trace_error;
+  if (!request.trace_out.empty() && !trace_file.Open(request.trace_out, &trace_error))
+    return BadInput("cannot write the trace to " + request.trace_out + ": " + trace_error);
+
+  PythonRunOptions options;
+  options.python = python;
+  options.program = request.program;
+  options.args = request.args;
+  options.tracer_dir = tracer;
+  options.lines = request.lines_text == "on";
+  options.lanes = static_cast<uint32_t>(*lanes);
+  options.stop_signal = &stop_signal;
+  options.step_schedule = schedule;
+  options.stdin_fd = isatty(STDIN_FILENO) ? -1 : STDIN_FILENO;  // a terminal would stop a background group
+
+  std::vector<nlohmann::json> results;
+  TrialResult last;
+  int status = 0;
+  for (int64_t trial = 0; trial < *trials; ++trial) {
+    if (!request.json && trial == 0)
+      options.on_output = [](const OutputChunk& chunk) { WriteAll(chunk.stream == 2 ? STDERR_FILENO : STDOUT_FILENO, chunk.text); };
+    else
+      options.on_output = nullptr;
+    PythonRun run(options);
+    try {
+      last = run.Execute();
+    } catch (const std::exception& e) {
+      std::cerr << "proclab-cli: the program could not start: " << e.what() << '\n';
+      return 1;
+    }
+    nlohmann::json json = TrialOf(last);
+    if (request.lesson != nullptr) {
+      json["lesson"] = request.lesson->id;
+      json["engine"] = "python";
+    }
+    status = json["exit_status"].get<int>();
+    if (!request.json) {
+      if (trial == 0) Report(json, std::cerr);
+      else
+        std::cerr << "proclab: trial " << trial + 1 << ": exit status " << status << ", "
+                  << json["processes"].size() << " processes, "
+                  << (json["shared"].empty() ? std::string("no shared values")
+                                             : json["shared"][0]["name"].get<std::string>() + " = " + Text(json["shared"][0]["final"]) +
+                                                   ", lost " + Text(json["shared"][0]["lost"]))
+                  << '\n';
+    }
+    if (!json.value("traced", true) && trial == 0)
+      std::cerr << "proclab-cli: the tracer did not start in the program's main process; see its output above\n";
+    results.push_back(std::move(json));
+    if (last.stopped) break;
+  }
+
+  bool trace_failed = false;
+  if (trace_file.is_open()) {
+    WriteChromeTrace(last, trace_file.stream());
+    if (!trace_file.Commit()) {
+      std::cerr << "proclab-cli: writing the trace to " << request.trace_out << " failed: " << std::strerror(errno) << '\n';
+      trace_failed = true;
+    }
+  }
+  if (request.json) {
+    nlohmann::json out;
+    if (*trials == 1) {
+      out = results.front();
+    } else {
+      out = {{"program", request.program}, {"python", results.front()["python"]}, {"exit_status", status},
+             {"trials", results}, {"summary", Summary(results)}};
+      if (request.lesson != nullptr) {
+        out["lesson"] = request.lesson->id;
+        out["engine"] = "python";
+      }
+    }
+    if (request.params != nullptr) out["params"] = request.params->ToJson();
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else if (*trials > 1) {
+    std::cerr << "proclab: summary over " << results.size() << " trials: "
+              << Summary(results).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  }
+  const int stopped = stop_signal.load();
+  if (stopped != 0) {
+    std::cerr << "proclab-cli: stopped by " << SignalName(stopped)
+              << "; the program's processes were ended and the shared memory removed\n";
+    return 128 + stopped;
+  }
+  if (trace_failed && status == 0) return 1;
+  return status;
+}
+
+// -------------------------------------------------------------------------- --engine python
+
+namespace {
+
+std::string LessonProgramsDir() {
+  if (const char* dir = std::getenv("PROCLAB_PROGRAMS_DIR"); dir != nullptr && *dir != '\0') return dir;
+  return ThisInstall().python_programs.string();
+}
+
+// The parameters a lesson's program takes, from its line "# proclab-params: a b c".
+std::vector<std::string> DeclaredParams(const std::string& path) {
+  std::ifstream file(path);
+  std::string line;
+  for (int n = 0; n < 40 && std::getline(file, line); ++n) {
+    const std::string key = "# proclab-params:";
+    if (!line.starts_with(key)) continue;
+    std::istringstream words(line.substr(key.size()));
+    std::vector<std::string> names;
+    for (std::string word; words >> word;) names.push_back(word);
+    return names;
+  }
+  return {};
+}
+
+}  // namespace
+
+bool LessonProgram(const Lesson& lesson, const ParamValues& params, const std::vector<std::string>& given,
+                   TraceRequest* request, std::string* error) {
+  const std::string dir = LessonProgramsDir();
+  // A program's directory comes first on its sys.path: queue.py would stand in for the standard
+  // library's queue module, which multiprocessing imports. That one is queues.py.
+  const std::string file = lesson.id == "queue" ? "queues" : std::string(lesson.id);
+  const std::string path = dir + "/" + file + ".py";
+  if (dir.empty() || access(path.c_str(), R_OK) != 0) {
+    *error = "lesson " + std::string(lesson.id) + " has no Python program (assets/python/" + file + ".py)";
+    return false;
+  }
+  const std::vector<std::string> known = DeclaredParams(path);
+  request->program = path;
+  request->args.clear();
+  for (const std::string& name : given) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      *error = "--" + name + " has no Python equivalent in lesson " + std::string(lesson.id) +
+               " (its program takes: " + (known.empty() ? std::string("no parameters") : "--" + [&] {
+                 std::string all;
+                 for (const std::string& k : known) all += (all.empty() ? "" : ", --") + k;
+                 return all;
+               }()) + ")";
+      return false;
+    }
+    request->args.push_back("--" + name);
+    request->args.push_back(params.Text(name));
+  }
+  return true;
+}
+
+}  // namespace proclab

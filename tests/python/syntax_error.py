@@ -1,0 +1,3 @@
+print("fine so far")
+if True
+    print("never")
