@@ -69,17 +69,23 @@ namespace {
 
 enum IncrementMode : int64_t { kUnlocked, kLocked, kAtomic };
 
-// What a measuring run or the lesson found: named figures (and, for the lesson, Python's and the
-// ratios), kept as the JSON object the CLI prints.
-struct Figures : LessonOutcome {
-  nlohmann::json values = nlohmann::json::object();
-  nlohmann::json ToJson() const override { return values; }
+// What one measuring run found (each bench lesson fills the fields it measures).
+struct BenchSample : LessonOutcome {
+  double per_s = 0;        // increments, queue items
+  double ns = 0;           // per trace event
+  double map_per_s = 0, apply_per_s = 0;
+  double map_before_ns_per_item = 0, map_work_ns_per_item = 0, map_after_ns_per_item = 0;
+  nlohmann::json ToJson() const override {
+    return {{"per_s", per_s}, {"ns", ns}, {"map_per_s", map_per_s}, {"apply_per_s", apply_per_s},
+            {"map_before_ns_per_item", map_before_ns_per_item}, {"map_work_ns_per_item", map_work_ns_per_item},
+            {"map_after_ns_per_item", map_after_ns_per_item}};
+  }
 };
-nlohmann::json& FiguresOf(ParentContext& parent) { return parent.outcome<Figures>().values; }
-const nlohmann::json& FiguresOf(const TrialResult& result) {
-  static const nlohmann::json kNone = nlohmann::json::object();
-  const Figures* figures = result.Outcome<Figures>();
-  return figures != nullptr ? figures->values : kNone;
+BenchSample& SampleOf(ParentContext& parent) { return parent.outcome<BenchSample>(); }
+const BenchSample& SampleOf(const TrialResult& result) {
+  const BenchSample* sample = result.Outcome<BenchSample>();
+  if (sample == nullptr) throw RunError("a benchmark run of " + result.lesson_id + " measured nothing");
+  return *sample;
 }
 
 struct BenchCounter {
@@ -180,7 +186,7 @@ const Lesson& IncrementBench() {
           [](ParentContext& parent) {
             parent.WaitChildren();
             const double seconds = TaskSpanSeconds(parent);
-            FiguresOf(parent)["per_s"] =
+            SampleOf(parent).per_s =
                 seconds > 0 ? 2.0 * static_cast<double>(parent.param("count")) / seconds : 0.0;
           },
   };
@@ -208,7 +214,7 @@ const Lesson& QueueBench() {
               if (queue.Get(&item, caller, 10'000'000'000) != QueueStatus::kOk || item.value != i)
                 throw RunError("the queue benchmark lost or reordered an item");
             const double seconds = static_cast<double>(MonotonicNs() - start) / 1e9;
-            FiguresOf(parent)["per_s"] = static_cast<double>(count) / seconds;
+            SampleOf(parent).per_s = static_cast<double>(count) / seconds;
             parent.WaitChildren();
           },
   };
@@ -245,9 +251,9 @@ const Lesson& PoolBench() {
             // working, after the last.
             const int64_t first = pool.work_span().first_start_ns, last = pool.work_span().last_end_ns;
             const double n = static_cast<double>(inputs.size());
-            FiguresOf(parent)["map_before_ns_per_item"] = static_cast<double>(first - start) / n;
-            FiguresOf(parent)["map_work_ns_per_item"] = static_cast<double>(last - first) / n;
-            FiguresOf(parent)["map_after_ns_per_item"] = static_cast<double>(end - last) / n;
+            SampleOf(parent).map_before_ns_per_item = static_cast<double>(first - start) / n;
+            SampleOf(parent).map_work_ns_per_item = static_cast<double>(last - first) / n;
+            SampleOf(parent).map_after_ns_per_item = static_cast<double>(end - last) / n;
 
             const int64_t tasks = parent.param("tasks");
             std::vector<AsyncResult> handles;
@@ -260,8 +266,8 @@ const Lesson& PoolBench() {
             const double apply_s = static_cast<double>(MonotonicNs() - start) / 1e9;
             pool.Close();
             pool.Join();
-            FiguresOf(parent)["map_per_s"] = static_cast<double>(inputs.size()) / map_s;
-            FiguresOf(parent)["apply_per_s"] = static_cast<double>(tasks) / apply_s;
+            SampleOf(parent).map_per_s = static_cast<double>(inputs.size()) / map_s;
+            SampleOf(parent).apply_per_s = static_cast<double>(tasks) / apply_s;
           },
   };
   return lesson;
@@ -277,7 +283,7 @@ const Lesson& TraceBench() {
       .parent =
           [](ParentContext& parent) {
             parent.WaitChildren();
-            FiguresOf(parent)["ns"] =
+            SampleOf(parent).ns =
                 TaskSpanSeconds(parent) * 1e9 / static_cast<double>(parent.param("count"));
           },
   };
@@ -339,23 +345,23 @@ std::string FindComparisonScript() {
 
 // Runs python3 compare_python.py --python-only --json and returns its figures, or a note on why
 // there are none. Polls the run while waiting, so Stop works; never waits more than 5 minutes.
-nlohmann::json MeasurePython(ParentContext& parent, bool quick, RunNote* note) {
+std::optional<PythonCosts> MeasurePython(ParentContext& parent, bool quick, RunNote* note) {
   const std::string python = FindExecutable("python3");
   const std::string script = FindComparisonScript();
   if (python.empty()) {
     *note = {"python3 is not installed here, so only ProcLab's figures are shown.",
              "这里没有安装 python3，所以只显示 ProcLab 的数据。"};
-    return nullptr;
+    return std::nullopt;
   }
   if (script.empty()) {
     *note = {"bench/compare_python.py was not found, so only ProcLab's figures are shown.",
              "找不到 bench/compare_python.py，所以只显示 ProcLab 的数据。"};
-    return nullptr;
+    return std::nullopt;
   }
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
     *note = {"cannot start python3 (no pipe).", "无法启动 python3（无法创建管道）。"};
-    return nullptr;
+    return std::nullopt;
   }
   std::vector<std::string> args = {python, script, "--python-only", "--json"};
   if (quick) args.push_back("--quick");
@@ -373,7 +379,7 @@ nlohmann::json MeasurePython(ParentContext& parent, bool quick, RunNote* note) {
   if (error != 0) {
     close(out[0]);
     *note = {"cannot start python3.", "无法启动 python3。"};
-    return nullptr;
+    return std::nullopt;
   }
   std::string text;
   const int64_t deadline = MonotonicNs() + 300'000'000'000;
@@ -399,14 +405,13 @@ nlohmann::json MeasurePython(ParentContext& parent, bool quick, RunNote* note) {
   int status = 0;
   waitpid(pid, &status, 0);
   try {
-    nlohmann::json figures = nlohmann::json::parse(text);
-    if (figures.contains("python")) figures = figures.at("python");
-    return figures;
+    const nlohmann::json figures = nlohmann::json::parse(text);
+    return PythonCosts::FromJson(figures.contains("python") ? figures.at("python") : figures);
   } catch (const nlohmann::json::exception&) {
     const std::string code = std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     *note = {"python3's measurement did not finish (exit status " + code + ").",
              "python3 的测量没有完成（退出状态 " + code + "）。"};
-    return nullptr;
+    return std::nullopt;
   }
 }
 
@@ -418,34 +423,19 @@ void MeasureEverything(ParentContext& parent) {
     parent.Poll();  // a stop request throws RunStopped out of the measurement
     return false;
   };
-  nlohmann::json& out = FiguresOf(parent);
-  out["proclab"] = MeasurePrimitives(options);
-  RunNote note;
-  out["python"] = parent.param("python") == kPythonOn ? MeasurePython(parent, quick, &note)
-                                                       : nlohmann::json(nullptr);
-  if (parent.param("python") == kPythonOff)
-    note = {"Python was not measured (--python off).", "没有测量 Python（--python off）。"};
-  // How many times better ProcLab is, per figure Python also has.
-  nlohmann::json ratios = nlohmann::json::object();
-  if (out["python"].is_object())
-    for (const BenchFigure& figure : kBenchFigures) {
-      const nlohmann::json& py = out["python"].value(figure.key, nlohmann::json(nullptr));
-      const double ours = out["proclab"].at(figure.key).get<double>();
-      if (!py.is_number() || py.get<double>() <= 0 || ours <= 0) continue;
-      ratios[figure.key] = figure.larger_is_better ? ours / py.get<double>() : py.get<double>() / ours;
-    }
-  out["ratios"] = ratios;
-  if (!note.en.empty()) {
-    out["python_note"] = note.en;
-    out["python_note_zh"] = note.zh;
-    parent.Note(note.en, note.zh);
-  }
+  CostsOutcome& out = parent.outcome<CostsOutcome>();
+  out.proclab = MeasurePrimitives(options);
+  if (parent.param("python") == kPythonOn)
+    out.python = MeasurePython(parent, quick, &out.python_note);
+  else
+    out.python_note = {"Python was not measured (--python off).", "没有测量 Python（--python off）。"};
+  if (!out.python_note.en.empty()) parent.Note(out.python_note.en, out.python_note.zh);
 }
 
 void CostsTranscript(const TrialResult& result, std::vector<std::string>& out) {
-  const nlohmann::json& o = FiguresOf(result);
-  if (!o.contains("proclab")) return;
-  for (std::string& line : FormatBenchTable(o.at("proclab"), o.value("python", nlohmann::json())))
+  const CostsOutcome* costs = result.Outcome<CostsOutcome>();
+  if (costs == nullptr || !costs->proclab) return;
+  for (std::string& line : FormatBenchTable(*costs->proclab, costs->python ? &*costs->python : nullptr))
     out.push_back(std::move(line));
 }
 
@@ -542,30 +532,41 @@ std::string Beside(const std::string& program, const char* name) {
 
 // A figure's samples beside its limit's: medians, spread, and whether the limit came out faster
 // than ProcLab in every sample.
-void Record(nlohmann::json& figures, const BenchFigure& figure, const std::vector<double>& ours,
-            const std::vector<double>& limit) {
-  const std::string key = figure.key, limit_key = "limit_" + key;
-  const double mine = Median(ours), bound = Median(limit);
-  figures[key] = mine;
-  figures[limit_key] = bound;
-  figures[key + "_of_limit"] = figure.larger_is_better ? mine / bound : bound / mine;
-  const auto [our_min, our_max] = std::minmax_element(ours.begin(), ours.end());
-  const auto [limit_min, limit_max] = std::minmax_element(limit.begin(), limit.end());
-  figures["range"][key] = {*our_min, *our_max};
-  figures["range"][limit_key] = {*limit_min, *limit_max};
-  const bool beaten = figure.larger_is_better ? *our_min > *limit_max : *our_max < *limit_min;
-  if (beaten) figures["limit_suspect"].push_back(key);
-}
-
-const BenchFigure& Figure(std::string_view key) {
-  for (const BenchFigure& figure : kBenchFigures)
-    if (key == figure.key) return figure;
+size_t FigureIndex(std::string_view key) {
+  for (size_t i = 0; i < std::size(kBenchFigures); ++i)
+    if (key == kBenchFigures[i].key) return i;
   throw std::logic_error("no bench figure " + std::string(key));
 }
 
+size_t PartIndex(std::string_view key) {
+  for (size_t i = 0; i < std::size(kBenchParts); ++i)
+    if (key == kBenchParts[i].key) return i;
+  throw std::logic_error("no bench part " + std::string(key));
+}
+
+void Record(PrimitiveCosts& costs, std::string_view key, const std::vector<double>& ours,
+            const std::vector<double>& limit) {
+  const size_t index = FigureIndex(key);
+  const BenchFigure& figure = kBenchFigures[index];
+  MeasuredFigure measured;
+  measured.value = Median(ours);
+  measured.limit = Median(limit);
+  measured.of_limit = figure.larger_is_better ? measured.value / measured.limit : measured.limit / measured.value;
+  const auto [our_min, our_max] = std::minmax_element(ours.begin(), ours.end());
+  const auto [limit_min, limit_max] = std::minmax_element(limit.begin(), limit.end());
+  measured.value_min = *our_min;
+  measured.value_max = *our_max;
+  measured.limit_min = *limit_min;
+  measured.limit_max = *limit_max;
+  measured.limit_suspect = figure.larger_is_better ? *our_min > *limit_max : *our_max < *limit_min;
+  costs.figures[index] = measured;
+}
+
+void RecordPart(PrimitiveCosts& costs, std::string_view key, double value) { costs.parts[PartIndex(key)] = value; }
+
 }  // namespace
 
-nlohmann::json MeasurePrimitives(const BenchOptions& options) {
+PrimitiveCosts MeasurePrimitives(const BenchOptions& options) {
   const int repeats = options.quick ? 3 : 5;
   const int cpus = CpuCount();
   const std::string worker = options.worker_path.empty() ? Run::DefaultWorkerPath() : options.worker_path;
@@ -612,10 +613,8 @@ nlohmann::json MeasurePrimitives(const BenchOptions& options) {
     return samples;
   };
 
-  nlohmann::json figures = nlohmann::json::object();
-  figures["limit_suspect"] = nlohmann::json::array();
-  figures["repeats"] = repeats;
-  nlohmann::json& parts = figures["parts"] = nlohmann::json::object();
+  PrimitiveCosts costs;
+  costs.repeats = repeats;
 
   // Start + join: several runs per sample (one run of `cpus` children is under a millisecond).
   const int rounds = options.quick ? 3 : 10;
@@ -627,32 +626,32 @@ nlohmann::json MeasurePrimitives(const BenchOptions& options) {
       },
       [&] { return SpawnJoinMsPerProc({noop}, cpus, rounds); },
       [&] { return SpawnJoinMsPerProc({worker, "--exit"}, cpus, rounds); }});
-  Record(figures, Figure("spawn_join_ms_per_proc"), spawn[0], spawn[1]);
-  parts["worker_start_ms_per_proc"] = Median(spawn[2]);
+  Record(costs, "spawn_join_ms_per_proc", spawn[0], spawn[1]);
+  RecordPart(costs, "worker_start_ms_per_proc", Median(spawn[2]));
 
   const int64_t increments = options.quick ? 200'000 : 1'000'000;
   auto increments_with = [&](int64_t mode) {
-    return FiguresOf(run(IncrementBench(), {{"count", increments}, {"mode", mode}})).at("per_s").get<double>();
+    return SampleOf(run(IncrementBench(), {{"count", increments}, {"mode", mode}})).per_s;
   };
   auto unlocked = alternate("unlocked_increments_per_s", {
       [&] { return increments_with(kUnlocked); }, [&] { return LimitLoadStorePerS(increments); }});
-  Record(figures, Figure("unlocked_increments_per_s"), unlocked[0], unlocked[1]);
+  Record(costs, "unlocked_increments_per_s", unlocked[0], unlocked[1]);
   auto locked = alternate("locked_increments_per_s", {
       [&] { return increments_with(kLocked); }, [&] { return LimitLockPairsPerS(2 * increments); },
       [&] { return RobustLockPairNs(2 * increments); }});
-  Record(figures, Figure("locked_increments_per_s"), locked[0], locked[1]);
-  parts["lock_pair_ns"] = Median(locked[2]);
+  Record(costs, "locked_increments_per_s", locked[0], locked[1]);
+  RecordPart(costs, "lock_pair_ns", Median(locked[2]));
   auto atomic = alternate("atomic_increments_per_s", {
       [&] { return increments_with(kAtomic); }, [&] { return LimitFetchAddPerS(increments); }});
-  Record(figures, Figure("atomic_increments_per_s"), atomic[0], atomic[1]);
+  Record(costs, "atomic_increments_per_s", atomic[0], atomic[1]);
 
   const int64_t items = options.quick ? 200'000 : 1'000'000;
   auto queue = alternate("queue_items_per_s", {
-      [&] { return FiguresOf(run(QueueBench(), {{"count", items}})).at("per_s").get<double>(); },
+      [&] { return SampleOf(run(QueueBench(), {{"count", items}})).per_s; },
       [&] { return LimitRingItemsPerS(items, 4096); },
       [&] { return QueuePairNs(items); }});
-  Record(figures, Figure("queue_items_per_s"), queue[0], queue[1]);
-  parts["queue_pair_ns"] = Median(queue[2]);
+  Record(costs, "queue_items_per_s", queue[0], queue[1]);
+  RecordPart(costs, "queue_pair_ns", Median(queue[2]));
 
   const int64_t tasks = options.quick ? 2'000 : 20'000;
   std::vector<double> apply_samples;
@@ -661,31 +660,34 @@ nlohmann::json MeasurePrimitives(const BenchOptions& options) {
   auto pool = alternate("pool_map_items_per_s", {
       [&] {
         const TrialResult result = run(PoolBench(), {{"count", items}, {"tasks", tasks}, {"workers", cpus}});
-        apply_samples.push_back(FiguresOf(result).at("apply_per_s").get<double>());
-        for (size_t i = 0; i < 3; ++i) map_parts[i].push_back(FiguresOf(result).at(map_part_keys[i]).get<double>());
-        return FiguresOf(result).at("map_per_s").get<double>();
+        apply_samples.push_back(SampleOf(result).apply_per_s);
+        const BenchSample& sample = SampleOf(result);
+        const double parts[] = {sample.map_before_ns_per_item, sample.map_work_ns_per_item,
+                                sample.map_after_ns_per_item};
+        for (size_t i = 0; i < 3; ++i) map_parts[i].push_back(parts[i]);
+        return SampleOf(result).map_per_s;
       },
       [&] { return LimitPlainLoopItemsPerS(items, cpus); },
       [&] { return LimitRoundTripsPerS(tasks, cpus, ProcessPool::kTaskCapacity); }});
   apply_samples.erase(apply_samples.begin());  // the warm-up
-  Record(figures, Figure("pool_map_items_per_s"), pool[0], pool[1]);
-  Record(figures, Figure("pool_apply_async_tasks_per_s"), apply_samples, pool[2]);
+  Record(costs, "pool_map_items_per_s", pool[0], pool[1]);
+  Record(costs, "pool_apply_async_tasks_per_s", apply_samples, pool[2]);
   for (size_t i = 0; i < 3; ++i) {
     map_parts[i].erase(map_parts[i].begin());
-    parts[map_part_keys[i]] = Median(map_parts[i]);
+    RecordPart(costs, map_part_keys[i], Median(map_parts[i]));
   }
 
   const int64_t events = options.quick ? 1'000'000 : 4'000'000;
   auto trace = alternate("trace_ns_per_event", {
-      [&] { return FiguresOf(run(TraceBench(), {{"count", events}}, 1u << 23)).at("ns").get<double>(); },
+      [&] { return SampleOf(run(TraceBench(), {{"count", events}}, 1u << 23)).ns; },
       [&] { return LimitEventNs(events); },
       [&] { return ClockReadNs(events); }});
-  Record(figures, Figure("trace_ns_per_event"), trace[0], trace[1]);
-  parts["clock_read_ns"] = Median(trace[2]);
+  Record(costs, "trace_ns_per_event", trace[0], trace[1]);
+  RecordPart(costs, "clock_read_ns", Median(trace[2]));
   auto drain = alternate("trace_drain_events_per_s", {
       [&] { return DrainEventsPerSecond(events); }, [&] { return LimitEventCopyPerS(events); }});
-  Record(figures, Figure("trace_drain_events_per_s"), drain[0], drain[1]);
-  return figures;
+  Record(costs, "trace_drain_events_per_s", drain[0], drain[1]);
+  return costs;
 }
 
 }  // namespace proclab

@@ -5,13 +5,17 @@
 // `proclab-cli bench` and by the `costs` lesson. Each figure is the median of several repeats
 // after a warm-up; a figure's samples and its limit's alternate, so load hits both alike.
 #pragma once
+#include <array>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/lesson_model.hpp"
+#include "core/run.hpp"
 
 namespace proclab {
 
@@ -23,18 +27,59 @@ struct BenchOptions {
   std::function<void(const std::string&)> on_progress;    // "measuring queue_items_per_s"
 };
 
-// One JSON object:
-//   <key>            ProcLab's figure, for each key of kBenchFigures (positive numbers)
-//   limit_<key>      the machine's limit for the same work (positive)
-//   <key>_of_limit   how much of the limit ProcLab reaches: figure / limit for rates,
-//                    limit / figure for times (1 = at the limit)
-//   limit_suspect    keys where ProcLab beat its limit in every sample (a limit should bound
-//                    its figure: a sign of a busy machine, flagged, not an error)
-//   range            {<key>: [min, max], limit_<key>: [min, max]}: the spread of the samples
-//   parts            what ProcLab's cost is made of, each measured (see kBenchParts)
-//   repeats          samples per figure
+struct BenchFigure;
+
+// One figure as measured: ProcLab's median beside the median of the machine's limit for the
+// same work, each with the spread of its samples.
+struct MeasuredFigure {
+  double value = 0, value_min = 0, value_max = 0;
+  double limit = 0, limit_min = 0, limit_max = 0;
+  // How much of the limit ProcLab reaches: value / limit for rates, limit / value for times
+  // (1 = at the limit).
+  double of_limit = 0;
+  // ProcLab beat its limit in every sample (a limit should bound its figure: a sign of a busy
+  // machine, flagged, not an error).
+  bool limit_suspect = false;
+};
+
+// What MeasurePrimitives found. `figures` and `parts` are indexed as kBenchFigures and
+// kBenchParts; one not measured is empty.
+struct PrimitiveCosts {
+  std::array<std::optional<MeasuredFigure>, 9> figures;
+  std::array<std::optional<double>, 7> parts;
+  int repeats = 0;  // samples per figure
+  const MeasuredFigure* Figure(std::string_view key) const;  // null if not measured
+  std::optional<double> Part(std::string_view key) const;
+  // The edge (`proclab-cli bench --json`, the costs lesson's JSON): <key>, limit_<key>,
+  // <key>_of_limit, limit_suspect (keys), range {<key>: [min, max], limit_<key>: [min, max]},
+  // parts {<key>: value}, repeats.
+  nlohmann::json ToJson() const;
+};
+
+// Python's figures as compare_python.py --python-only reports them, indexed as kBenchFigures.
+struct PythonCosts {
+  std::array<std::optional<double>, 9> figures;
+  std::optional<double> Figure(std::string_view key) const;
+  // The edge in: the script's JSON object (unknown keys ignored; a non-positive figure is none).
+  static PythonCosts FromJson(const nlohmann::json& object);
+  nlohmann::json ToJson() const;
+};
+
+// How many times better ProcLab does figure `index` than Python (below 1: Python does better),
+// when both measured it.
+std::optional<double> TimesPython(const PrimitiveCosts& proclab, const PythonCosts& python, size_t index);
+
+// The costs lesson's result: ProcLab's figures and limits, Python's when measured, and why not.
+struct CostsOutcome : LessonOutcome {
+  std::optional<PrimitiveCosts> proclab;  // empty until measured (or when stopped first)
+  std::optional<PythonCosts> python;
+  Sentence python_note;  // empty when Python was measured
+  // {"proclab": ..., "python": ... | null, "ratios": {<key>: times}, "python_note"[, _zh]}.
+  nlohmann::json ToJson() const override;
+};
+
 // Throws RunError if a measurement cannot run, RunStopped if should_stop() said so.
-nlohmann::json MeasurePrimitives(const BenchOptions& options);
+PrimitiveCosts MeasurePrimitives(const BenchOptions& options);
 
 // The figures in the order they are reported, with a unit, whether larger is better, the
 // group whose bars share one scale, and what the limit measured beside it is.
@@ -64,12 +109,12 @@ struct CostExplanation {
   std::string en;
   std::string zh;
 };
-std::vector<CostExplanation> ExplainCosts(const nlohmann::json& figures);
+std::vector<CostExplanation> ExplainCosts(const PrimitiveCosts& costs);
 
 // The bench's table, one line per figure: [Python,] ProcLab, the limit, how much of the limit
 // ProcLab reaches [, how many times Python], a (!) on a suspect limit, then a line per
 // footnote and the explanations. `python` may be null (no Python column).
-std::vector<std::string> FormatBenchTable(const nlohmann::json& figures, const nlohmann::json& python);
+std::vector<std::string> FormatBenchTable(const PrimitiveCosts& costs, const PythonCosts* python);
 // "0.626 ms", "31,200,000 /s", "10.2 ns": how the table writes a figure.
 std::string FormatFigure(double value, const char* unit);
 

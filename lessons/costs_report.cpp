@@ -1,6 +1,7 @@
-// How the costs benchmark's figures read: the table `proclab-cli bench` and the costs lesson's
-// transcript print, the sentences that say where ProcLab's cost goes, and the scale of a group of
-// bars. Sections: formatting · explanations · the table · bar scales.
+// The costs benchmark's figures as data and how they read: their JSON (the edges), the table
+// `proclab-cli bench` and the costs lesson's transcript print, the sentences that say where
+// ProcLab's cost goes, and the scale of a group of bars. Sections: the figures · formatting ·
+// explanations · the table · bar scales.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,16 +11,93 @@
 #include "lessons/costs_benchmarks.hpp"
 
 namespace proclab {
+
+// --------------------------------------------------------------------------------- the figures
+
+const MeasuredFigure* PrimitiveCosts::Figure(std::string_view key) const {
+  for (size_t i = 0; i < std::size(kBenchFigures); ++i)
+    if (key == kBenchFigures[i].key) return figures[i] ? &*figures[i] : nullptr;
+  return nullptr;
+}
+
+std::optional<double> PrimitiveCosts::Part(std::string_view key) const {
+  for (size_t i = 0; i < std::size(kBenchParts); ++i)
+    if (key == kBenchParts[i].key) return parts[i];
+  return std::nullopt;
+}
+
+nlohmann::json PrimitiveCosts::ToJson() const {
+  nlohmann::json out = nlohmann::json::object();
+  out["limit_suspect"] = nlohmann::json::array();
+  out["range"] = nlohmann::json::object();
+  for (size_t i = 0; i < std::size(kBenchFigures); ++i) {
+    if (!figures[i]) continue;
+    const std::string key = kBenchFigures[i].key, limit_key = "limit_" + key;
+    const MeasuredFigure& f = *figures[i];
+    out[key] = f.value;
+    out[limit_key] = f.limit;
+    out[key + "_of_limit"] = f.of_limit;
+    out["range"][key] = {f.value_min, f.value_max};
+    out["range"][limit_key] = {f.limit_min, f.limit_max};
+    if (f.limit_suspect) out["limit_suspect"].push_back(key);
+  }
+  nlohmann::json& part_values = out["parts"] = nlohmann::json::object();
+  for (size_t i = 0; i < std::size(kBenchParts); ++i)
+    if (parts[i]) part_values[kBenchParts[i].key] = *parts[i];
+  out["repeats"] = repeats;
+  return out;
+}
+
+std::optional<double> PythonCosts::Figure(std::string_view key) const {
+  for (size_t i = 0; i < std::size(kBenchFigures); ++i)
+    if (key == kBenchFigures[i].key) return figures[i];
+  return std::nullopt;
+}
+
+PythonCosts PythonCosts::FromJson(const nlohmann::json& object) {
+  PythonCosts costs;
+  if (!object.is_object()) return costs;
+  for (size_t i = 0; i < std::size(kBenchFigures); ++i) {
+    const auto it = object.find(kBenchFigures[i].key);
+    if (it != object.end() && it->is_number() && it->get<double>() > 0) costs.figures[i] = it->get<double>();
+  }
+  return costs;
+}
+
+nlohmann::json PythonCosts::ToJson() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (size_t i = 0; i < std::size(kBenchFigures); ++i)
+    if (figures[i]) out[kBenchFigures[i].key] = *figures[i];
+  return out;
+}
+
+std::optional<double> TimesPython(const PrimitiveCosts& proclab, const PythonCosts& python, size_t index) {
+  const std::optional<MeasuredFigure>& ours = proclab.figures.at(index);
+  const std::optional<double>& theirs = python.figures.at(index);
+  if (!ours || !theirs || !(ours->value > 0) || !(*theirs > 0)) return std::nullopt;
+  return kBenchFigures[index].larger_is_better ? ours->value / *theirs : *theirs / ours->value;
+}
+
+nlohmann::json CostsOutcome::ToJson() const {
+  nlohmann::json out = nlohmann::json::object();
+  if (!proclab) return out;
+  out["proclab"] = proclab->ToJson();
+  out["python"] = python ? python->ToJson() : nlohmann::json(nullptr);
+  nlohmann::json ratios = nlohmann::json::object();
+  if (python)
+    for (size_t i = 0; i < std::size(kBenchFigures); ++i)
+      if (const auto times = TimesPython(*proclab, *python, i)) ratios[kBenchFigures[i].key] = *times;
+  out["ratios"] = ratios;
+  if (!python_note.en.empty()) {
+    out["python_note"] = python_note.en;
+    out["python_note_zh"] = python_note.zh;
+  }
+  return out;
+}
+
 namespace {
 
 // ---------------------------------------------------------------------------------- formatting
-
-std::optional<double> Number(const nlohmann::json& object, const std::string& key) {
-  if (!object.is_object()) return std::nullopt;
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
 
 // 0.42, 9.21, 31.4, 253: three significant digits, no exponent.
 std::string Short(double value) {
@@ -55,13 +133,20 @@ std::string FormatFigure(double value, const char* unit) {
 
 // -------------------------------------------------------------------------------- explanations
 
-std::vector<CostExplanation> ExplainCosts(const nlohmann::json& f) {
+std::vector<CostExplanation> ExplainCosts(const PrimitiveCosts& costs) {
   std::vector<CostExplanation> out;
-  const nlohmann::json parts = f.contains("parts") ? f["parts"] : nlohmann::json::object();
+  auto value = [&](std::string_view key) -> std::optional<double> {
+    if (const MeasuredFigure* figure = costs.Figure(key)) return figure->value;
+    return std::nullopt;
+  };
+  auto limit_of = [&](std::string_view key) -> std::optional<double> {
+    if (const MeasuredFigure* figure = costs.Figure(key)) return figure->limit;
+    return std::nullopt;
+  };
   auto ns_per = [](std::optional<double> rate) { return rate && *rate > 0 ? 1e9 / *rate : 0.0; };
 
-  const auto spawn = Number(f, "spawn_join_ms_per_proc"), spawn_limit = Number(f, "limit_spawn_join_ms_per_proc");
-  const auto worker = Number(parts, "worker_start_ms_per_proc");
+  const auto spawn = value("spawn_join_ms_per_proc"), spawn_limit = limit_of("spawn_join_ms_per_proc");
+  const auto worker = costs.Part("worker_start_ms_per_proc");
   if (spawn && spawn_limit && worker) {
     const std::string all = Ms(*spawn), limit = Ms(*spawn_limit);
     const std::string load = Ms(std::max(*worker - *spawn_limit, 0.0));
@@ -78,9 +163,9 @@ std::vector<CostExplanation> ExplainCosts(const nlohmann::json& f) {
                        "waitpid），" + load + " ms 用于加载更大的 worker 程序（proclab-worker --exit），" +
                        around + " ms 是围绕它的运行：共享内存、worker 连接、起跑线和回收。"});
   }
-  const auto lock_pair = Number(parts, "lock_pair_ns");
-  if (const auto locked = Number(f, "locked_increments_per_s"); locked && lock_pair) {
-    const std::string pair = Short(*lock_pair), bare = Short(ns_per(Number(f, "limit_locked_increments_per_s")));
+  const auto lock_pair = costs.Part("lock_pair_ns");
+  if (const auto locked = value("locked_increments_per_s"); locked && lock_pair) {
+    const std::string pair = Short(*lock_pair), bare = Short(ns_per(limit_of("locked_increments_per_s")));
     const std::string each = Short(ns_per(locked));
     out.push_back({"locked_increments_per_s",
                    "Without contention, ProcLab's robust lock + unlock costs " + pair +
@@ -89,8 +174,8 @@ std::vector<CostExplanation> ExplainCosts(const nlohmann::json& f) {
                    "无竞争时，ProcLab 的健壮锁加锁 + 解锁需要 " + pair + " ns（最简的一对操作：" + bare +
                        " ns）；每次自增 " + each + " ns 中其余的时间，是两个进程互相争夺这把锁。"});
   }
-  const auto queue_pair = Number(parts, "queue_pair_ns");
-  if (const auto queue = Number(f, "queue_items_per_s"); queue && queue_pair) {
+  const auto queue_pair = costs.Part("queue_pair_ns");
+  if (const auto queue = value("queue_items_per_s"); queue && queue_pair) {
     const std::string pair = Short(*queue_pair), each = Short(ns_per(queue));
     out.push_back({"queue_items_per_s",
                    "In one process, a put + get on ProcLab's queue costs " + pair +
@@ -99,9 +184,9 @@ std::vector<CostExplanation> ExplainCosts(const nlohmann::json& f) {
                    "在单个进程内，ProcLab 队列的一次 put + get 需要 " + pair + " ns（两次加锁，各复制一次）；"
                        "每个元素 " + each + " ns 中其余的时间，用于两个进程之间的交接。"});
   }
-  const auto before = Number(parts, "map_before_ns_per_item"), work = Number(parts, "map_work_ns_per_item"),
-             after = Number(parts, "map_after_ns_per_item");
-  if (const auto map = Number(f, "pool_map_items_per_s"); map && before && work && after) {
+  const auto before = costs.Part("map_before_ns_per_item"), work = costs.Part("map_work_ns_per_item"),
+             after = costs.Part("map_after_ns_per_item");
+  if (const auto map = value("pool_map_items_per_s"); map && before && work && after) {
     const std::string each = Short(ns_per(map)), b = Short(*before), w = Short(*work), a = Short(*after);
     out.push_back({"pool_map_items_per_s",
                    "Of the " + each + " ns per item, " + b +
@@ -111,7 +196,7 @@ std::vector<CostExplanation> ExplainCosts(const nlohmann::json& f) {
                    "每个元素的 " + each + " ns 中，" + b + " ns 在第一个分块开始之前（输入复制到共享内存、分发分块），" +
                        w + " ns 是 worker 计算的时间，" + a + " ns 在最后一个分块结束之后（复制出结果）。"});
   }
-  if (const auto apply = Number(f, "pool_apply_async_tasks_per_s"); apply && queue_pair) {
+  if (const auto apply = value("pool_apply_async_tasks_per_s"); apply && queue_pair) {
     const std::string two = Short(2 * *queue_pair), each = Short(ns_per(apply));
     out.push_back({"pool_apply_async_tasks_per_s",
                    "Each task crosses ProcLab's queue twice, out and back: " + two + " ns of its " + each +
@@ -120,8 +205,8 @@ std::vector<CostExplanation> ExplainCosts(const nlohmann::json& f) {
                    "每个任务要经过 ProcLab 的队列两次（去和回）：即使在单个进程内、没有交接，也要花去其 " + each +
                        " ns 中的 " + two + " ns；其余是进程之间的交接和进程池对任务的记录。"});
   }
-  const auto clock = Number(parts, "clock_read_ns");
-  if (const auto event = Number(f, "trace_ns_per_event"); event && clock) {
+  const auto clock = costs.Part("clock_read_ns");
+  if (const auto event = value("trace_ns_per_event"); event && clock) {
     const std::string read = Short(*clock), each = Short(*event);
     out.push_back({"trace_ns_per_event",
                    read + " ns of the " + each +
@@ -133,43 +218,38 @@ std::vector<CostExplanation> ExplainCosts(const nlohmann::json& f) {
 
 // ----------------------------------------------------------------------------------- the table
 
-std::vector<std::string> FormatBenchTable(const nlohmann::json& f, const nlohmann::json& python) {
-  const bool with_python = python.is_object();
+std::vector<std::string> FormatBenchTable(const PrimitiveCosts& costs, const PythonCosts* python) {
   std::vector<std::string> lines;
   char line[256];
-  if (with_python)
+  if (python != nullptr)
     std::snprintf(line, sizeof line, "  %-30s %18s %18s %18s %9s %9s", "figure", "Python", "ProcLab", "limit",
                   "of limit", "x Python");
   else
     std::snprintf(line, sizeof line, "  %-30s %18s %18s %9s", "figure", "ProcLab", "limit", "of limit");
   lines.push_back(line);
-  const nlohmann::json suspect = f.value("limit_suspect", nlohmann::json::array());
   bool any_suspect = false;
-  for (const BenchFigure& figure : kBenchFigures) {
-    const auto ours = Number(f, figure.key);
-    if (!ours) continue;
-    const auto limit = Number(f, std::string("limit_") + figure.key);
-    const auto of = Number(f, std::string(figure.key) + "_of_limit");
-    const std::string limit_text = limit ? FormatFigure(*limit, figure.unit) : "-";
-    char of_text[16] = "-";
-    if (of) std::snprintf(of_text, sizeof of_text, "%.0f%%", *of * 100);
-    const bool flagged = std::find(suspect.begin(), suspect.end(), figure.key) != suspect.end();
-    any_suspect |= flagged;
-    if (with_python) {
-      const auto py = Number(python, figure.key);
-      std::string py_text = py ? FormatFigure(*py, figure.unit) : "-", times = "";
-      if (py && *py > 0 && *ours > 0) {
+  for (size_t i = 0; i < std::size(kBenchFigures); ++i) {
+    const BenchFigure& figure = kBenchFigures[i];
+    if (!costs.figures[i]) continue;
+    const MeasuredFigure& ours = *costs.figures[i];
+    char of_text[16];
+    std::snprintf(of_text, sizeof of_text, "%.0f%%", ours.of_limit * 100);
+    any_suspect |= ours.limit_suspect;
+    const std::string mine = FormatFigure(ours.value, figure.unit), limit = FormatFigure(ours.limit, figure.unit);
+    if (python != nullptr) {
+      const std::optional<double> py = python->figures[i];
+      const std::string py_text = py ? FormatFigure(*py, figure.unit) : "-";
+      std::string times;
+      if (const auto ratio = TimesPython(costs, *python, i)) {
         char text[16];
-        std::snprintf(text, sizeof text, "%.1fx", figure.larger_is_better ? *ours / *py : *py / *ours);
+        std::snprintf(text, sizeof text, "%.1fx", *ratio);
         times = text;
       }
-      std::snprintf(line, sizeof line, "  %-30s %18s %18s %18s %9s %9s%s", figure.key, py_text.c_str(),
-                    FormatFigure(*ours, figure.unit).c_str(), limit_text.c_str(), of_text, times.c_str(),
-                    flagged ? " (!)" : "");
+      std::snprintf(line, sizeof line, "  %-30s %18s %18s %18s %9s %9s%s", figure.key, py_text.c_str(), mine.c_str(),
+                    limit.c_str(), of_text, times.c_str(), ours.limit_suspect ? " (!)" : "");
     } else {
-      std::snprintf(line, sizeof line, "  %-30s %18s %18s %9s%s", figure.key,
-                    FormatFigure(*ours, figure.unit).c_str(), limit_text.c_str(), of_text,
-                    flagged ? " (!)" : "");
+      std::snprintf(line, sizeof line, "  %-30s %18s %18s %9s%s", figure.key, mine.c_str(), limit.c_str(), of_text,
+                    ours.limit_suspect ? " (!)" : "");
     }
     lines.push_back(line);
   }
@@ -182,7 +262,7 @@ std::vector<std::string> FormatBenchTable(const nlohmann::json& f, const nlohman
   for (const BenchFigure& figure : kBenchFigures)
     lines.push_back("  " + std::string(figure.key) + ": " + std::string(figure.limit.en));
   lines.push_back("Where ProcLab's cost goes (each part measured in this run):");
-  for (const CostExplanation& explanation : ExplainCosts(f)) lines.push_back("  " + explanation.en);
+  for (const CostExplanation& explanation : ExplainCosts(costs)) lines.push_back("  " + explanation.en);
   return lines;
 }
 

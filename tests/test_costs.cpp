@@ -19,6 +19,43 @@ using nlohmann::json;
 
 namespace {
 bool NoChildLeft() { return waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD; }
+
+struct Measured {
+  const char* key;
+  double value;
+  double limit = 0;
+};
+
+// Costs as a measurement would leave them: each figure's median and its limit's (samples all
+// at the median), and the parts.
+PrimitiveCosts Costs(std::initializer_list<Measured> figures,
+                     std::initializer_list<std::pair<const char*, double>> parts = {}) {
+  PrimitiveCosts costs;
+  costs.repeats = 3;
+  for (const Measured& m : figures)
+    for (size_t i = 0; i < std::size(kBenchFigures); ++i)
+      if (std::string_view(kBenchFigures[i].key) == m.key) {
+        const bool rate = kBenchFigures[i].larger_is_better;
+        costs.figures[i] = MeasuredFigure{m.value, m.value, m.value, m.limit, m.limit, m.limit,
+                                          m.limit > 0 ? (rate ? m.value / m.limit : m.limit / m.value) : 0,
+                                          rate ? m.value > m.limit : m.value < m.limit};
+      }
+  for (const auto& [key, value] : parts)
+    for (size_t i = 0; i < std::size(kBenchParts); ++i)
+      if (std::string_view(kBenchParts[i].key) == key) costs.parts[i] = value;
+  return costs;
+}
+
+const std::initializer_list<Measured> kSomeFigures = {{"spawn_join_ms_per_proc", 0.5, 0.3},
+                                                      {"locked_increments_per_s", 50e6, 400e6},
+                                                      {"queue_items_per_s", 4e6, 10e6},
+                                                      {"pool_map_items_per_s", 50e6, 100e6},
+                                                      {"pool_apply_async_tasks_per_s", 1e6, 2e6},
+                                                      {"trace_ns_per_event", 10.0, 8.0}};
+const std::initializer_list<std::pair<const char*, double>> kSomeParts = {
+    {"worker_start_ms_per_proc", 0.4}, {"lock_pair_ns", 9.0},          {"queue_pair_ns", 40.0},
+    {"map_before_ns_per_item", 8.0},   {"map_work_ns_per_item", 5.0}, {"map_after_ns_per_item", 7.0},
+    {"clock_read_ns", 6.0}};
 }  // namespace
 
 TEST_CASE("each machine limit measures a positive rate and leaves no child behind") {
@@ -42,22 +79,7 @@ TEST_CASE("a program that does not exit with 0 fails the start + join limit") {
 }
 
 TEST_CASE("the explanations of where ProcLab's cost goes use this run's numbers, in both languages") {
-  json figures = {{"spawn_join_ms_per_proc", 0.5},
-                  {"limit_spawn_join_ms_per_proc", 0.3},
-                  {"locked_increments_per_s", 50e6},
-                  {"limit_locked_increments_per_s", 400e6},
-                  {"queue_items_per_s", 4e6},
-                  {"pool_map_items_per_s", 50e6},
-                  {"pool_apply_async_tasks_per_s", 1e6},
-                  {"trace_ns_per_event", 10.0},
-                  {"parts",
-                   {{"worker_start_ms_per_proc", 0.4},
-                    {"lock_pair_ns", 9.0},
-                    {"queue_pair_ns", 40.0},
-                    {"map_before_ns_per_item", 8.0},
-                    {"map_work_ns_per_item", 5.0},
-                    {"map_after_ns_per_item", 7.0},
-                    {"clock_read_ns", 6.0}}}};
+  PrimitiveCosts figures = Costs(kSomeFigures, kSomeParts);
   const std::vector<CostExplanation> all = ExplainCosts(figures);
   std::set<std::string> explained;
   for (const CostExplanation& e : all) {
@@ -77,22 +99,47 @@ TEST_CASE("the explanations of where ProcLab's cost goes use this run's numbers,
   CHECK(all[1].en.find("costs 9.00 ns (the bare pair: 2.50 ns); the rest of the 20.0 ns") != std::string::npos);
   CHECK(all[3].en.find("Of the 20.0 ns per item, 8.00 ns pass before") == 0);
   // No parts, no sentences (and nothing made up).
-  figures.erase("parts");
-  CHECK(ExplainCosts(figures).empty());
+  CHECK(ExplainCosts(Costs(kSomeFigures)).empty());
 }
 
 TEST_CASE("the table flags a limit ProcLab beat and adds a Python column when there is one") {
-  const json figures = {{"queue_items_per_s", 4e6},
-                        {"limit_queue_items_per_s", 3e6},
-                        {"queue_items_per_s_of_limit", 4.0 / 3.0},
-                        {"limit_suspect", {"queue_items_per_s"}}};
+  const PrimitiveCosts figures = Costs({{"queue_items_per_s", 4e6, 3e6}});
   const std::vector<std::string> plain = FormatBenchTable(figures, nullptr);
   REQUIRE(plain.size() > 2);
   CHECK(plain[1] == "  queue_items_per_s                    4,000,000 /s       3,000,000 /s      133% (!)");
-  const std::vector<std::string> with_python = FormatBenchTable(figures, json{{"queue_items_per_s", 1e5}});
+  const PythonCosts python = PythonCosts::FromJson(json{{"queue_items_per_s", 1e5}});
+  const std::vector<std::string> with_python = FormatBenchTable(figures, &python);
   CHECK(with_python[0].find("Python") != std::string::npos);
   CHECK(with_python[1].find("100,000 /s") != std::string::npos);
   CHECK(with_python[1].find("40.0x (!)") != std::string::npos);
+}
+
+TEST_CASE("the costs outcome's JSON is made from its figures: limits, shares, spreads, ratios to Python") {
+  CostsOutcome outcome;
+  CHECK(outcome.ToJson() == json::object());  // not measured (stopped first): nothing to claim
+  outcome.proclab = Costs({{"queue_items_per_s", 4e6, 10e6}, {"spawn_join_ms_per_proc", 0.5, 0.4}}, {{"queue_pair_ns", 40.0}});
+  outcome.proclab->figures[0]->value_min = 0.45;
+  outcome.python = PythonCosts::FromJson(
+      json{{"queue_items_per_s", 1e5}, {"spawn_join_ms_per_proc", 1.0}, {"unknown", 3}, {"locked_increments_per_s", -1}});
+  const json o = outcome.ToJson();
+  CHECK(o["proclab"]["queue_items_per_s"] == 4e6);
+  CHECK(o["proclab"]["limit_queue_items_per_s"] == 10e6);
+  CHECK(o["proclab"]["queue_items_per_s_of_limit"].get<double>() == Approx(0.4));
+  CHECK(o["proclab"]["spawn_join_ms_per_proc_of_limit"].get<double>() == Approx(0.8));  // a time: limit / figure
+  CHECK(o["proclab"]["range"]["spawn_join_ms_per_proc"] == json{0.45, 0.5});
+  CHECK(o["proclab"]["parts"] == json{{"queue_pair_ns", 40.0}});
+  CHECK(o["proclab"]["limit_suspect"] == json::array());
+  CHECK_FALSE(o["proclab"].contains("locked_increments_per_s"));  // not measured, not made up
+  CHECK(o["python"] == json{{"queue_items_per_s", 1e5}, {"spawn_join_ms_per_proc", 1.0}});  // -1 and unknown keys dropped
+  CHECK(o["ratios"]["queue_items_per_s"].get<double>() == Approx(40.0));
+  CHECK(o["ratios"]["spawn_join_ms_per_proc"].get<double>() == Approx(2.0));
+  CHECK_FALSE(o.contains("python_note"));
+  outcome.python.reset();
+  outcome.python_note = {"no python3", "没有 python3"};
+  const json without = outcome.ToJson();
+  CHECK(without["python"].is_null());
+  CHECK(without["ratios"] == json::object());
+  CHECK(without["python_note_zh"] == "没有 python3");
 }
 
 TEST_CASE("a group of bars is drawn on a log scale only when its range is wide") {
@@ -146,13 +193,7 @@ TEST_CASE("the costs view's sentences use only characters the GUI's font atlas h
     known.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   const std::set<char32_t> atlas = WideChars(known);
-  json figures = {{"spawn_join_ms_per_proc", 0.5}, {"limit_spawn_join_ms_per_proc", 0.3},
-                  {"locked_increments_per_s", 5e7}, {"limit_locked_increments_per_s", 4e8},
-                  {"queue_items_per_s", 4e6},       {"pool_map_items_per_s", 5e7},
-                  {"pool_apply_async_tasks_per_s", 1e6}, {"trace_ns_per_event", 10.0}};
-  figures["parts"] = {{"worker_start_ms_per_proc", 0.4}, {"lock_pair_ns", 9.0}, {"queue_pair_ns", 40.0},
-                      {"map_before_ns_per_item", 8.0}, {"map_work_ns_per_item", 5.0},
-                      {"map_after_ns_per_item", 7.0}, {"clock_read_ns", 6.0}};
+  const PrimitiveCosts figures = Costs(kSomeFigures, kSomeParts);
   std::string shown;
   for (const CostExplanation& e : ExplainCosts(figures)) shown += e.zh + e.en;
   for (const BenchFigure& figure : kBenchFigures) shown += std::string(figure.limit.zh) + std::string(figure.limit.en);

@@ -262,9 +262,9 @@ int Bench(bool quick, bool json) {
     options.on_progress = [](const std::string& key) {
       std::fprintf(stderr, "measuring %s ...\n", key.c_str());
     };
-  nlohmann::json figures;
+  PrimitiveCosts costs;
   try {
-    figures = MeasurePrimitives(options);
+    costs = MeasurePrimitives(options);
   } catch (const RunStopped&) {
     std::cerr << "proclab-cli: stopped by " << SignalName(g_stop_signal.load()) << '\n';
     return 128 + g_stop_signal.load();
@@ -273,13 +273,13 @@ int Bench(bool quick, bool json) {
     return 1;
   }
   if (json) {
-    std::cout << figures.dump(2) << '\n';
+    std::cout << costs.ToJson().dump(2) << '\n';
     return 0;
   }
   std::printf("ProcLab primitives on this machine (%d CPUs), each beside the machine's limit for the\n"
               "same work, measured in turn in this run; medians of %d samples after a warm-up:\n\n",
-              CpuCount(), figures.at("repeats").get<int>());
-  for (const std::string& line : FormatBenchTable(figures, nullptr)) std::printf("%s\n", line.c_str());
+              CpuCount(), costs.repeats);
+  for (const std::string& line : FormatBenchTable(costs, nullptr)) std::printf("%s\n", line.c_str());
   std::printf("\nCompare with Python's multiprocessing: python3 %s\n",
               ThisInstall().bench_script.c_str());
   return 0;

@@ -3,8 +3,7 @@
 // measure; the bars of a group share one scale (logarithmic when the group spans more than
 // kLogScaleRatio, and then labelled so). Under the bars: what the limit is, how much of it ProcLab
 // reaches, and a sentence, from parts measured in the same run, on where ProcLab's cost goes.
-// The numbers are the lesson's outcome (lessons/costs.cpp): "proclab" (with limit_*, parts),
-// "python", "ratios", "python_note".
+// The numbers are the lesson's typed outcome (CostsOutcome, lessons/costs_benchmarks.hpp).
 #include <imgui.h>
 
 #include <algorithm>
@@ -44,17 +43,6 @@ Str GroupName(int group) {
   return kNames[std::clamp(group, 0, kBenchGroupCount - 1)];
 }
 
-std::optional<double> Number(const nlohmann::json& object, const std::string& key) {
-  if (!object.is_object()) return std::nullopt;
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
-bool Listed(const nlohmann::json& list, const char* key) {
-  return list.is_array() && std::find(list.begin(), list.end(), key) != list.end();
-}
-
 class CostsView : public View {
  public:
   std::string_view id() const override { return "costs"; }
@@ -66,24 +54,18 @@ void CostsView::Draw(const ViewContext& ctx) {
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
   ImGui::BeginChild("costs");
-  const nlohmann::json o = ctx.run.result != nullptr && ctx.run.result->outcome ? ctx.run.result->outcome->ToJson()
-                                                                               : nlohmann::json::object();
-  if (!o.contains("proclab")) {
+  const CostsOutcome* outcome = ctx.run.result != nullptr ? ctx.run.result->Outcome<CostsOutcome>() : nullptr;
+  if (outcome == nullptr || !outcome->proclab) {
     DrawWrappedText(ctx.T(ctx.busy || ctx.run.live ? Str::kCostsMeasuring : Str::kCostsHint), ctx.fonts, theme.text);
     ImGui::EndChild();
     return;
   }
-  const nlohmann::json& ours = o["proclab"];
-  const nlohmann::json python = o.contains("python") ? o["python"] : nlohmann::json(nullptr);
-  const nlohmann::json ratios = o.contains("ratios") ? o["ratios"] : nlohmann::json::object();
-  const nlohmann::json suspect = ours.value("limit_suspect", nlohmann::json::array());
-  if (!python.is_object()) {
+  const PrimitiveCosts& ours = *outcome->proclab;
+  const PythonCosts* python = outcome->python ? &*outcome->python : nullptr;
+  if (python == nullptr) {
     DrawWrappedText(ctx.T(Str::kCostsNoPython), ctx.fonts, theme.warn);
-    const char* note_key =
-        ctx.language == Language::kChinese && o.contains("python_note_zh") ? "python_note_zh"
-                                                                            : "python_note";
-    if (o.contains(note_key) && o[note_key].is_string())
-      DrawWrappedText(o[note_key].get<std::string>(), ctx.fonts, theme.warn);
+    if (!outcome->python_note.en.empty())
+      DrawWrappedText(outcome->python_note.In(ctx.language), ctx.fonts, theme.warn);
   }
   DrawWrappedText(ctx.T(Str::kCostsLegend), ctx.fonts, theme.dim);
   const std::vector<CostExplanation> explanations = ExplainCosts(ours);
@@ -94,11 +76,10 @@ void CostsView::Draw(const ViewContext& ctx) {
   for (int group = 0; group < kBenchGroupCount; ++group) {
     // One scale for every bar of the group: Python's, ProcLab's and the limits.
     std::vector<double> values;
-    for (const BenchFigure& figure : kBenchFigures) {
-      if (figure.group != group) continue;
-      for (const auto& v : {Number(ours, figure.key), Number(python, figure.key),
-                            Number(ours, std::string("limit_") + figure.key)})
-        if (v) values.push_back(*v);
+    for (size_t i = 0; i < std::size(kBenchFigures); ++i) {
+      if (kBenchFigures[i].group != group) continue;
+      if (ours.figures[i]) values.insert(values.end(), {ours.figures[i]->value, ours.figures[i]->limit});
+      if (python != nullptr && python->figures[i]) values.push_back(*python->figures[i]);
     }
     if (values.empty()) continue;
     const BarScale scale = ScaleFor(values);
@@ -115,12 +96,11 @@ void CostsView::Draw(const ViewContext& ctx) {
     for (size_t i = 0; i < std::size(kBenchFigures); ++i) {
       const BenchFigure& figure = kBenchFigures[i];
       if (figure.group != group) continue;
-      const std::optional<double> mine = Number(ours, figure.key);
-      if (!mine) continue;
-      const std::optional<double> theirs = Number(python, figure.key);
-      const std::optional<double> limit = Number(ours, std::string("limit_") + figure.key);
-      const std::optional<double> of_limit = Number(ours, std::string(figure.key) + "_of_limit");
-      const std::optional<double> ratio = Number(ratios, figure.key);
+      if (!ours.figures[i]) continue;
+      const MeasuredFigure& measured = *ours.figures[i];
+      const std::optional<double> mine = measured.value, limit = measured.limit, of_limit = measured.of_limit;
+      const std::optional<double> theirs = python != nullptr ? python->figures[i] : std::nullopt;
+      const std::optional<double> ratio = python != nullptr ? TimesPython(ours, *python, i) : std::nullopt;
       ImGui::Spacing();
       ImGui::PushFont(ctx.fonts.bold);
       ImGui::TextUnformatted(ctx.T(FigureName(i)));
@@ -169,14 +149,14 @@ void CostsView::Draw(const ViewContext& ctx) {
         }
         ImGui::Dummy(ImVec2(full + text_w, h + 2));
       };
-      if (python.is_object()) bar("Python", theirs, theme.warn);
+      if (python != nullptr) bar("Python", theirs, theme.warn);
       bar("ProcLab", mine, theme.actual);
       bar(ctx.T(Str::kCostsLimitBar), limit, limit_color);
       char limit_is[512];
       std::snprintf(limit_is, sizeof limit_is, ctx.T(Str::kCostsLimitIs),
                     std::string(figure.limit.In(ctx.language)).c_str());
       DrawWrappedText(limit_is, ctx.fonts, theme.dim, name_w);
-      if (Listed(suspect, figure.key)) DrawWrappedText(ctx.T(Str::kCostsSuspect), ctx.fonts, theme.warn, name_w);
+      if (measured.limit_suspect) DrawWrappedText(ctx.T(Str::kCostsSuspect), ctx.fonts, theme.warn, name_w);
       for (const CostExplanation& e : explanations)
         if (std::string_view(e.key) == figure.key)
           DrawWrappedText(ctx.language == Language::kChinese ? e.zh : e.en, ctx.fonts, theme.text, name_w);
