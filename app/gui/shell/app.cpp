@@ -447,8 +447,9 @@ bool App::StartRun(int trials, bool step, std::vector<std::pair<int, char>> sche
 
 void App::StopRun() { session_.Stop(); }
 
-bool App::OpenProgram(const std::string& path) {
+bool App::OpenProgram(const std::string& path, bool notice) {
   if (!python_.Open(path, settings_.language)) {
+    if (!notice) return false;
     notice_ = python_.error();
     notice_until_ = glfwGetTime() + 8;
     return false;

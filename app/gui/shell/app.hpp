@@ -52,9 +52,9 @@ class App {
   void RequestScreenshot(std::string path) { screenshot_path_ = std::move(path); }
   void ToggleFullScreen();
   void ShowView(std::string_view id) { view_request_ = std::string(id); }  // its tab, when the lesson has it
-  // The learner's own Python program (shell/open_program.hpp): false, and a notice saying why,
-  // when it cannot be run; nothing is started either way.
-  bool OpenProgram(const std::string& path);
+  // The learner's own Python program (shell/open_program.hpp): false, and a notice saying why
+  // (unless the open dialog says it), when it cannot be run; nothing is started either way.
+  bool OpenProgram(const std::string& path, bool notice = true);
   PythonPrograms& python() { return python_; }
 
   // ------------------------------------------------------- state the automations read

@@ -112,7 +112,7 @@ void App::DrawTopBar(float height) {
   save_dialog_.Draw(lang, theme_, rects, [this](SaveDialog::Kind kind, const std::string& path, std::string* error) {
     return Save(kind, path, error);
   });
-  python_.DrawDialog(lang, theme_, rects, settings_.recent_programs, [this](const std::string& path) { return OpenProgram(path); });
+  python_.DrawDialog(lang, theme_, rects, settings_.recent_programs, [this](const std::string& path) { return OpenProgram(path, false); });
 }
 
 // ------------------------------------------------------------------------------ lesson list

@@ -69,6 +69,7 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
     case EventKind::kTaskFailed:
       return kind + " " + std::to_string(e.a) + (e.a == e.b ? "" : ".." + std::to_string(e.b));
     case EventKind::kStarted: return kind + " (pid " + std::to_string(e.a) + ")";
+    case EventKind::kLine: return kind + " " + std::to_string(e.a);  // a Python process's line
     case EventKind::kKill:
     case EventKind::kJoinBegin:
     case EventKind::kJoinEnd: return kind + " child " + std::to_string(e.a + 1);

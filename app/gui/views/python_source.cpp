@@ -12,8 +12,14 @@ namespace {
 
 // The file id the run's tracer gave `path` (its kFile declarations name real paths), or 0.
 uint32_t FileId(const RunFacts& facts, const std::string& path) {
-  std::error_code error;
-  const std::string real = std::filesystem::weakly_canonical(path, error).string();
+  // The real path once per program (it costs system calls; this runs every frame).
+  static std::map<std::string, std::string> real_paths;
+  auto it = real_paths.find(path);
+  if (it == real_paths.end()) {
+    std::error_code error;
+    it = real_paths.emplace(path, std::filesystem::weakly_canonical(path, error).string()).first;
+  }
+  const std::string& real = it->second;
   for (const Declaration& d : facts.declarations())
     if (d.kind == ObjectKind::kFile && (d.name == real || d.name == path)) return d.id;
   return 0;
