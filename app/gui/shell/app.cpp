@@ -63,11 +63,11 @@ App::App(CommandLine command_line)
   }
   if (command_line_.high_contrast) settings_.high_contrast = true;
   if (command_line_.scale > 0) settings_.scale = command_line_.scale;
+  if (!command_line_.python_program.empty()) OpenProgram(command_line_.python_program);  // before --view
   if (!command_line_.view.empty()) view_request_ = command_line_.view;
   theme_ = MakeTheme(settings_.high_contrast);
   python_.lines = command_line_.lines;
   if (command_line_.engine_python) python_.SetEngine(lesson(), true);
-  if (!command_line_.python_program.empty()) OpenProgram(command_line_.python_program);
 }
 
 App::~App() {
