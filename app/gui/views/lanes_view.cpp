@@ -362,7 +362,9 @@ void LanesView::Draw(const ViewContext& ctx) {
           // Which line of the program it was on at that moment.
           if (const LineChange* line = facts.child(lane_index).LineAt(t0 + static_cast<int64_t>(t_mouse))) {
             const std::string file = facts.NameOf(ObjectKind::kFile, line->file);
-            ImGui::Text("%s %d · %s", ctx.T(Str::kLineOf), line->line,
+            char where[64];
+            std::snprintf(where, sizeof where, ctx.T(Str::kLineOf), line->line);
+            ImGui::Text("%s · %s", where,
                         file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1).c_str());
           }
         } else {

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <vector>
@@ -63,8 +64,10 @@ void DrawPythonSource(const ViewContext& ctx, const std::string& path, const std
       for (const Mark& mark : on)
         if (mark.raised) {
           ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ctx.theme.bad));
-          ImGui::TextWrapped("%s %s %lld, %s %s", LaneLabel(ctx, mark.lane).c_str(), ctx.T(Str::kLineOf),
-                             static_cast<long long>(line), ctx.T(Str::kRaisedHere), facts->child(mark.lane).error.c_str());
+          char text[1024];
+          std::snprintf(text, sizeof text, ctx.T(Str::kRaisedHere), LaneLabel(ctx, mark.lane).c_str(),
+                        static_cast<long long>(line), facts->child(mark.lane).error.c_str());
+          ImGui::TextWrapped("%s", text);
           ImGui::PopStyleColor();
         }
   }
