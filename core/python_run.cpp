@@ -752,6 +752,13 @@ void PythonRun::ReadLive(const std::function<void(const Trace&, const std::vecto
   if (session_ != nullptr) view(session_->trace(), session_->lane_records());
 }
 
+bool PythonRun::TryReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view) {
+  std::unique_lock lock(live_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  if (session_ != nullptr) view(session_->trace(), session_->lane_records());
+  return true;
+}
+
 TrialResult PythonRun::Execute() {
   TrialResult result;
   result.lesson_id = "python";

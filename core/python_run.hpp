@@ -96,6 +96,9 @@ class PythonRun {
   void PostStep(int child, char what);
   // Any thread: the live trace and the lanes' records, under the run's lock.
   void ReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
+  // The same, but false at once, without calling `view`, while the run thread holds the lock:
+  // a UI thread must not wait for it.
+  bool TryReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
 
   // The directory with the tracer's sitecustomize.py (core/install_layout.hpp);
   // PROCLAB_PYTHON_DIR wins. Empty if there is none.

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <optional>
 
+#include "core/python_run.hpp"
 #include "core/segment.hpp"
 #include "support.hpp"
 
@@ -333,4 +334,34 @@ TEST_CASE("gui: --step runs the whole schedule like the CLI and the run ends on 
   const CommandResult bad = RunProgram("proclab", {"--lesson", "shared-data", "--step", "1w", "--run"}, 30);
   CHECK(bad.exit_status == 2);
   CHECK_THAT(bad.err, Catch::Contains("--step"));
+}
+
+TEST_CASE("gui: --python opens a shipped program and runs it traced; a path that cannot run is one line, exit 2, "
+          "no window",
+          "[gui][python]") {
+  REQUIRE_GUI();
+  for (const std::string& bad : {std::string(PROCLAB_SOURCE_DIR "/no-such-program.py"), std::string(PROCLAB_SOURCE_DIR),
+                                 std::string(PROCLAB_SOURCE_DIR "/tests/python/latin1.py")}) {
+    const CommandResult result = RunProgram("proclab", {"--python", bad, "--run"}, 30);  // no display needed
+    INFO(bad << " stderr: " << result.err);
+    CHECK(result.exit_status == 2);
+    CHECK(Count(result.err, "\n") == 1);
+    CHECK_THAT(result.err, Catch::Contains("cannot trace " + bad + ": "));
+  }
+  if (PythonRun::FindTracerDir().empty()) return;  // no python3-dev at build time: no tracer
+  Xvfb xvfb;
+  REQUIRE(xvfb.ready());
+  TempDir dir;
+  ScopedEnv config("XDG_CONFIG_HOME", dir.File("config"));
+  const CommandResult result =
+      RunProgram("proclab", {"--python", PROCLAB_SOURCE_DIR "/assets/python/processes.py", "--run", "--view", "console",
+                             "--screenshot", dir.File("program.png"), "--size", "1000x700"},
+                 90);
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_status == 0);
+  CHECK(Exists(dir.File("program.png")));
+  CHECK(SegmentsOwnedBy(result.pid).empty());
+  // Remembered for the open dialog's recent files.
+  CHECK_THAT(ReadFile(dir.File("config/proclab/settings.ini")),
+             Catch::Contains("recent_program=" PROCLAB_SOURCE_DIR "/assets/python/processes.py"));
 }

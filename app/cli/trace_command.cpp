@@ -26,6 +26,7 @@
 #include "core/facts/explain.hpp"
 #include "core/install_layout.hpp"
 #include "core/process.hpp"
+#include "core/python_program.hpp"
 #include "core/python_run.hpp"
 #include "core/step_schedule.hpp"
 #include "core/trace_export.hpp"
@@ -44,66 +45,8 @@ int BadInput(const std::string& message) {
 
 // ------------------------------------------------------------------- checking the program
 
-// The first byte offset that is not UTF-8 (overlong forms and surrogates included), or npos.
-size_t FirstNonUtf8(const std::string& text) {
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length = 0;
-    uint32_t least = 0;
-    if ((c & 0xe0) == 0xc0) length = 2, least = 0x80;
-    else if ((c & 0xf0) == 0xe0) length = 3, least = 0x800;
-    else if ((c & 0xf8) == 0xf0) length = 4, least = 0x10000;
-    else return i;
-    if (i + length > n) return i;
-    uint32_t point = c & (0xffu >> (length + 1));
-    for (size_t k = 1; k < length; ++k) {
-      const auto d = static_cast<unsigned char>(text[i + k]);
-      if ((d & 0xc0) != 0x80) return i;
-      point = (point << 6) | (d & 0x3f);
-    }
-    if (point < least || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) return i;
-    i += length;
-  }
-  return std::string::npos;
-}
-
 // One line saying why `path` is not a program we can run, or empty.
-std::string CheckProgram(const std::string& path) {
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0)
-    return "cannot trace " + path + ": " + (errno == ENOENT ? "no such file" : std::strerror(errno));
-  if (S_ISDIR(info.st_mode)) return "cannot trace " + path + ": it is a directory, not a Python program";
-  if (!S_ISREG(info.st_mode)) return "cannot trace " + path + ": not a regular file";
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "cannot trace " + path + ": it cannot be read (" + std::strerror(errno) + ")";
-  std::string source;
-  char buffer[65536];
-  while (true) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n > 0) {
-      source.append(buffer, static_cast<size_t>(n));
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      const int error = n < 0 ? errno : 0;
-      close(fd);
-      if (error != 0) return "cannot trace " + path + ": reading it failed (" + std::strerror(error) + ")";
-      break;
-    }
-  }
-  const size_t bad = FirstNonUtf8(source);
-  if (bad != std::string::npos) {
-    const size_t line = static_cast<size_t>(std::count(source.begin(), source.begin() + static_cast<long>(bad), '\n')) + 1;
-    return "cannot trace " + path + ": it is not UTF-8 text (line " + std::to_string(line) + ")";
-  }
-  return {};
-}
+std::string CheckProgram(const std::string& path) { return CheckPythonProgram(path).Text(path).en; }
 
 // ----------------------------------------------------------------------- the report in words
 
@@ -430,39 +373,12 @@ int RunTrace(const TraceRequest& request, const std::atomic<int>& stop_signal) {
 
 // -------------------------------------------------------------------------- --engine python
 
-namespace {
-
-std::string LessonProgramsDir() {
-  if (const char* dir = std::getenv("PROCLAB_PROGRAMS_DIR"); dir != nullptr && *dir != '\0') return dir;
-  return ThisInstall().python_programs.string();
-}
-
-// The parameters a lesson's program takes, from its line "# proclab-params: a b c".
-std::vector<std::string> DeclaredParams(const std::string& path) {
-  std::ifstream file(path);
-  std::string line;
-  for (int n = 0; n < 40 && std::getline(file, line); ++n) {
-    const std::string key = "# proclab-params:";
-    if (!line.starts_with(key)) continue;
-    std::istringstream words(line.substr(key.size()));
-    std::vector<std::string> names;
-    for (std::string word; words >> word;) names.push_back(word);
-    return names;
-  }
-  return {};
-}
-
-}  // namespace
-
 bool LessonProgram(const Lesson& lesson, const ParamValues& params, const std::vector<std::string>& given,
                    TraceRequest* request, std::string* error) {
-  const std::string dir = LessonProgramsDir();
-  // A program's directory comes first on its sys.path: queue.py would stand in for the standard
-  // library's queue module, which multiprocessing imports. That one is queues.py.
-  const std::string file = lesson.id == "queue" ? "queues" : std::string(lesson.id);
-  const std::string path = dir + "/" + file + ".py";
-  if (dir.empty() || access(path.c_str(), R_OK) != 0) {
-    *error = "lesson " + std::string(lesson.id) + " has no Python program (assets/python/" + file + ".py)";
+  const std::string path = LessonProgramPath(lesson);
+  if (path.empty() || access(path.c_str(), R_OK) != 0) {
+    *error = "lesson " + std::string(lesson.id) + " has no Python program (assets/python/" +
+             std::filesystem::path(path).filename().string() + ")";
     return false;
   }
   const std::vector<std::string> known = DeclaredParams(path);

@@ -29,6 +29,12 @@ LaneState ChildFacts::StateAt(int64_t t_ns) const {
   return std::prev(it)->state;
 }
 
+const LineChange* ChildFacts::LineAt(int64_t t_ns) const {
+  auto it = std::upper_bound(lines.begin(), lines.end(), t_ns,
+                             [](int64_t t, const LineChange& l) { return t < l.t_ns; });
+  return it == lines.begin() ? nullptr : &*std::prev(it);
+}
+
 namespace {
 
 // The state the bookkeeping says, most telling first: a process waiting for the learner's
@@ -103,6 +109,7 @@ void AddChildEvent(ChildFacts& child, const Event& e) {
       child.file = e.object;
       child.line = e.a;
       child.line_ns = t;
+      child.lines.push_back({t, e.object, static_cast<int32_t>(e.a)});
       return;
     case EventKind::kLockReleased:
       now.holding = std::max(0, now.holding - 1);

@@ -42,6 +42,13 @@ struct StateChange {
 // plus at most this many changes.
 inline constexpr size_t kSummaryBlock = 32;
 
+// A Python process moved to another line of the program (kLine).
+struct LineChange {
+  int64_t t_ns;
+  uint32_t file;  // ObjectKind::kFile
+  int32_t line;
+};
+
 struct TaskSpan {
   int64_t start_ns = 0;
   int64_t end_ns = 0;  // 0 while the task runs
@@ -64,6 +71,7 @@ struct ChildFacts {
   uint32_t file = 0;
   int64_t line = 0;
   int64_t line_ns = 0;
+  std::vector<LineChange> lines;  // every change of line, in time order (a lane's hover)
 
   // State over time.
   std::vector<StateChange> changes;
@@ -76,6 +84,8 @@ struct ChildFacts {
   int64_t end_ns() const { return record.end_ns; }
   LaneState StateAt(int64_t t_ns) const;
   LaneState StateNow() const { return changes.empty() ? LaneState::kNone : changes.back().state; }
+  // The line it was on at `t_ns`; null before its first line event (or with --lines off).
+  const LineChange* LineAt(int64_t t_ns) const;
 
   // Bookkeeping of the state machine.
   struct Now {

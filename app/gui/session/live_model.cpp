@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/gui/session/live_run.hpp"
+
 namespace proclab::gui {
 
 void LiveModel::Reset() { *this = LiveModel{}; }
@@ -41,6 +43,8 @@ bool LiveModel::Copy(const Trace& trace, const std::vector<ChildRecord>& childre
   take(parent_, trace.parent_lane());
   return all;
 }
+
+void LiveModel::CopyOutput(const ConsoleBuffer& console) { console.CopySince(output_.size(), output_); }
 
 void LiveModel::Analyse() {
   // The children's lanes first, then the parent's: what the parent concluded from the children

@@ -9,9 +9,12 @@
 #include <vector>
 
 #include "core/facts/run_facts.hpp"
+#include "core/python_run.hpp"
 #include "core/trace.hpp"
 
 namespace proclab::gui {
+
+class ConsoleBuffer;
 
 class LiveModel {
  public:
@@ -36,6 +39,9 @@ class LiveModel {
   // A lane's events so far (kParentFactLane: the parent's), in that lane's time order.
   std::span<const Event> lane(int lane) const;
   size_t events() const { return events_; }
+  // A Python run: what its processes wrote so far, in order (the console pane).
+  void CopyOutput(const ConsoleBuffer& console);
+  const std::vector<OutputChunk>& output() const { return output_; }
 
  private:
   bool started_ = false;
@@ -46,6 +52,7 @@ class LiveModel {
   size_t parent_folded_ = 0;
   std::vector<ChildRecord> children_;
   size_t events_ = 0;
+  std::vector<OutputChunk> output_;
 };
 
 }  // namespace proclab::gui

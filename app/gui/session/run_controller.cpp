@@ -48,7 +48,7 @@ void RunController::PostStep(int child, char what) {
 }
 
 bool RunController::SyncLive(LiveModel& model, uint64_t* model_generation, size_t budget) {
-  std::shared_ptr<Run> run;
+  std::shared_ptr<LiveRun> run;
   uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
@@ -66,6 +66,7 @@ bool RunController::SyncLive(LiveModel& model, uint64_t* model_generation, size_
     model.Copy(trace, children, budget);
   });
   if (copied) model.Analyse();
+  if (const ConsoleBuffer* console = run->console()) model.CopyOutput(*console);
   return true;
 }
 
@@ -93,17 +94,13 @@ void RunController::Loop() {
       request = std::move(requests_.front());
       requests_.pop_front();
     }
-    const ParamValues& params = request.params;
-    RunOptions options;
-    options.interactive_steps = request.step_mode && request.schedule.empty();
-    options.step_schedule = request.schedule;
     for (int trial = 0; trial < request.trials && !stop_batch_; ++trial) {
       FinishedTrial done{.trial = trial, .trials = request.trials};
-      std::shared_ptr<Run> run;
+      std::shared_ptr<LiveRun> run;
       {
         std::lock_guard lock(mutex_);
         if (quit_) break;
-        run = std::make_shared<Run>(*request.lesson, params, options);
+        run = MakeLiveRun(request);
         current_ = run;
         done.generation = ++generation_;
       }

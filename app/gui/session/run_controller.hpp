@@ -8,11 +8,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "app/gui/session/live_model.hpp"
+#include "app/gui/session/live_run.hpp"
 #include "core/run.hpp"
 
 namespace proclab::gui {
@@ -23,6 +25,9 @@ struct RunRequest {
   int trials = 1;
   bool step_mode = false;  // the learner posts each step (PostStep)
   std::vector<std::pair<int, char>> schedule;  // or gives them all at once (--step 1r,2r,...)
+  // Set: run this Python program under the tracer instead of the lesson's C++ children (the
+  // lesson is what it is shown under).
+  std::optional<PythonRequest> python;
 };
 
 struct FinishedTrial {
@@ -59,7 +64,7 @@ class RunController {
   std::condition_variable cv_;
   std::deque<RunRequest> requests_;
   std::deque<FinishedTrial> finished_;
-  std::shared_ptr<Run> current_;
+  std::shared_ptr<LiveRun> current_;
   uint64_t generation_ = 0;
   bool quit_ = false;
   std::atomic<bool> busy_{false};

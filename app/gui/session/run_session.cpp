@@ -1,5 +1,8 @@
 #include "app/gui/session/run_session.hpp"
 
+#include "app/gui/shell/ui_strings.hpp"
+#include "core/python_program.hpp"
+
 namespace proclab::gui {
 
 std::span<const Event> ShownRun::Events(int lane) const {
@@ -28,12 +31,43 @@ bool RunSession::Start(const Lesson& lesson, const ParamValues& params, int tria
   const bool stepping = request.step_mode || !request.schedule.empty();
   error_.clear();
   if (!runner_->Start(std::move(request))) return false;
+  Began(lesson, params, stepping, false);
+  return true;
+}
+
+void RunSession::Began(const Lesson& lesson, const ParamValues& params, bool stepping, bool python) {
   lesson_ = &lesson;
   params_ = params;
   step_mode_ = stepping;
+  python_ = python;
   result_.reset();  // a result belongs to its lesson and parameters: the new run replaces it
   live_model_.Reset();
   live_ = false;
+}
+
+bool RunSession::StartPython(const Lesson& lesson, const ParamValues& params, PythonRequest python, Language language,
+                             int trials, bool step_mode, std::vector<std::pair<int, char>> schedule) {
+  if (busy()) return false;
+  // Bad input first, said once, nothing started (the CLI's rules: core/python_program.hpp).
+  const ProgramCheck check = CheckPythonProgram(python.program);
+  if (!check.ok()) {
+    error_ = check.Text(python.program).In(language);
+    return false;
+  }
+  if (PythonRun::FindOnPath("python3").empty()) {
+    error_ = Tr(Str::kNoPython3, language);
+    return false;
+  }
+  if (PythonRun::FindTracerDir().empty()) {
+    error_ = Tr(Str::kNoTracer, language);
+    return false;
+  }
+  const bool stepping = step_mode || !schedule.empty();
+  RunRequest request{.lesson = &lesson, .params = params, .trials = trials, .step_mode = step_mode,
+                     .schedule = std::move(schedule), .python = std::move(python)};
+  error_.clear();
+  if (!runner_->Start(std::move(request))) return false;
+  Began(lesson, params, stepping, true);
   return true;
 }
 
@@ -82,15 +116,18 @@ ShownRun RunSession::Shown(const Lesson& lesson) const {
   if (lesson_ == nullptr || lesson_->id != lesson.id) return shown;
   shown.lesson = lesson_;
   shown.step_mode = step_mode_;
+  shown.python = python_;
   if (live_) {
     shown.params = &params_;
     shown.facts = &live_model_.facts();
     shown.live_model = &live_model_;
     shown.live = true;
+    if (python_) shown.output = &live_model_.output();
   } else if (result_ && result_->lesson_id == lesson.id) {
     shown.params = &result_->params;
     shown.facts = &result_->facts;
     shown.result = result_.get();
+    if (const auto* outcome = result_->Outcome<PythonOutcome>()) shown.output = &outcome->output;
   } else {
     shown.lesson = nullptr;
   }

@@ -27,6 +27,10 @@ struct ShownRun {
   const LiveModel* live_model = nullptr;  // live: the events copied so far
   bool live = false;
   bool step_mode = false;  // the learner steps the run (interactive or a schedule)
+  // A traced Python program's run: lane 0 is its main process, lanes 1.. the processes it started.
+  bool python = false;
+  // What a Python run's processes wrote, in order: live, so far; finished, the outcome's.
+  const std::vector<OutputChunk>* output = nullptr;
 
   bool empty() const { return facts == nullptr; }
   // A lane's events (kParentFactLane: the parent's), for tooltips.
@@ -49,7 +53,15 @@ class RunSession {
   // or all at once with `schedule` (child index, 'r' or 'w'). False if a run is under way.
   bool Start(const Lesson& lesson, const ParamValues& params, int trials = 1, bool step_mode = false,
              std::vector<std::pair<int, char>> schedule = {});
+  bool python() const { return python_; }  // the runs under way or last finished are Python's
+  // Runs a Python program under the tracer, shown under `lesson` (a lesson's own program, or
+  // OwnProgramLesson for the learner's). A program that cannot run (missing, a directory,
+  // unreadable, not UTF-8), no python3, no tracer: false, nothing started, error() says why in
+  // `language`.
+  bool StartPython(const Lesson& lesson, const ParamValues& params, PythonRequest python, Language language,
+                   int trials = 1, bool step_mode = false, std::vector<std::pair<int, char>> schedule = {});
   void Stop();
+  // `lane`'s next step: a lesson's child i is lane i; a Python run's child processes are lanes 1..
   void PostStep(int child, char what);
   void FinishSteps();  // the lesson takes the remaining steps one child at a time
   // Stops any run and forgets the live run and the result (another lesson, Reset).
@@ -78,6 +90,7 @@ class RunSession {
   void CatchUpLiveModel();
 
  private:
+  void Began(const Lesson& lesson, const ParamValues& params, bool stepping, bool python);  // a run was started
   std::unique_ptr<RunController> runner_;
   LiveModel live_model_;
   uint64_t live_generation_ = 0;  // the run the live model holds
@@ -85,6 +98,7 @@ class RunSession {
   const Lesson* lesson_ = nullptr;  // of the runs under way or last finished
   ParamValues params_;
   bool step_mode_ = false;
+  bool python_ = false;
   std::shared_ptr<const TrialResult> result_;
   uint64_t result_generation_ = 0;
   std::string error_;

@@ -65,6 +65,8 @@ Settings LoadSettings(const std::string& dir) {
       settings.high_contrast = value == "1";
     } else if (key == "last_lesson") {
       settings.last_lesson = value;
+    } else if (key == "recent_program") {  // one line each: a path may hold any character but a newline
+      if (!value.empty() && settings.recent_programs.size() < 16) settings.recent_programs.push_back(value);
     } else if (key == "lessons_run") {
       std::istringstream ids(value);
       std::string id;
@@ -93,6 +95,8 @@ bool SaveSettings(const std::string& dir, const Settings& settings) {
       first = false;
     }
     out << '\n';
+    for (const std::string& path : settings.recent_programs)
+      if (path.find('\n') == std::string::npos) out << "recent_program=" << path << '\n';
     if (!out) return false;
   }
   std::error_code error;

@@ -1,9 +1,10 @@
 // What `proclab` remembers between sessions, in $XDG_CONFIG_HOME/proclab (default
-// ~/.config/proclab): the language, the UI scale, the theme, the last lesson, and which lessons
-// were run. A small key=value file; imgui.ini lives beside it, never in the working directory.
+// ~/.config/proclab): the language, the UI scale, the theme, the last lesson, which lessons
+// were run, and the Python programs opened last. A small key=value file; imgui.ini lives beside it, never in the working directory.
 #pragma once
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/lesson_model.hpp"
 
@@ -16,6 +17,7 @@ struct Settings {
   bool high_contrast = false;
   std::string last_lesson;
   std::set<std::string> lessons_run;
+  std::vector<std::string> recent_programs;  // Python programs opened, newest first
 };
 
 // The directory, created if missing; empty if there is none that can be written, and then

@@ -17,6 +17,7 @@
 
 #include "app/gui/shell/runtime_words.hpp"
 #include "app/gui/shell/screenshot.hpp"
+#include "core/python_program.hpp"
 #include "core/step_schedule.hpp"
 #include "core/trace_export.hpp"
 #include "lessons/curriculum.hpp"
@@ -62,8 +63,11 @@ App::App(CommandLine command_line)
   }
   if (command_line_.high_contrast) settings_.high_contrast = true;
   if (command_line_.scale > 0) settings_.scale = command_line_.scale;
+  if (!command_line_.python_program.empty()) OpenProgram(command_line_.python_program);  // before --view
   if (!command_line_.view.empty()) view_request_ = command_line_.view;
   theme_ = MakeTheme(settings_.high_contrast);
+  python_.lines = command_line_.lines;
+  if (command_line_.engine_python) python_.SetEngine(lesson(), true);
 }
 
 App::~App() {
@@ -78,7 +82,10 @@ App::~App() {
   }
 }
 
-const Lesson& App::lesson() const { return *Curriculum()[static_cast<size_t>(lesson_index_)]; }
+const Lesson& App::lesson() const {
+  if (python_.own_open()) return OwnProgramLesson();  // the learner's program, shown like a lesson
+  return *Curriculum()[static_cast<size_t>(lesson_index_)];
+}
 
 std::vector<int64_t>& App::params_of(const Lesson& lesson) {
   auto& values = params_[std::string(lesson.id)];
@@ -157,6 +164,11 @@ bool App::OpenWindow() {
   io.IniFilename = ini_path_.empty() ? nullptr : ini_path_.c_str();
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  // A .py dropped onto the window opens at the next frame (ImGui's backend leaves this callback).
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetDropCallback(window_, [](GLFWwindow* window, int count, const char** paths) {
+    static_cast<App*>(glfwGetWindowUserPointer(window))->python_.Dropped(count, paths);
+  });
   ImGui_ImplOpenGL3_Init("#version 330 core");
   renderer_.Init();
   font_builder.join();
@@ -226,6 +238,7 @@ void App::Frame() {
   ImGui::NewFrame();
 
   TakeResults();
+  if (const auto dropped = python_.TakeDropped(); dropped && !run_busy()) OpenProgram(*dropped);
   HandleKeys();
   // --run: once the window shows (the self-test and the benchmark start their own runs).
   if (command_line_.run && !cli_run_started_ && frame_ >= 2 && !command_line_.selftest) {
@@ -309,8 +322,8 @@ void App::HandleKeys() {
     }
     if (best >= 0) PostStep(best);
   }
-  for (int k = 0; k < 9; ++k)
-    if (ImGui::IsKeyPressed(GLFW_KEY_1 + k, false)) PostStep(k);
+  for (int k = 0; k < 9; ++k)  // key 1: child 1 (a Python run's lane 1; lane 0 is its main process)
+    if (ImGui::IsKeyPressed(GLFW_KEY_1 + k, false)) PostStep(run.python ? k + 1 : k);
 }
 
 // -------------------------------------------------------------------------------- results
@@ -336,7 +349,9 @@ std::string App::AllTexts() const {
       text += words.zh;
       text += words.en;
     }
-  for (const Lesson* lesson : Curriculum()) {
+  std::vector<const Lesson*> lessons(Curriculum().begin(), Curriculum().end());
+  lessons.push_back(&OwnProgramLesson());
+  for (const Lesson* lesson : lessons) {
     text += lesson->title.zh;
     text += lesson->purpose.zh;
     text += lesson->title.en;
@@ -396,7 +411,8 @@ void App::SaveScreenshot(const std::string& path) {
 
 void App::SelectLesson(int index) {
   const int count = static_cast<int>(Curriculum().size());
-  if (index < 0 || index >= count || index == lesson_index_) return;
+  if (index < 0 || index >= count || (index == lesson_index_ && !python_.own_open())) return;
+  python_.Close();  // a lesson of the curriculum replaces the learner's own program
   lesson_index_ = index;
   settings_.last_lesson = std::string(lesson().id);
   ResetRun();  // a run belongs to its lesson: it stops, and its result is not shown here
@@ -412,7 +428,17 @@ void App::SetLanguage(Language language) {
 bool App::StartRun(int trials, bool step, std::vector<std::pair<int, char>> schedule) {
   if (run_busy()) return false;
   const Lesson& current = lesson();
-  const bool started = session_.Start(current, ParamsOf(current), trials, step && current.steppable, std::move(schedule));
+  const ParamValues params = ParamsOf(current);
+  bool started = false;
+  if (python_.runs_python(current)) {
+    // The learner's program, or the lesson's own Python program, under the tracer.
+    auto request = python_.RequestFor(current, params);
+    if (!request) request = PythonRequest{.program = LessonProgramPath(current)};  // missing: said why by the session
+    started = session_.StartPython(current, params, std::move(*request), settings_.language, trials,
+                                   step && current.steppable, std::move(schedule));
+  } else {
+    started = session_.Start(current, params, trials, step && current.steppable, std::move(schedule));
+  }
   if (!started) return false;
   for (const auto& view : views_) view->RunStarted();
   if (trials > 1) ShowView("trials");
@@ -420,6 +446,22 @@ bool App::StartRun(int trials, bool step, std::vector<std::pair<int, char>> sche
 }
 
 void App::StopRun() { session_.Stop(); }
+
+bool App::OpenProgram(const std::string& path, bool notice) {
+  if (!python_.Open(path, settings_.language)) {
+    if (!notice) return false;
+    notice_ = python_.error();
+    notice_until_ = glfwGetTime() + 8;
+    return false;
+  }
+  ResetRun();  // the program replaces the lesson (or program) shown, and its run
+  settings_.recent_programs = WithRecent(settings_.recent_programs, path);
+  SaveSettings(config_dir_, settings_);
+  view_request_.reset();
+  views_lesson_ = nullptr;  // its first tab
+  for (const auto& view : views_) view->RunStarted();
+  return true;
+}
 
 void App::ResetRun() { session_.Clear(); }
 

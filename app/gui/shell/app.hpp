@@ -21,6 +21,7 @@
 #include "app/gui/shell/command_line.hpp"
 #include "app/gui/shell/damage_renderer.hpp"
 #include "app/gui/shell/lesson_texts.hpp"
+#include "app/gui/shell/open_program.hpp"
 #include "app/gui/shell/save_dialog.hpp"
 #include "app/gui/shell/theme.hpp"
 #include "app/gui/shell/widget_rects.hpp"
@@ -51,6 +52,10 @@ class App {
   void RequestScreenshot(std::string path) { screenshot_path_ = std::move(path); }
   void ToggleFullScreen();
   void ShowView(std::string_view id) { view_request_ = std::string(id); }  // its tab, when the lesson has it
+  // The learner's own Python program (shell/open_program.hpp): false, and a notice saying why
+  // (unless the open dialog says it), when it cannot be run; nothing is started either way.
+  bool OpenProgram(const std::string& path, bool notice = true);
+  PythonPrograms& python() { return python_; }
 
   // ------------------------------------------------------- state the automations read
   const Lesson& lesson() const;
@@ -132,6 +137,7 @@ class App {
   std::optional<std::string> view_request_;   // a tab to select (--view, ShowView)
   const Lesson* views_lesson_ = nullptr;      // whose tabs were drawn last (to open its first tab)
   SaveDialog save_dialog_;
+  PythonPrograms python_;
   std::string screenshot_path_;
   bool cli_run_started_ = false;
   int exit_status_ = 0;

@@ -9,6 +9,7 @@
 
 #include "app/gui/markdown/markdown_view.hpp"
 #include "app/gui/shell/app.hpp"
+#include "app/gui/views/python_views.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab::gui {
@@ -60,7 +61,8 @@ void App::DrawTopBar(float height) {
   ImGui::SameLine(0, em);
   const Lesson& current = lesson();
   ImGui::PushFont(fonts_.bold);
-  ImGui::Text("%d. %s", lesson_index_ + 1, std::string(current.title.In(lang)).c_str());
+  if (IsOwnProgram(current)) ImGui::Text("%s", std::string(current.title.In(lang)).c_str());
+  else ImGui::Text("%d. %s", lesson_index_ + 1, std::string(current.title.In(lang)).c_str());
   ImGui::PopFont();
   const float purpose_x = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + em * 0.6f;
 
@@ -69,9 +71,10 @@ void App::DrawTopBar(float height) {
   const char* contrast = Tr(Str::kHighContrast, lang);
   const char* export_label = Tr(Str::kExportTrace, lang);
   const char* shot_label = Tr(Str::kScreenshot, lang);
+  const char* open_label = Tr(Str::kOpenProgram, lang);
   const ImGuiStyle& style = ImGui::GetStyle();
   auto button_w = [&](const char* s) { return ImGui::CalcTextSize(s).x + style.FramePadding.x * 2; };
-  const float right_w = button_w(lang_label) + button_w(contrast) + ImGui::GetFrameHeight() +
+  const float right_w = button_w(open_label) + style.ItemSpacing.x + button_w(lang_label) + button_w(contrast) + ImGui::GetFrameHeight() +
                         button_w("A-") + button_w("A+") + button_w(export_label) +
                         button_w(shot_label) + style.ItemSpacing.x * 7 + em * 0.5f;
   const float x = ImGui::GetWindowWidth() - right_w - style.WindowPadding.x;
@@ -83,6 +86,9 @@ void App::DrawTopBar(float height) {
   }
   if (x > purpose_x) ImGui::SameLine(x);
   else ImGui::SameLine();
+  if (ImGui::Button(open_label)) python_.ShowDialog();
+  Remember(rects, "open_program");
+  ImGui::SameLine();
   if (ImGui::Button(lang_label))
     SetLanguage(lang == Language::kEnglish ? Language::kChinese : Language::kEnglish);
   Remember(rects, "language");
@@ -106,6 +112,7 @@ void App::DrawTopBar(float height) {
   save_dialog_.Draw(lang, theme_, rects, [this](SaveDialog::Kind kind, const std::string& path, std::string* error) {
     return Save(kind, path, error);
   });
+  python_.DrawDialog(lang, theme_, rects, settings_.recent_programs, [this](const std::string& path) { return OpenProgram(path, false); });
 }
 
 // ------------------------------------------------------------------------------ lesson list
@@ -136,7 +143,8 @@ void App::DrawLessonList(const ImVec2& pos, const ImVec2& size) {
     const float item_h = ImGui::GetItemRectSize().y + em * 0.25f;
     draw->ChannelsSetCurrent(0);
     ImGui::SetCursorScreenPos(start);
-    if (ImGui::Selectable("##lesson", static_cast<int>(i) == lesson_index_, 0, ImVec2(0, item_h)))
+    const bool selected = static_cast<int>(i) == lesson_index_ && !python_.own_open();
+    if (ImGui::Selectable("##lesson", selected, 0, ImVec2(0, item_h)))
       SelectLesson(static_cast<int>(i));
     Remember(rects, "lesson:" + std::string(item.id));
     draw->ChannelsMerge();
@@ -240,9 +248,21 @@ void App::DrawCode(const ImVec2& pos, const ImVec2& size) {
       ImGui::EndChild();
       ImGui::EndTabItem();
     };
-    const std::string_view child_code = LessonChildCode(current.id);
-    code_tab(Str::kChildCode, child_code.empty() ? "// (no child code was cut from the lesson source)" : child_code, true);
-    code_tab(Str::kPython, current.python, false);
+    // A Python run's program first, with the line each of its processes is on.
+    if (const PythonPrograms::Source* source = python_.SourceFor(current)) {
+      const std::string title = std::string(Tr(Str::kProgramSource, lang)) + "###program_source";
+      if (ImGui::BeginTabItem(title.c_str())) {
+        const ShownRun run = shown();
+        const ViewContext ctx{current, run, lang, fonts_, theme_};
+        DrawPythonSource(ctx, source->path, source->text);
+        ImGui::EndTabItem();
+      }
+    }
+    if (!IsOwnProgram(current)) {
+      const std::string_view child_code = LessonChildCode(current.id);
+      code_tab(Str::kChildCode, child_code.empty() ? "// (no child code was cut from the lesson source)" : child_code, true);
+      code_tab(Str::kPython, current.python, false);
+    }
     ImGui::EndTabBar();
   }
   ImGui::End();
@@ -308,11 +328,12 @@ void App::DrawStepButtons() {
     if (!first) ImGui::SameLine();
     first = false;
     const bool can = child.StateNow() == LaneState::kStepWait;
-    std::string label = std::string(Tr(Str::kStepChild, lang)) + " " + std::to_string(i + 1) + ": " +
+    const int number = run.python ? i : i + 1;  // a Python run's lane 1 is child 1 (lane 0: its main process)
+    std::string label = std::string(Tr(Str::kStepChild, lang)) + " " + std::to_string(number) + ": " +
                         (child.pending_step == 1 ? Tr(Str::kStepWrite, lang) : Tr(Str::kStepRead, lang));
     ImGui::PushID(i);
     if (ColoredButton(label.c_str(), theme_.State(LaneState::kStepWait), can)) PostStep(i);
-    Remember(rects, "step:" + std::to_string(i + 1));
+    Remember(rects, "step:" + std::to_string(number));
     ImGui::PopID();
   }
 }
@@ -347,8 +368,10 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
     Remember(rects, "stepmode");
   }
   if (busy) ImGui::EndDisabled();
-  // Predict first: each of the lesson's views may ask the learner to guess before the run.
-  for (View* view : views) {
+  python_.DrawSwitch(current, lang, theme_, busy, rects);
+  // Predict first: each of the lesson's views may ask the learner to guess before the run (of
+  // the lesson's own numbers: a Python program's are its own).
+  for (View* view : python_.runs_python(current) ? std::vector<View*>{} : views) {
     ImGui::PushID(view);
     view->DrawPrediction(ctx);
     Remember(rects, "predict:" + std::string(view->id()));
@@ -409,6 +432,9 @@ std::vector<View*> App::LessonViews(const Lesson& current) const {
       current.views.empty() ? GenericViews() : std::span<const std::string_view>(current.views);
   for (std::string_view id : ids)
     if (View* view = FindView(id)) views.push_back(view);
+  // Under Python a lesson's program writes to its console too: its tab after the first.
+  if (python_.engine_python(current) && std::find(ids.begin(), ids.end(), "console") == ids.end())
+    if (View* console = FindView("console")) views.insert(views.begin() + (views.empty() ? 0 : 1), console);
   return views;
 }
 

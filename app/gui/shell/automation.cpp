@@ -17,14 +17,26 @@ namespace {
 
 // --screenshot FILE [--run]: waits for the run to end (if there is one), lets the frame settle,
 // saves it and ends the program; the picture shows no hover effect or tooltip.
+// --screenshot-live MS: instead, MS ms after the run started, while it is live (or at its end
+// if it ends sooner), with the mouse where it is (a hover's tooltip shows).
 class CommandLineShot : public Automation {
  public:
-  explicit CommandLineShot(std::string path) : path_(std::move(path)) {}
-  void BeforeFrame(App&) override { ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX); }
+  CommandLineShot(std::string path, int live_ms) : path_(std::move(path)), live_ms_(live_ms) {}
+  void BeforeFrame(App&) override {
+    if (live_ms_ == 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  }
   void AfterRender(App& app) override {
     if (requested_) {
       if (app.screenshot_pending()) return;
       done_ = true;
+      return;
+    }
+    if (live_ms_ > 0 && app.run_busy()) {
+      if (run_started_ < 0) run_started_ = glfwGetTime();
+      if ((glfwGetTime() - run_started_) * 1000 >= live_ms_) {
+        app.RequestScreenshot(path_);
+        requested_ = true;
+      }
       return;
     }
     if (app.frame() < 3 || !app.command_line_run_done()) return;
@@ -33,12 +45,14 @@ class CommandLineShot : public Automation {
       requested_ = true;
     }
   }
-  bool instant() const override { return true; }
+  bool instant() const override { return live_ms_ == 0; }
   bool done() const override { return done_; }
   int status() const override { return 0; }  // a failed save sets the app's own status
 
  private:
   std::string path_;
+  int live_ms_ = 0;
+  double run_started_ = -1;
   int settle_ = 0;
   bool requested_ = false, done_ = false;
 };
@@ -115,7 +129,7 @@ void FrameBench::AfterPresent(App& app, bool run_was_live) {
 
 std::unique_ptr<Automation> MakeAutomation(const CommandLine& command_line) {
   if (command_line.selftest) return std::make_unique<SelfTest>(command_line.selftest_dir);
-  if (!command_line.screenshot.empty()) return std::make_unique<CommandLineShot>(command_line.screenshot);
+  if (!command_line.screenshot.empty()) return std::make_unique<CommandLineShot>(command_line.screenshot, command_line.screenshot_live_ms);
   if (command_line.benchmark()) return std::make_unique<FrameBench>(command_line);
   return nullptr;
 }

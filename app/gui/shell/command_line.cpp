@@ -7,6 +7,8 @@
 
 #include "app/gui/settings/settings.hpp"
 #include "app/gui/shell/save_path.hpp"
+#include "core/python_program.hpp"
+#include "core/run_header.hpp"
 #include "core/step_schedule.hpp"
 #include "lessons/curriculum.hpp"
 
@@ -31,6 +33,7 @@ std::string UsageText(std::span<const std::string_view> views) {
       "  --trials             run 100 trials instead of one (with --run)\n"
       "  --step 1r,2r,1w,2w   run in step mode and take these steps (steppable lessons)\n"
       "  --screenshot FILE    after the run (or at once), save the window as PNG and exit\n"
+      "  --screenshot-live MS with --screenshot and --run: take it MS ms into the run, while it is live\n"
       "  --size WxH           window size, e.g. 1920x1080\n"
       "  --view NAME          show this view: " + Join(views) + "\n"
       "  --high-contrast      the high-contrast theme (for projectors)\n"
@@ -41,6 +44,9 @@ std::string UsageText(std::span<const std::string_view> views) {
       "                       print one JSON object: first_frame_ms, frame_ms_median, _p95 ...\n"
       "  --bench-idle S       keep the window open S seconds with nothing running, then print\n"
       "                       JSON with idle_cpu_percent (CPU time over wall time)\n"
+      "  --python FILE.py     open this Python program (traced live when it runs)\n"
+      "  --engine cpp|python  the lesson's C++ children, or its Python program (assets/python)\n"
+      "  --lines on|off       Python runs: trace each process's current line (off: less probe effect)\n"
       "  --help, --version\n\n"
       "Lessons:\n";
   for (const Lesson* lesson : Curriculum()) {
@@ -90,7 +96,7 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
       cl.high_contrast = true;
     } else if (arg == "--lesson" || arg == "--lang" || arg == "--screenshot" || arg == "--size" ||
                arg == "--step" || arg == "--view" || arg == "--scale" || arg == "--bench-frames" ||
-               arg == "--bench-idle") {
+               arg == "--bench-idle" || arg == "--screenshot-live" || arg == "--python" || arg == "--engine" || arg == "--lines") {
       const auto value = take();
       if (!value) return std::nullopt;
       if (arg == "--lesson") {
@@ -111,6 +117,33 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
         cl.screenshot = *value;
       } else if (arg == "--step") {
         cl.step = *value;
+      } else if (arg == "--screenshot-live") {
+        char* end = nullptr;
+        const long ms = std::strtol(value->c_str(), &end, 10);
+        if (end == value->c_str() || *end != '\0' || ms < 1 || ms > 600'000) {
+          *error = "--screenshot-live must be a whole number of ms in 1 .. 600000, not '" + *value + "'";
+          return std::nullopt;
+        }
+        cl.screenshot_live_ms = static_cast<int>(ms);
+      } else if (arg == "--python") {
+        // The open dialog's rules (core/python_program.hpp): one line, nothing opened.
+        if (const ProgramCheck check = CheckPythonProgram(*value); !check.ok()) {
+          *error = check.Text(*value).en;
+          return std::nullopt;
+        }
+        cl.python_program = *value;
+      } else if (arg == "--engine") {
+        if (*value != "cpp" && *value != "python") {
+          *error = "--engine must be cpp or python, not '" + *value + "'";
+          return std::nullopt;
+        }
+        cl.engine_python = *value == "python";
+      } else if (arg == "--lines") {
+        if (*value != "on" && *value != "off") {
+          *error = "--lines must be on or off, not '" + *value + "'";
+          return std::nullopt;
+        }
+        cl.lines = *value == "on";
       } else if (arg == "--view") {
         if (std::find(views.begin(), views.end(), *value) == views.end()) {
           *error = "--view must be one of " + Join(views) + ", not '" + *value + "'";
@@ -159,12 +192,20 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
       return std::nullopt;
     }
   }
+  if (cl.screenshot_live_ms > 0 && (cl.screenshot.empty() || !cl.run)) {
+    *error = "--screenshot-live takes the screenshot of a live run: give --screenshot FILE and --run";
+    return std::nullopt;
+  }
   if (cl.bench_frames > 0 && cl.bench_idle_s > 0) {
     *error = "--bench-frames and --bench-idle measure different things: give one of them";
     return std::nullopt;
   }
-  if (cl.bench_frames > 0 && cl.lesson.empty()) {
-    *error = "--bench-frames needs the lesson to run: add --lesson ID";
+  if (!cl.python_program.empty() && !cl.lesson.empty()) {
+    *error = "--python opens a program of your own, --lesson a lesson: give one of them";
+    return std::nullopt;
+  }
+  if (cl.bench_frames > 0 && cl.lesson.empty() && cl.python_program.empty()) {
+    *error = "--bench-frames needs the lesson to run: add --lesson ID (or --python FILE.py)";
     return std::nullopt;
   }
   if (cl.benchmark() && (cl.selftest || !cl.screenshot.empty() || cl.trials || !cl.step.empty())) {
@@ -184,9 +225,15 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
     *error = "--" + cl.params.front().first + " is a lesson parameter: give --lesson first";
     return std::nullopt;
   }
-  if (!cl.step.empty() && cl.lesson.empty()) {
-    *error = "--step steps a lesson: give --lesson first";
+  if (!cl.step.empty() && cl.lesson.empty() && cl.python_program.empty()) {
+    *error = "--step steps a lesson: give --lesson first (or --python FILE.py)";
     return std::nullopt;
+  }
+  if (!cl.step.empty() && !cl.python_program.empty()) {
+    // A program's child processes: 1 .. the lanes but the main process's.
+    auto schedule = ParseStepSchedule(cl.step, kMaxLanes - 1, error);
+    if (!schedule) return std::nullopt;
+    cl.step_schedule = std::move(*schedule);
   }
   if (!cl.lesson.empty()) {
     const Lesson& lesson = *FindLesson(cl.lesson);

@@ -1,7 +1,8 @@
 // The command line of `proclab`:
 //   proclab [--lesson ID] [--PARAM VALUE ...] [--lang en|zh-CN] [--run] [--screenshot FILE.png]
 //           [--size WxH] [--view NAME] [--high-contrast] [--scale F] [--selftest DIR]
-//           [--bench-frames N] [--bench-idle SECONDS] [--help] [--version]
+//           [--bench-frames N] [--bench-idle SECONDS] [--python FILE.py] [--engine cpp|python]
+//           [--lines on|off] [--help] [--version]
 #pragma once
 #include <optional>
 #include <span>
@@ -25,6 +26,7 @@ struct CommandLine {
   std::string step;     // --step 1r,2r,1w,2w: run in step mode and take these steps
   std::vector<std::pair<int, char>> step_schedule;  // --step parsed (core/step_schedule.hpp)
   std::string screenshot;
+  int screenshot_live_ms = 0;  // --screenshot-live MS: the screenshot while the run is live
   std::string view;  // the view tab to show: one of the view list's ids (views/view_list.cpp)
   int width = 0, height = 0;
   bool high_contrast = false;
@@ -33,6 +35,9 @@ struct CommandLine {
   std::string selftest_dir;
   int bench_frames = 0;     // --bench-frames N: run the lesson over N frames, print frame times
   double bench_idle_s = 0;  // --bench-idle S: window open, nothing running; print the CPU used
+  std::string python_program;  // --python FILE.py: open the learner's own program
+  bool engine_python = false;   // --engine python: the lesson runs its Python program
+  bool lines = true;            // --lines off: Python runs without line events
   bool benchmark() const { return bench_frames > 0 || bench_idle_s > 0; }
 };
 

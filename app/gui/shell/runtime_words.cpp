@@ -1,6 +1,7 @@
 #include "app/gui/shell/runtime_words.hpp"
 
 #include "core/facts/explain.hpp"
+#include "core/python_program.hpp"
 
 namespace proclab::gui {
 
@@ -23,6 +24,11 @@ std::string RuntimeWords() {
   for (int i = 0; i < 3; ++i) children[static_cast<size_t>(i)].index = i;
   facts.UpdateChildren(children, {false, false, false});
   std::string words;
+  // Why a Python program cannot be opened, every reason.
+  for (ProgramProblem problem : {ProgramProblem::kEmptyPath, ProgramProblem::kMissing, ProgramProblem::kDirectory,
+                                 ProgramProblem::kNotRegular, ProgramProblem::kUnreadable, ProgramProblem::kReadFailed,
+                                 ProgramProblem::kNotUtf8})
+    words += ProgramCheck{.problem = problem}.Text("0123456789").zh;
   for (Language language : {Language::kChinese, Language::kEnglish}) {
     words += ExplainLockHeld(facts, 0).In(language);
     words += ExplainLockHeld(facts, 9).In(language);

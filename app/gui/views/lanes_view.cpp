@@ -69,6 +69,7 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
     case EventKind::kTaskFailed:
       return kind + " " + std::to_string(e.a) + (e.a == e.b ? "" : ".." + std::to_string(e.b));
     case EventKind::kStarted: return kind + " (pid " + std::to_string(e.a) + ")";
+    case EventKind::kLine: return kind + " " + std::to_string(e.a);  // a Python process's line
     case EventKind::kKill:
     case EventKind::kJoinBegin:
     case EventKind::kJoinEnd: return kind + " child " + std::to_string(e.a + 1);
@@ -226,6 +227,7 @@ void LanesView::Draw(const ViewContext& ctx) {
     const bool two_lines = lane_h > em * 2.1f;
     std::snprintf(label, sizeof label, "%s %d", ctx.T(Str::kChild), i + 1);
     if (!two_lines) std::snprintf(label, sizeof label, "%d", i + 1);
+    if (ctx.run.python) std::snprintf(label, sizeof label, "%s", LaneLabel(ctx, i).c_str());  // MainProcess, Process-1
     draw->AddText(ImVec2(top_left.x, y0 + (lane_h - em * (two_lines ? 2.0f : 1.0f)) * 0.5f), theme.text, label);
     if (child.record.pid > 0) {
       // Every lane is labelled with its pid: below the name, or beside the number.
@@ -355,8 +357,20 @@ void LanesView::Draw(const ViewContext& ctx) {
       const double t_mouse = t_of(io.MousePos.x);
       if (lane_index < lanes) {
         const LaneState state = facts.child(lane_index).StateAt(t0 + static_cast<int64_t>(t_mouse));
-        ImGui::Text("%s %d · %.3f ms · %s", ctx.T(Str::kChild), lane_index + 1, t_mouse / 1e6,
-                    StateName(state, ctx.language));
+        if (ctx.run.python) {
+          ImGui::Text("%s · %.3f ms · %s", LaneLabel(ctx, lane_index).c_str(), t_mouse / 1e6, StateName(state, ctx.language));
+          // Which line of the program it was on at that moment.
+          if (const LineChange* line = facts.child(lane_index).LineAt(t0 + static_cast<int64_t>(t_mouse))) {
+            const std::string file = facts.NameOf(ObjectKind::kFile, line->file);
+            char where[64];
+            std::snprintf(where, sizeof where, ctx.T(Str::kLineOf), line->line);
+            ImGui::Text("%s · %s", where,
+                        file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1).c_str());
+          }
+        } else {
+          ImGui::Text("%s %d · %.3f ms · %s", ctx.T(Str::kChild), lane_index + 1, t_mouse / 1e6,
+                      StateName(state, ctx.language));
+        }
       } else {
         ImGui::Text("%s · %.3f ms", ctx.T(Str::kParent), t_mouse / 1e6);
       }

@@ -14,11 +14,19 @@
 
 namespace proclab::gui {
 
+namespace {
+// The run's pool: the pool lesson's (kPoolId), else the first a Python program made.
+const PoolFacts* ThePool(const RunFacts& facts) {
+  if (const PoolFacts* pool = facts.pool(kPoolId)) return pool;
+  return facts.pools().empty() ? nullptr : &facts.pools().begin()->second;
+}
+}  // namespace
+
 // -------------------------------------------------------------------- reading the pool's queues
 
 PoolPicture ReadPool(const RunFacts& facts) {
   PoolPicture picture;
-  const PoolFacts* pool = facts.pool(kPoolId);
+  const PoolFacts* pool = ThePool(facts);
   std::map<int64_t, int64_t> last_of;  // chunks by their first item
   if (pool != nullptr)
     for (const PoolTaskFact& task : pool->tasks) {
@@ -105,7 +113,7 @@ const char* PoolStateText(const ViewContext& ctx, PoolState state) {
 void PoolView::Draw(const ViewContext& ctx) {
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
-  pool_ = ctx.run.empty() ? nullptr : ctx.run.facts->pool(kPoolId);
+  pool_ = ctx.run.empty() ? nullptr : ThePool(*ctx.run.facts);
   ImGui::BeginChild("pool");
   if (pool_ == nullptr) {
     ImGui::TextDisabled("%s", ctx.T(ctx.busy || ctx.run.live ? Str::kRunning : Str::kNoRunYet));
@@ -136,7 +144,8 @@ void PoolView::Draw(const ViewContext& ctx) {
 
   // ------------------------------------------------------------ worker lanes on a time axis
   // Drawn first, so a hover over them sets the moment everything below shows.
-  const float label_w = std::min(ImGui::CalcTextSize("w99 · 1234567").x + em * 0.6f, ImGui::GetContentRegionAvail().x * 0.3f);
+  const float label_w = std::min(ImGui::CalcTextSize(ctx.run.python ? "SpawnPoolWorker-10" : "w99 · 1234567").x + em * 0.6f,
+                                 ImGui::GetContentRegionAvail().x * 0.3f);
   const float lane_h = em * 1.6f;
   const ImVec2 top = ImGui::GetCursorScreenPos();
   // Leave room above the lanes for the state row (drawn after the hover time is known).
@@ -179,6 +188,7 @@ void PoolView::Draw(const ViewContext& ctx) {
     const bool killed = child.record.state == ChildState::kKilled;
     const int replaced_by = pool.ReplacementOf(i), replaces = pool.Replaced(i);
     std::string label = "w" + std::to_string(i + 1) + (child.record.pid > 0 ? " · " + std::to_string(child.record.pid) : "");
+    if (ctx.run.python) label = LaneLabel(ctx, i);  // a Python process by its name (MainProcess, ForkPoolWorker-1)
     ImU32 label_color = theme.text;
     if (replaced_by != kNoLane || (killed && pool.StateAt(t1) == static_cast<int>(PoolState::kRunning))) label_color = theme.bad;
     draw->AddText(ImVec2(top.x, y + (lane_h - em) * 0.5f), label_color, label.c_str());

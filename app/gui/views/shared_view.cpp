@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/gui/views/python_views.hpp"
 #include "lessons/shared_counter.hpp"
 
 namespace proclab::gui {
@@ -37,6 +38,11 @@ void SharedView::Draw(const ViewContext& ctx) {
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
   ImGui::BeginChild("shared");
+  if (ctx.run.python && !ctx.run.empty()) {  // a Python program's own Values, not the lesson's counter
+    DrawPythonShared(ctx);
+    ImGui::EndChild();
+    return;
+  }
   const SlotFacts* counter = ctx.run.empty() ? nullptr : ctx.run.facts->slot(kCounterSlot);
   const RaceOutcome* race = ctx.run.Outcome<RaceOutcome>();
   if (counter == nullptr && race == nullptr) {

@@ -2,6 +2,8 @@
 // transcript, the CLI's text), then the run's notes in the UI's language.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "app/gui/views/view.hpp"
 
 namespace proclab::gui {
@@ -17,7 +19,19 @@ class TranscriptView : public View {
       return;
     }
     std::vector<std::string> lines;
-    if (ctx.lesson.transcript) ctx.lesson.transcript(*ctx.run.result, lines);
+    if (ctx.run.python && ctx.run.output != nullptr) {
+      // A Python program's own printed output is its transcript (by process: the console).
+      std::string out;
+      for (const OutputChunk& chunk : *ctx.run.output)
+        if (chunk.stream == 1) out += chunk.text;
+      for (size_t at = 0; at < out.size();) {
+        const size_t end = std::min(out.find('\n', at), out.size());
+        lines.push_back(out.substr(at, end - at));
+        at = end + 1;
+      }
+    } else if (ctx.lesson.transcript) {
+      ctx.lesson.transcript(*ctx.run.result, lines);
+    }
     ImGui::BeginChild("transcript");
     ImGui::PushFont(ctx.fonts.mono);
     for (const std::string& line : lines) ImGui::TextWrapped("%s", line.c_str());

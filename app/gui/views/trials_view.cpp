@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "app/gui/views/view.hpp"
+#include "core/python_run.hpp"
 #include "lessons/shared_counter.hpp"
 
 namespace proclab::gui {
@@ -20,6 +22,7 @@ struct TrialSeries {
   double expected = 0;
   bool has_expected = false;
   std::vector<double> values;
+  std::vector<double> lost;  // a Python run's: lost updates per trial
 };
 
 void Histogram(const ViewContext& ctx, const TrialSeries& series, ImVec2 size) {
@@ -77,12 +80,17 @@ class TrialsView : public View {
   void TrialFinished(const TrialResult& result, bool step_mode) override;
 
  private:
+  void PythonTrialFinished(const TrialResult& result, bool step_mode);
   std::map<std::string, std::vector<TrialSeries>> series_;  // per lesson, oldest first
 };
 
 void TrialsView::TrialFinished(const TrialResult& result, bool step_mode) {
   // One series per parameter setting; a single run counts as a trial too. A stepped, stopped or
   // stuck run says nothing about how often updates are lost.
+  if (result.Outcome<PythonOutcome>() != nullptr) {
+    PythonTrialFinished(result, step_mode);
+    return;
+  }
   const RaceOutcome* race = result.Outcome<RaceOutcome>();
   if (race == nullptr || result.stopped || step_mode || race->stuck) return;
   auto& all = series_[result.lesson_id];
@@ -98,6 +106,28 @@ void TrialsView::TrialFinished(const TrialResult& result, bool step_mode) {
   it->expected = static_cast<double>(race->expected);
   it->has_expected = true;
   if (all.size() > 4) all.erase(all.begin());
+}
+
+void TrialsView::PythonTrialFinished(const TrialResult& result, bool step_mode) {
+  // A Python run: one series per Value the program made (its final value as the facts give it;
+  // an Array's elements are left out), named after the Value, per program and arguments.
+  if (result.stopped || step_mode) return;
+  const auto* outcome = result.Outcome<PythonOutcome>();
+  auto& all = series_[result.lesson_id];
+  for (const auto& [id, slot] : result.facts.slots()) {
+    if (slot.writes == 0 || slot.name.find('[') != std::string::npos) continue;
+    std::string label = slot.name + " · " + std::filesystem::path(outcome->program).filename().string();
+    for (const ParamSpec& spec : result.params.specs())
+      label += ", " + std::string(spec.name) + "=" + result.params.Text(spec.name);
+    auto it = std::find_if(all.begin(), all.end(), [&](const TrialSeries& s) { return s.label == label; });
+    if (it == all.end()) {
+      all.push_back(TrialSeries{.label = label});
+      it = std::prev(all.end());
+    }
+    it->values.push_back(slot.Final().AsDouble());
+    it->lost.push_back(static_cast<double>(slot.lost));
+  }
+  while (all.size() > 4) all.erase(all.begin());
 }
 
 void TrialsView::Draw(const ViewContext& ctx) {
@@ -137,8 +167,18 @@ void TrialsView::Draw(const ViewContext& ctx) {
     double sum = 0;
     for (double v : s.values) sum += v;
     const double mean = sum / static_cast<double>(s.values.size());
-    ImGui::Text("%zu × %s   %s %.1f   %s %g", s.values.size(), ctx.T(Str::kFinal), ctx.T(Str::kMean), mean,
-                ctx.T(Str::kExpected), s.expected);
+    if (s.has_expected)
+      ImGui::Text("%zu × %s   %s %.1f   %s %g", s.values.size(), ctx.T(Str::kFinal), ctx.T(Str::kMean), mean,
+                  ctx.T(Str::kExpected), s.expected);
+    else
+      ImGui::Text("%zu × %s   %s %.1f", s.values.size(), ctx.T(Str::kFinal), ctx.T(Str::kMean), mean);
+    if (!s.lost.empty()) {
+      const auto [least, most] = std::minmax_element(s.lost.begin(), s.lost.end());
+      double lost = 0;
+      for (double l : s.lost) lost += l;
+      ImGui::Text("%s: %s %.1f (%g–%g)", ctx.T(Str::kLostSoFar), ctx.T(Str::kMean), lost / static_cast<double>(s.lost.size()),
+                  *least, *most);
+    }
     ImGui::PopTextWrapPos();
     Histogram(ctx, s, ImVec2(w, h));
     ImGui::EndGroup();

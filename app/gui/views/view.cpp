@@ -34,6 +34,12 @@ ImU32 LaneColor(int lane) {
 
 std::string LaneLabel(const ViewContext& ctx, int lane) {
   if (lane < 0) return ctx.T(Str::kParent);
+  if (ctx.run.python && ctx.run.facts != nullptr) {
+    // A Python process by the name multiprocessing gave it (MainProcess, Process-1 ...).
+    const RunFacts& facts = *ctx.run.facts;
+    if (lane < facts.children() && !facts.child(lane).record.name.empty()) return facts.child(lane).record.name;
+    if (lane == 0) return ctx.T(Str::kMainProcess);
+  }
   return std::string(ctx.T(Str::kChild)) + " " + std::to_string(lane + 1);
 }
 

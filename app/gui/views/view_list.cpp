@@ -14,6 +14,7 @@ std::unique_ptr<View> MakeQueueView();
 std::unique_ptr<View> MakePoolView();
 std::unique_ptr<View> MakeCostsView();
 std::unique_ptr<View> MakeTranscriptView();
+std::unique_ptr<View> MakeConsoleView();
 
 namespace {
 using ViewFactory = std::unique_ptr<View> (*)();
@@ -27,6 +28,7 @@ constexpr ViewFactory kViews[] = {
     MakePoolView,        // "pool": workers, chunks, results, callbacks
     MakeCostsView,       // "costs": what things cost, C++ beside Python
     MakeTranscriptView,  // "transcript": the run as the tutorial prints it
+    MakeConsoleView,     // "console": what a Python program's processes wrote
 };
 constexpr std::string_view kGeneric[] = {"lanes", "processes", "trials", "transcript"};
 }  // namespace
