@@ -34,6 +34,8 @@ std::string UsageText(std::span<const std::string_view> views) {
       "  --size WxH           window size, e.g. 1920x1080\n"
       "  --view NAME          show this view: " + Join(views) + "\n"
       "  --high-contrast      the high-contrast theme (for projectors)\n"
+      "  --presenter          start in presenter mode: the run and its views fill the window\n"
+
       "  --scale F            font and UI scale, 0.6 .. 3 (Ctrl +/- in the app)\n"
       "  --selftest DIR       walk every lesson in both languages, check the app's state,\n"
       "                       write one screenshot per lesson into DIR; exit 1 on failure\n"
@@ -50,7 +52,8 @@ std::string UsageText(std::span<const std::string_view> views) {
     text += line;
   }
   text +=
-      "\nKeys: Left/Right previous/next lesson, Space run/stop, S step, F11 full screen,\n"
+      "\nKeys: Left/Right previous/next lesson, Space run/stop, Esc stop, R reset, V or Page Down\n"
+      "next view, Page Up previous view, P or F5 presenter mode, S or 1-9 step, F11 full screen,\n"
       "Ctrl +/- font size. Without a display, use proclab-cli.\n\n"
       "Exit status: 0 done; 1 the screenshot could not be written, the --run run could not\n"
       "start, or the self-test or a benchmark failed; 2 bad input or no display (one line on\n"
@@ -88,6 +91,8 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
       cl.trials = true;
     } else if (arg == "--high-contrast") {
       cl.high_contrast = true;
+    } else if (arg == "--presenter") {
+      cl.presenter = true;
     } else if (arg == "--lesson" || arg == "--lang" || arg == "--screenshot" || arg == "--size" ||
                arg == "--step" || arg == "--view" || arg == "--scale" || arg == "--bench-frames" ||
                arg == "--bench-idle") {

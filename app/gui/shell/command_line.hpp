@@ -1,6 +1,7 @@
 // The command line of `proclab`:
 //   proclab [--lesson ID] [--PARAM VALUE ...] [--lang en|zh-CN] [--run] [--screenshot FILE.png]
-//           [--size WxH] [--view NAME] [--high-contrast] [--scale F] [--selftest DIR]
+//           [--size WxH] [--view NAME] [--high-contrast] [--presenter] [--scale F]
+//           [--selftest DIR]
 //           [--bench-frames N] [--bench-idle SECONDS] [--help] [--version]
 #pragma once
 #include <optional>
@@ -28,6 +29,7 @@ struct CommandLine {
   std::string view;  // the view tab to show: one of the view list's ids (views/view_list.cpp)
   int width = 0, height = 0;
   bool high_contrast = false;
+  bool presenter = false;
   float scale = 0;  // 0: as remembered
   bool selftest = false;
   std::string selftest_dir;

@@ -70,32 +70,20 @@ void SelfTest::BeforeFrame(App& app) {
 
 std::function<bool()> SelfTest::Click(std::string name, float fx) {
   auto phase = std::make_shared<int>(0);
-  return [this, name, fx, phase]() {
-    switch ((*phase)++) {
-      case 0: {
-        const auto it = app_->rects.find(name);
-        if (!Check(it != app_->rects.end(), "no widget '" + name + "' on screen")) return false;
-        const Rect& r = it->second;
-        // ImGui floors the mouse position: stay 3 px inside the widget's edges.
-        mouse_ = ImVec2(std::clamp(r.min.x + (r.max.x - r.min.x) * fx, r.min.x + 3, r.max.x - 3),
-                        std::floor((r.min.y + r.max.y) * 0.5f));
-        if (std::getenv("PROCLAB_SELFTEST_DEBUG"))
-          std::fprintf(stderr, "click %s at %.0f,%.0f (rect %.0f,%.0f-%.0f,%.0f)\n", name.c_str(), mouse_.x, mouse_.y,
-                       r.min.x, r.min.y, r.max.x, r.max.y);
-        inject_ = true;
-        mouse_down_ = false;
-        return false;
-      }
-      case 1:
-        mouse_down_ = true;
-        return false;
-      case 2:
-        mouse_down_ = false;
-        return false;
-      default:
-        mouse_ = ImVec2(-1, -1);  // move away, so nothing stays hovered in screenshots
-        return *phase > 5 ? (inject_ = false, true) : false;
+  auto target = std::make_shared<Rect>();
+  return [this, name, fx, phase, target]() {
+    if (*phase == 0) {
+      const auto it = app_->rects.find(name);
+      if (!Check(it != app_->rects.end(), "no widget '" + name + "' on screen")) return false;
+      *target = it->second;
+      inject_ = true;
     }
+    const bool clicked = ClickFrame((*phase)++, *target, fx, &mouse_, &mouse_down_);
+    if (*phase == 1 && std::getenv("PROCLAB_SELFTEST_DEBUG"))
+      std::fprintf(stderr, "click %s at %.0f,%.0f (rect %.0f,%.0f-%.0f,%.0f)\n", name.c_str(), mouse_.x, mouse_.y,
+                   target->min.x, target->min.y, target->max.x, target->max.y);
+    if (clicked) inject_ = false;
+    return clicked;
   };
 }
 
