@@ -1,6 +1,6 @@
-// The GUI's shortcuts and pane sizes, without a display: a shortcut key never reaches Dear
-// ImGui's keyboard navigation (→ then Space pressed the focused button), the panes' sizes are
-// remembered.
+// The GUI's shortcuts, demo scripts and pane sizes, without a display: a shortcut key never
+// reaches Dear ImGui's keyboard navigation (→ then Space pressed the focused button), a script's
+// bad line is one "line N: ..." error, the panes' sizes are remembered.
 #ifdef PROCLAB_HAS_GUI_LOGIC
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -14,6 +14,7 @@
 
 #include "app/gui/settings/settings.hpp"
 #include "app/gui/shell/command_line.hpp"
+#include "app/gui/shell/script.hpp"
 #include "app/gui/shell/shortcuts.hpp"
 #include "app/gui/views/view.hpp"
 
@@ -154,6 +155,84 @@ TEST_CASE("while typing or with Ctrl held the keys are not shortcuts and stay Im
   io.KeysDown[GLFW_KEY_ESCAPE] = false;
   io.KeysDown[GLFW_KEY_SPACE] = false;
   ui.Frame();
+}
+
+TEST_CASE("a demo script's steps are checked before a window opens and each bad line is named") {
+  const std::vector<std::string_view> views = ViewIds();
+  std::string error;
+  const auto good = ParseScript(
+      "# a race\n"
+      "pace 0.5\n"
+      "lesson shared-data\n"
+      "set processes 4   # four children\n"
+      "presenter on\n"
+      "say Two children race for one counter\n"
+      "step-mode on\n"
+      "run\n"
+      "step 1r,2r,1w,2w\n"
+      "wait-run\n"
+      "view lanes\n"
+      "key Space\n"
+      "expect fits\n"
+      "size 1280x720\n"
+      "scale 1.5\n"
+      "quit\n",
+      views, &error);
+  REQUIRE(good.has_value());
+  CHECK(good->size() == 15);
+  CHECK((*good)[4].args == std::vector<std::string>{"Two children race for one counter"});
+  CHECK((*good)[2].line == 4);
+
+  struct Bad {
+    const char* script;
+    const char* error;
+  };
+  const Bad bad[] = {
+      {"lesson shared-data\ndance\n", "line 2: no step 'dance'"},
+      {"lesson nope\n", "line 1: no lesson 'nope'"},
+      {"set processes 4\n", "line 1: set comes after a lesson line"},
+      {"lesson shared-data\n\nset processes 99999\n", "line 3: "},
+      {"lesson shared-data\nset colour red\n", "line 2: unknown parameter --colour"},
+      {"lesson shared-data\nkey Q\n", "line 2: no key named 'Q'"},
+      {"lesson processes\nstep 1r\n", "line 2: step needs a steppable lesson open"},
+      {"lesson shared-data\nstep 9r\n", "line 2: "},
+      {"view nowhere\n", "line 1: view takes one of the views' ids"},
+      {"expect sunshine\n", "line 1: cannot expect 'expect sunshine'"},
+      {"wait soon\n", "line 1: wait takes a number of seconds"},
+      {"size big\n", "line 1: size takes WxH"},
+      {"presenter maybe\n", "line 1: presenter takes on or off"},
+      {"screenshot /nonexistent/x.png\n",
+       "line 1: cannot save the screenshot to /nonexistent/x.png"},
+  };
+  for (const Bad& b : bad) {
+    INFO(b.script);
+    error.clear();
+    CHECK(!ParseScript(b.script, views, &error).has_value());
+    CHECK(error.rfind(b.error, 0) == 0);
+  }
+}
+
+TEST_CASE("the script option reads its file and refuses a bad one before a window opens") {
+  const std::vector<std::string_view> views = ViewIds();
+  const auto dir = std::filesystem::temp_directory_path() / "proclab-test-script";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "demo.txt").string();
+  std::ofstream(path) << "lesson queue\nrun\nwait-run\n";
+  std::string error;
+  const char* good[] = {"proclab", "--script", path.c_str()};
+  const auto cl = ParseCommandLine(3, const_cast<char**>(good), views, &error);
+  REQUIRE(cl.has_value());
+  CHECK(cl->script.size() == 3);
+  std::ofstream(path) << "lesson queue\nrun 0\n";
+  CHECK(!ParseCommandLine(3, const_cast<char**>(good), views, &error).has_value());
+  CHECK(error == path + ": line 2: run takes nothing, or a number of trials in 1 .. 1000");
+  const char* missing[] = {"proclab", "--script", "/nonexistent/demo.txt"};
+  CHECK(!ParseCommandLine(3, const_cast<char**>(missing), views, &error).has_value());
+  CHECK(error == "cannot read the script /nonexistent/demo.txt");
+  const char* with_run[] = {"proclab", "--script", path.c_str(), "--run"};
+  std::ofstream(path) << "lesson queue\n";
+  CHECK(!ParseCommandLine(4, const_cast<char**>(with_run), views, &error).has_value());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("the panes' sizes the learner dragged are remembered and nonsense is not") {

@@ -1,6 +1,6 @@
 // The command line of `proclab`:
 //   proclab [--lesson ID] [--PARAM VALUE ...] [--lang en|zh-CN] [--run] [--screenshot FILE.png]
-//           [--size WxH] [--view NAME] [--high-contrast] [--presenter] [--scale F]
+//           [--size WxH] [--view NAME] [--high-contrast] [--presenter] [--scale F] [--script FILE]
 //           [--selftest DIR]
 //           [--bench-frames N] [--bench-idle SECONDS] [--help] [--version]
 #pragma once
@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/gui/shell/script.hpp"
 #include "core/lesson_model.hpp"
 
 namespace proclab::gui {
@@ -30,6 +31,8 @@ struct CommandLine {
   int width = 0, height = 0;
   bool high_contrast = false;
   bool presenter = false;
+  std::string script_path;                    // --script FILE
+  std::vector<ScriptStep> script;             // its steps, parsed and checked
   float scale = 0;  // 0: as remembered
   bool selftest = false;
   std::string selftest_dir;

@@ -60,6 +60,7 @@ void SelfTest::BeforeFrame(App& app) {
     step_start_ = glfwGetTime();
     std::printf("proclab selftest: %zu steps, screenshots in %s\n", steps_.size(), dir_.c_str());
   }
+  if (script_) script_->BeforeFrame(app);
   if (!inject_) return;
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = mouse_;
@@ -117,6 +118,7 @@ void SelfTest::Build() {
   BuildQueueChecks();
   BuildPoolChecks();
   BuildLockChecks();
+  BuildProjectorChecks();  // before the save checks: their notice would show in its pictures
   BuildSaveChecks();
 }
 
@@ -791,6 +793,76 @@ void SelfTest::BuildSaveChecks() {
     return !app_->save_dialog().is_open() && !app_->screenshot_pending() &&
            std::filesystem::file_size(dir_ + "/from-popup.png", error) > 1000;
   }, 10);
+}
+
+// ------------------------------------------------------------------------- projector, keys
+
+// Written in the steps a teacher's demo script takes (shell/script.hpp), played by the same
+// player as `proclab --script`.
+std::string SelfTest::ProjectorScript() {
+  std::string text =
+      "pace 0\n"
+      "# The keys: a click leaves the keyboard focus on A+, whose right neighbour is Screenshot.\n"
+      "# Right then Space must open the next lesson and run it, not move the focus and press it.\n"
+      "lesson processes\n"
+      "click bigger\n"
+      "scale 1\n"
+      "key Right\n"
+      "expect lesson shared-data\n"
+      "key Space\n"
+      "expect running\n"
+      "expect no-dialog\n"
+      "expect nav-unmoved\n"
+      "key Escape\n"
+      "wait-run\n"
+      "expect stopped\n"
+      "key P\n"
+      "expect presenter on\n"
+      "key V\n"
+      "expect view shared\n"
+      "key P\n"
+      "expect presenter off\n"
+      "# The projector sizes: a long run's lanes on screen, no control cut, at every size and scale,\n"
+      "# in both languages, with and without presenter mode.\n"
+      "lesson shared-data\n"
+      "set sleep-ms 300\n"
+      "view lanes\n"
+      "run\n"
+      "expect running\n";
+  for (const char* lang : {"en", "zh-CN"})
+    for (const char* size : {"1280x720", "1920x1080"})
+      for (const char* scale : {"1", "1.5", "2"})
+        for (const char* presenter : {"off", "on"})
+          text += std::string("lang ") + lang + "\nsize " + size + "\nscale " + scale + "\npresenter " + presenter +
+                  "\nexpect running\nexpect fits\n";
+  text +=
+      // The README's presenter pictures: the live run at 1280x720.
+      "size 1280x720\nscale 1\nexpect fits\nscreenshot " + dir_ + "/presenter-zh-CN.png\n"
+      "lang en\nexpect fits\nsay Two children add 1 to a counter, two to an array, with no lock: each red mark is a lost update\n"
+      "screenshot " + dir_ + "/presenter-en.png\nsay\n"
+      "stop\n"
+      "wait-run\n"
+      "presenter off\n"
+      "lang en\n"
+      "scale 1\n"
+      "size 1280x720\n";
+  return text;
+}
+
+void SelfTest::BuildProjectorChecks() {
+  Add("read the projector script", [this] {
+    std::string error;
+    const std::vector<std::string_view> views = ViewIds();
+    auto steps = ParseScript(ProjectorScript(), views, &error);
+    if (!Check(steps.has_value(), "the self-test's script: " + error)) return false;
+    script_ = std::make_unique<ScriptPlayer>(std::move(*steps), "selftest", false);
+    return true;
+  });
+  Add("play the projector script", [this] {
+    script_->AfterRender(*app_);
+    if (script_->failed()) return Check(false, script_->failure());
+    return script_->finished();
+  }, 300);
 }
 
 }  // namespace proclab::gui
