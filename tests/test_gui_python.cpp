@@ -60,7 +60,8 @@ TEST_CASE("a Python program opened in the GUI gets a lane per process, each lit 
   if (TracerMissing()) return;
   const Lesson& program = OwnProgramLesson();
   RunSession session;
-  REQUIRE(session.StartPython(program, ParamValues(), {.program = kTestPrograms + "race.py", .args = {"fork", "20000"}},
+  // Long enough (~0.5 s traced) that the frames see the children at work even on a loaded machine.
+  REQUIRE(session.StartPython(program, ParamValues(), {.program = kTestPrograms + "race.py", .args = {"fork", "100000"}},
                               Language::kEnglish));
   CHECK(session.python());
   // Live: the frames see the main process and its two children on lanes, each on a line of the
@@ -105,10 +106,10 @@ TEST_CASE("a Python program opened in the GUI gets a lane per process, each lit 
   for (const auto& [id, slot] : facts.slots())
     if (slot.name == "counter") counter = &slot;
   REQUIRE(counter != nullptr);
-  CHECK(counter->writes == 40'000);
+  CHECK(counter->writes == 200'000);
   CHECK(counter->lost == counter->writes - (counter->Final().field - counter->initial.field));
   REQUIRE(shown.output != nullptr);
-  CHECK(Output(*shown.output, 1) == "final " + std::to_string(counter->Final().field) + " of 40000\n");
+  CHECK(Output(*shown.output, 1) == "final " + std::to_string(counter->Final().field) + " of 200000\n");
   // Attributed: the line was written by the main process.
   bool by_main = false;
   for (const OutputChunk& chunk : *shown.output)

@@ -63,6 +63,12 @@ Settings LoadSettings(const std::string& dir) {
       }
     } else if (key == "high_contrast") {
       settings.high_contrast = value == "1";
+    } else if (key == "pane_list" || key == "pane_text" || key == "pane_text_height") {
+      const float fraction = std::strtof(value.c_str(), nullptr);
+      float& pane = key == "pane_list"   ? settings.pane_list
+                    : key == "pane_text" ? settings.pane_text
+                                         : settings.pane_text_height;
+      if (fraction > 0.02f && fraction < 0.98f) pane = fraction;  // else a hand-edited value: the default
     } else if (key == "last_lesson") {
       settings.last_lesson = value;
     } else if (key == "recent_program") {  // one line each: a path may hold any character but a newline
@@ -87,6 +93,9 @@ bool SaveSettings(const std::string& dir, const Settings& settings) {
     out << "language=" << LanguageCode(settings.language) << '\n';
     if (settings.scale_saved) out << "scale=" << settings.scale << '\n';  // else: from the screen
     out << "high_contrast=" << (settings.high_contrast ? 1 : 0) << '\n';
+    out << "pane_list=" << settings.pane_list << '\n';
+    out << "pane_text=" << settings.pane_text << '\n';
+    out << "pane_text_height=" << settings.pane_text_height << '\n';
     out << "last_lesson=" << settings.last_lesson << '\n';
     out << "lessons_run=";
     bool first = true;

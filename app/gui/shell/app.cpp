@@ -26,6 +26,10 @@ namespace proclab::gui {
 
 namespace {
 constexpr float kBaseFontPx = 19.0f;
+// The largest scales that keep a run's lanes on screen, per 720 lines of window: with the
+// three panes, and presenting (the self-test's projector checks hold them to it).
+constexpr float kPanesScalePer720 = 1.25f;
+constexpr float kPresenterScalePer720 = 1.7f;
 // Events the views take in per frame from a live run: ~2-4 ms of work, more than a run's rings
 // deliver per frame, so the views keep up and no frame stalls.
 constexpr size_t kSyncBudgetPerFrame = 120'000;
@@ -62,6 +66,7 @@ App::App(CommandLine command_line)
     params_[std::string(chosen.id)] = values.raw();
   }
   if (command_line_.high_contrast) settings_.high_contrast = true;
+  presenter_ = command_line_.presenter;
   if (command_line_.scale > 0) settings_.scale = command_line_.scale;
   if (!command_line_.python_program.empty()) OpenProgram(command_line_.python_program);  // before --view
   if (!command_line_.view.empty()) view_request_ = command_line_.view;
@@ -126,7 +131,10 @@ bool App::OpenWindow() {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   int width = command_line_.width, height = command_line_.height;
-  if (width == 0) {
+  if (width == 0 && command_line_.selftest) {
+    width = 1280;  // the self-test's own size, whatever the screen (it sizes the window itself)
+    height = 720;
+  } else if (width == 0) {
     width = 1280;
     height = 760;
     if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
@@ -147,10 +155,11 @@ bool App::OpenWindow() {
   // The font atlas (FreeType, no OpenGL) is built while the window and its OpenGL context are
   // created: each took a good part of the time to the first frame. Until the join below this
   // thread touches only the atlas, that one only GLFW and the backends' own fields of io.
+  built_scale_ = UiScaleFor(height);
   std::thread font_builder([this] {
     std::string& text = CachedFontText();
     if (text.empty()) text = AllTexts();
-    fonts_ = BuildFonts(std::round(kBaseFontPx * settings_.scale), text);
+    fonts_ = BuildFonts(std::round(kBaseFontPx * built_scale_), text);
   });
   window_ = glfwCreateWindow(width, height, "ProcLab", nullptr, nullptr);
   if (window_ == nullptr) {
@@ -163,9 +172,14 @@ bool App::OpenWindow() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = ini_path_.empty() ? nullptr : ini_path_.c_str();
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  // The shortcuts hear every key event before the backend (it chains to a callback set before
+  // it), so a press released within one poll still counts.
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetKeyCallback(window_, [](GLFWwindow* window, int key, int, int action, int mods) {
+    static_cast<App*>(glfwGetWindowUserPointer(window))->shortcut_keys_.OnKey(key, action, mods);
+  });
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   // A .py dropped onto the window opens at the next frame (ImGui's backend leaves this callback).
-  glfwSetWindowUserPointer(window_, this);
   glfwSetDropCallback(window_, [](GLFWwindow* window, int count, const char** paths) {
     static_cast<App*>(glfwGetWindowUserPointer(window))->python_.Dropped(count, paths);
   });
@@ -231,10 +245,14 @@ void App::WaitForInput() {
 // ------------------------------------------------------------------------------ one frame
 
 void App::Frame() {
+  // The window's height bounds the text size (ui_scale): a resize may change it.
+  if (std::abs(ui_scale() - built_scale_) > 0.01f) fonts_dirty_ = true;
   if (fonts_dirty_) RebuildFonts();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   if (automation_) automation_->BeforeFrame(*this);  // after the backend's NewFrame (ImGui 1.86)
+  // The shortcuts take their keys before ImGui's keyboard navigation could act on them.
+  shortcuts_ = shortcut_keys_.Take(ImGui::GetIO(), ImGui::GetIO().WantTextInput, popup_open());
   ImGui::NewFrame();
 
   TakeResults();
@@ -256,17 +274,26 @@ void App::Frame() {
   rects.clear();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float em = ImGui::GetFontSize();
-  const float top = em * 2.3f;
+  // The top bar is one line, or two when its buttons do not fit beside the title.
+  const float top = std::max(em * 2.3f, std::floor(top_bar_h_));
   DrawTopBar(top);
-  const float left_w = std::clamp(display.x * 0.17f, em * 11.0f, em * 16.0f);
-  const float rest = display.x - left_w;
-  const float text_w = std::floor(rest * 0.44f);
+  // The panes' borders where the learner dragged them, kept where every pane stays usable; in
+  // presenter mode the run pane takes the whole width.
   const float body_h = display.y - top;
-  DrawLessonList(ImVec2(0, top), ImVec2(left_w, body_h));
-  const float text_h = std::floor(body_h * 0.6f);
-  DrawLessonText(ImVec2(left_w, top), ImVec2(text_w, text_h));
-  DrawCode(ImVec2(left_w, top + text_h), ImVec2(text_w, body_h - text_h));
-  DrawViews(ImVec2(left_w + text_w, top), ImVec2(rest - text_w, body_h));
+  float left_w = 0, text_w = 0, text_h = 0;
+  if (!presenter_) {
+    left_w = std::floor(std::clamp(display.x * settings_.pane_list, em * 7.0f, std::max(em * 7.0f, display.x * 0.3f)));
+    const float rest = display.x - left_w;
+    text_w = std::floor(std::clamp(rest * settings_.pane_text, std::min(em * 10.0f, rest * 0.3f),
+                                   std::max(rest * 0.3f, rest - em * 22.0f)));
+    text_h = std::floor(std::clamp(body_h * settings_.pane_text_height, em * 4.0f, std::max(em * 4.0f, body_h - em * 5.0f)));
+    DrawLessonList(ImVec2(0, top), ImVec2(left_w, body_h));
+    DrawLessonText(ImVec2(left_w, top), ImVec2(text_w, text_h));
+    DrawCode(ImVec2(left_w, top + text_h), ImVec2(text_w, body_h - text_h));
+  }
+  DrawViews(ImVec2(left_w + text_w, top), ImVec2(display.x - left_w - text_w, body_h));
+  if (!presenter_) DrawSplitters(top, left_w, text_w, text_h);
+  if (!caption_.empty()) DrawCaption();
 
   ImGui::Render();
   int fb_w = 0, fb_h = 0;
@@ -286,44 +313,70 @@ void App::Frame() {
 
 void App::HandleKeys() {
   ImGuiIO& io = ImGui::GetIO();
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && io.WantTextInput) return;
-  if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) ToggleFullScreen();
-  if (io.KeyCtrl) {
+  if (io.KeyCtrl && !io.WantTextInput) {
     if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD, false))
       ChangeScale(1.1f);
     if (ImGui::IsKeyPressed(GLFW_KEY_MINUS, false) ||
         ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT, false))
       ChangeScale(1 / 1.1f);
     if (ImGui::IsKeyPressed(GLFW_KEY_0, false)) ChangeScale(1.0f / settings_.scale);
-    return;
   }
-  if (io.WantTextInput) return;  // typing in a field: letters are text, not commands
   const int count = static_cast<int>(Curriculum().size());
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, false) && lesson_index_ > 0) SelectLesson(lesson_index_ - 1);
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false) && lesson_index_ + 1 < count)
-    SelectLesson(lesson_index_ + 1);
-  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) {
-    if (run_busy()) StopRun();
-    else StartRun(1, step_mode && lesson().steppable);
-  }
-  const ShownRun run = shown();
-  if (!run.live || !run.step_mode) return;
-  if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) {
-    // S: step the child that has waited longest.
-    int best = -1;
-    int64_t best_t = 0;
-    for (int i = 0; i < run.facts->children(); ++i) {
-      const ChildFacts& child = run.facts->child(i);
-      if (child.StateNow() != LaneState::kStepWait || child.changes.empty()) continue;
-      if (best < 0 || child.changes.back().t_ns < best_t) {
-        best = i;
-        best_t = child.changes.back().t_ns;
+  for (const ShortcutPress& press : shortcuts_) {
+    switch (press.what) {
+      case Shortcut::kPreviousLesson:
+        if (lesson_index_ > 0) SelectLesson(lesson_index_ - 1);
+        break;
+      case Shortcut::kNextLesson:
+        if (lesson_index_ + 1 < count) SelectLesson(lesson_index_ + 1);
+        break;
+      case Shortcut::kRunOrStop:
+        if (run_busy()) StopRun();
+        else StartRun(1, step_mode && lesson().steppable);
+        break;
+      case Shortcut::kStop:
+        StopRun();
+        break;
+      case Shortcut::kReset:
+        if (!run_busy()) ResetRun();
+        break;
+      case Shortcut::kPresenter:
+        SetPresenter(!presenter_);
+        break;
+      case Shortcut::kNextView:
+        ShowNextView(+1);
+        break;
+      case Shortcut::kPreviousView:
+        ShowNextView(-1);
+        break;
+      case Shortcut::kFullScreen:
+        ToggleFullScreen();
+        break;
+      case Shortcut::kStepOldest:
+      case Shortcut::kStepChild: {
+        const ShownRun run = shown();
+        if (!run.live || !run.step_mode) break;
+        if (press.what == Shortcut::kStepChild) {
+          PostStep(run.python ? press.child + 1 : press.child);  // a Python run's lane 0 is its main process
+          break;
+        }
+        // S: step the child that has waited longest.
+        int best = -1;
+        int64_t best_t = 0;
+        for (int i = 0; i < run.facts->children(); ++i) {
+          const ChildFacts& child = run.facts->child(i);
+          if (child.StateNow() != LaneState::kStepWait || child.changes.empty()) continue;
+          if (best < 0 || child.changes.back().t_ns < best_t) {
+            best = i;
+            best_t = child.changes.back().t_ns;
+          }
+        }
+        if (best >= 0) PostStep(best);
+        break;
       }
     }
-    if (best >= 0) PostStep(best);
   }
-  for (int k = 0; k < 9; ++k)  // key 1: child 1 (a Python run's lane 1; lane 0 is its main process)
-    if (ImGui::IsKeyPressed(GLFW_KEY_1 + k, false)) PostStep(run.python ? k + 1 : k);
+  shortcuts_.clear();
 }
 
 // -------------------------------------------------------------------------------- results
@@ -376,13 +429,14 @@ void App::RebuildFonts(bool atlas_built) {
   if (!atlas_built) {
     std::string& text = CachedFontText();
     if (text.empty()) text = AllTexts();
-    fonts_ = BuildFonts(std::round(kBaseFontPx * settings_.scale), text);
+    built_scale_ = ui_scale();
+    fonts_ = BuildFonts(std::round(kBaseFontPx * built_scale_), text);
   }
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
   renderer_.Invalidate();
   theme_ = MakeTheme(settings_.high_contrast);
-  ApplyStyle(theme_, settings_.scale);
+  ApplyStyle(theme_, built_scale_);
   if (!fonts_.has_cjk && !cjk_warned_) {
     cjk_warned_ = true;
     std::fprintf(stderr, "proclab: %s\n", Tr(Str::kNoCjkFont, Language::kEnglish));
@@ -478,13 +532,29 @@ void App::ChangeScale(float factor) {
   settings_.scale = std::clamp(settings_.scale * factor, 0.6f, 3.0f);
   if (std::abs(settings_.scale - 1.0f) < 0.04f) settings_.scale = 1.0f;
   fonts_dirty_ = true;
+  // Larger than the panes hold here: say where larger text is, rather than do nothing.
+  if (factor > 1 && !presenter_ && ui_scale() < settings_.scale - 0.01f) {
+    notice_ = Tr(Str::kLargerInPresenter, settings_.language);
+    notice_until_ = glfwGetTime() + 6;
+  }
   SaveSettings(config_dir_, settings_);
+}
+
+void App::SetScale(float scale) {
+  settings_.scale = std::clamp(scale, 0.6f, 3.0f);
+  fonts_dirty_ = true;
+}
+
+void App::SetWindowSize(int width, int height) { glfwSetWindowSize(window_, width, height); }
+
+bool App::popup_open() const {
+  return save_dialog_.is_open() || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
 }
 
 void App::SetHighContrast(bool on) {
   settings_.high_contrast = on;
   theme_ = MakeTheme(on);
-  ApplyStyle(theme_, settings_.scale);
+  ApplyStyle(theme_, built_scale_);
   SaveSettings(config_dir_, settings_);
 }
 
@@ -519,6 +589,39 @@ bool App::Save(SaveDialog::Kind kind, const std::string& path, std::string* erro
   notice_ = std::string(Tr(Str::kSaved, lang)) + ": " + path + " (Perfetto / chrome://tracing)";
   notice_until_ = glfwGetTime() + 8;
   return true;
+}
+
+float App::ui_scale() const {
+  int w = 0, h = 0;
+  if (window_ != nullptr) glfwGetWindowSize(window_, &w, &h);
+  return UiScaleFor(h);
+}
+
+float App::UiScaleFor(int h) const {
+  // The text grows as asked up to what the window's height holds with a run's lanes still on
+  // screen (kPanesScalePer720, kPresenterScalePer720); presenter mode also makes small text
+  // larger.
+  const float lines = h > 0 ? static_cast<float>(h) / 720.0f : 1.0f;
+  if (!presenter_) return std::min(settings_.scale, std::max(1.0f, kPanesScalePer720 * lines));
+  const float most = std::max(1.0f, kPresenterScalePer720 * lines);
+  return std::min(std::max(settings_.scale, std::min(settings_.scale * 1.35f, most)), most);
+}
+
+void App::SetPresenter(bool on) {
+  if (on == presenter_) return;
+  presenter_ = on;
+  fonts_dirty_ = true;  // its text size
+  controls_h_ = 0;
+}
+
+void App::ShowNextView(int delta) {
+  const std::vector<View*> views = LessonViews(lesson());
+  if (views.empty()) return;
+  const int n = static_cast<int>(views.size());
+  int at = 0;
+  for (int i = 0; i < n; ++i)
+    if (views[static_cast<size_t>(i)]->id() == shown_view_) at = i;
+  ShowView(views[static_cast<size_t>(((at + delta) % n + n) % n)]->id());
 }
 
 void App::ToggleFullScreen() {

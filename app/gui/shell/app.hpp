@@ -23,6 +23,8 @@
 #include "app/gui/shell/lesson_texts.hpp"
 #include "app/gui/shell/open_program.hpp"
 #include "app/gui/shell/save_dialog.hpp"
+#include "app/gui/shell/shortcuts.hpp"
+#include "app/gui/shell/tab_row.hpp"
 #include "app/gui/shell/theme.hpp"
 #include "app/gui/shell/widget_rects.hpp"
 #include "app/gui/views/view.hpp"
@@ -56,6 +58,19 @@ class App {
   // (unless the open dialog says it), when it cannot be run; nothing is started either way.
   bool OpenProgram(const std::string& path, bool notice = true);
   PythonPrograms& python() { return python_; }
+  void ShowNextView(int delta);  // the lesson's next (+1) or previous (-1) tab, wrapping around
+  // Presenter mode: the lesson list, text and code fold away, the run and its views take the
+  // window, the text is larger.
+  void SetPresenter(bool on);
+  // A script's or the self-test's text size and window size (neither is remembered).
+  void SetScale(float scale);
+  void SetWindowSize(int width, int height);
+  // A caption across the bottom of the window (a script's `say`); empty: none.
+  void SetCaption(std::string text) { caption_ = std::move(text); }
+  const std::string& caption() const { return caption_; }
+  bool popup_open() const;  // the save dialog or any other popup
+  // Where key events enter, from GLFW or from a script's `key` step.
+  ShortcutKeys& shortcut_keys() { return shortcut_keys_; }
 
   // ------------------------------------------------------- state the automations read
   const Lesson& lesson() const;
@@ -70,6 +85,10 @@ class App {
   std::vector<int64_t>& params_of(const Lesson& lesson);  // raw values, in the lesson's order
   ParamValues ParamsOf(const Lesson& lesson);
   const Settings& settings() const { return settings_; }
+  Settings& settings() { return settings_; }
+  bool presenter() const { return presenter_; }
+  float ui_scale() const;  // the scale the fonts are built at: the learner's, larger when presenting
+  float UiScaleFor(int window_height) const;
   View* FindView(std::string_view id) const;
   template <class T>
   T* ViewAs(std::string_view id) const {
@@ -96,6 +115,8 @@ class App {
   void Loop();
   void Frame();
   void HandleKeys();
+  void DrawSplitters(float top, float left_w, float text_w, float text_h);
+  float Splitter(const char* name, const ImVec2& pos, const ImVec2& size, bool vertical);
   void TakeResults();
   void WaitForInput();
   void RebuildFonts(bool atlas_built = false);  // atlas_built: only upload it and restyle
@@ -111,6 +132,7 @@ class App {
   void DrawStepButtons();
   void DrawViews(const ImVec2& pos, const ImVec2& size);
   void DrawStatus();
+  void DrawCaption();
   std::vector<View*> LessonViews(const Lesson& lesson) const;
   const LessonText& TextOf(const Lesson& lesson, Language language);
   bool Save(SaveDialog::Kind kind, const std::string& path, std::string* error);
@@ -143,6 +165,15 @@ class App {
   int exit_status_ = 0;
   bool quit_ = false;
   int frame_ = 0;
+  bool presenter_ = false;
+  std::string caption_;
+  float built_scale_ = 0;  // the ui_scale() the fonts were last built at
+  ShortcutKeys shortcut_keys_;
+  std::vector<ShortcutPress> shortcuts_;  // the shortcut keys pressed for this frame
+  float top_bar_h_ = 0;                   // the top bar's content height last frame
+  float controls_h_ = 0;                  // the controls' content height last frame
+  float run_row_y_ = 0;                   // where the Run button's row starts in them
+  TabRow view_tabs_, code_tabs_;
   int saved_x_ = 0, saved_y_ = 0, saved_w_ = 0, saved_h_ = 0;
   std::unique_ptr<Automation> automation_;
 };

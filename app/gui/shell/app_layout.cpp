@@ -4,12 +4,14 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cinttypes>
 #include <cstdio>
 
 #include "app/gui/markdown/markdown_view.hpp"
 #include "app/gui/shell/app.hpp"
 #include "app/gui/views/python_views.hpp"
+#include "app/gui/shell/tab_row.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab::gui {
@@ -33,6 +35,22 @@ void HelpTooltip(const char* text) {
   ImGui::EndTooltip();
 }
 
+// The width a button with this label takes (the part after "###" is its id, not shown).
+float ButtonWidth(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
+float CheckboxWidth(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+}
+
+// The next item of a row goes beside the last one when all of it fits in the pane, else it
+// starts the next line: a row of controls wraps at any scale instead of running off the edge.
+void FlowSameLine(float next_w) {
+  ImGui::SameLine();
+  if (ImGui::GetCursorPosX() + next_w > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+}
+
 bool ColoredButton(const char* label, ImU32 color, bool enabled = true) {
   if (!enabled) ImGui::BeginDisabled();
   ImGui::PushStyleColor(ImGuiCol_Button, color);
@@ -54,7 +72,8 @@ void App::DrawTopBar(float height) {
   ImGui::Begin("##topbar", nullptr, kPane | ImGuiWindowFlags_NoTitleBar |
                                         ImGuiWindowFlags_NoScrollbar);
   const float em = ImGui::GetFontSize();
-  ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
+  const float y0 = (em * 2.3f - ImGui::GetFrameHeight()) * 0.5f;
+  ImGui::SetCursorPosY(y0);
   ImGui::PushFont(fonts_.bold);
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme_.accent), "ProcLab");
   ImGui::PopFont();
@@ -64,50 +83,79 @@ void App::DrawTopBar(float height) {
   if (IsOwnProgram(current)) ImGui::Text("%s", std::string(current.title.In(lang)).c_str());
   else ImGui::Text("%d. %s", lesson_index_ + 1, std::string(current.title.In(lang)).c_str());
   ImGui::PopFont();
-  const float purpose_x = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + em * 0.6f;
+  const float title_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
 
-  // Right side: language, contrast, size, export, screenshot.
+  // Right side: presenter mode, language, contrast, size, export, screenshot. They stay on the
+  // title's line when they fit; else they flow onto the lines below, none cut.
+  const char* presenter_label = Tr(presenter_ ? Str::kPresenterOff : Str::kPresenterOn, lang);
   const char* lang_label = Tr(Str::kLanguage, lang);
   const char* contrast = Tr(Str::kHighContrast, lang);
   const char* export_label = Tr(Str::kExportTrace, lang);
   const char* shot_label = Tr(Str::kScreenshot, lang);
   const char* open_label = Tr(Str::kOpenProgram, lang);
   const ImGuiStyle& style = ImGui::GetStyle();
-  auto button_w = [&](const char* s) { return ImGui::CalcTextSize(s).x + style.FramePadding.x * 2; };
-  const float right_w = button_w(open_label) + style.ItemSpacing.x + button_w(lang_label) + button_w(contrast) + ImGui::GetFrameHeight() +
-                        button_w("A-") + button_w("A+") + button_w(export_label) +
-                        button_w(shot_label) + style.ItemSpacing.x * 7 + em * 0.5f;
-  const float x = ImGui::GetWindowWidth() - right_w - style.WindowPadding.x;
+  const auto button_w = ButtonWidth;
+  const float contrast_w = CheckboxWidth(contrast);
+  // Presenting, only what a speaker reaches for: leave, text size, screenshot.
+  const float right_w = presenter_ ? button_w(presenter_label) + button_w("A-") + button_w("A+") + button_w(shot_label) +
+                                         style.ItemSpacing.x * 3
+                                   : button_w(open_label) + button_w(presenter_label) + button_w(lang_label) +
+                                         contrast_w + button_w("A-") + button_w("A+") + button_w(export_label) +
+                                         button_w(shot_label) + style.ItemSpacing.x * 7;
+  const float line_end = ImGui::GetWindowContentRegionMax().x;
+  const float x = line_end - right_w;
+  const bool one_line = x > title_end + em;
   // The lesson's purpose, where it fits between the title and the buttons.
   const std::string purpose = "— " + std::string(current.purpose.In(lang));
-  if (ImGui::CalcTextSize(purpose.c_str()).x < x - purpose_x - em) {
-    ImGui::SameLine(purpose_x);
+  if (one_line && ImGui::CalcTextSize(purpose.c_str()).x < x - title_end - em * 1.6f) {
+    ImGui::SameLine(title_end + em * 0.6f);
     ImGui::TextDisabled("%s", purpose.c_str());
   }
-  if (x > purpose_x) ImGui::SameLine(x);
-  else ImGui::SameLine();
-  if (ImGui::Button(open_label)) python_.ShowDialog();
-  Remember(rects, "open_program");
-  ImGui::SameLine();
-  if (ImGui::Button(lang_label))
-    SetLanguage(lang == Language::kEnglish ? Language::kChinese : Language::kEnglish);
-  Remember(rects, "language");
-  ImGui::SameLine();
-  bool high = settings_.high_contrast;
-  if (ImGui::Checkbox(contrast, &high)) SetHighContrast(high);
-  ImGui::SameLine();
+  bool first = true;
+  auto place = [&](float w) {
+    if (first && one_line) {
+      ImGui::SameLine(x);  // else the title ended its line: the buttons start the next
+    } else if (!first) {
+      FlowSameLine(w);
+    }
+    first = false;
+  };
+  if (!presenter_) {
+    place(button_w(open_label));
+    if (ImGui::Button(open_label)) python_.ShowDialog();
+    Remember(rects, "open_program", button_w(open_label));
+  }
+  place(button_w(presenter_label));
+  if (ImGui::Button((std::string(presenter_label) + "###presenter").c_str())) SetPresenter(!presenter_);
+  Remember(rects, "presenter", button_w(presenter_label));
+  if (!presenter_) {
+    place(button_w(lang_label));
+    if (ImGui::Button(lang_label))
+      SetLanguage(lang == Language::kEnglish ? Language::kChinese : Language::kEnglish);
+    Remember(rects, "language", button_w(lang_label));
+    place(contrast_w);
+    bool high = settings_.high_contrast;
+    if (ImGui::Checkbox(contrast, &high)) SetHighContrast(high);
+    Remember(rects, "contrast", contrast_w);
+  }
+  place(button_w("A-"));
   if (ImGui::Button("A-")) ChangeScale(1 / 1.1f);
-  ImGui::SameLine();
+  Remember(rects, "smaller", button_w("A-"));
+  place(button_w("A+"));
   if (ImGui::Button("A+")) ChangeScale(1.1f);
-  ImGui::SameLine();
-  const bool can_export = last_result() != nullptr && !run_busy();
-  if (!can_export) ImGui::BeginDisabled();
-  if (ImGui::Button(export_label)) save_dialog_.Open(SaveDialog::Kind::kTrace, lesson().id);
-  Remember(rects, "export");
-  if (!can_export) ImGui::EndDisabled();
-  ImGui::SameLine();
+  Remember(rects, "bigger", button_w("A+"));
+  if (!presenter_) {
+    place(button_w(export_label));
+    const bool can_export = last_result() != nullptr && !run_busy();
+    if (!can_export) ImGui::BeginDisabled();
+    if (ImGui::Button(export_label)) save_dialog_.Open(SaveDialog::Kind::kTrace, lesson().id);
+    Remember(rects, "export", button_w(export_label));
+    if (!can_export) ImGui::EndDisabled();
+  }
+  place(button_w(shot_label));
   if (ImGui::Button(shot_label)) save_dialog_.Open(SaveDialog::Kind::kScreenshot, lesson().id);
-  Remember(rects, "screenshot");
+  Remember(rects, "screenshot", button_w(shot_label));
+  top_bar_h_ = ImGui::GetCursorPosY() - style.ItemSpacing.y + y0;
   ImGui::End();
   save_dialog_.Draw(lang, theme_, rects, [this](SaveDialog::Kind kind, const std::string& path, std::string* error) {
     return Save(kind, path, error);
@@ -213,11 +261,23 @@ void App::DrawCode(const ImVec2& pos, const ImVec2& size) {
   PlacePane(pos, size);
   ImGui::Begin(WindowTitle(Str::kCode, lang).c_str(), nullptr, kPane);
   const Lesson& current = lesson();
-  if (ImGui::BeginTabBar("code_tabs")) {
-    auto code_tab = [&](Str title, std::string_view code, bool highlight_steps) {
-      if (!ImGui::BeginTabItem((std::string(Tr(title, lang)) + "###" +
-                                std::to_string(static_cast<int>(title))).c_str()))
-        return;
+  // A Python run's program first (a learner's own program has only that tab), then the lesson's
+  // child code and its Python.
+  const PythonPrograms::Source* source = python_.SourceFor(current);
+  std::vector<std::string> labels, names;
+  if (source != nullptr) {
+    labels.push_back(std::string(Tr(Str::kProgramSource, lang)) + "###code:program");
+    names.push_back("code:program");
+  }
+  if (!IsOwnProgram(current)) {
+    labels.push_back(std::string(Tr(Str::kChildCode, lang)) + "###code:child");
+    names.push_back("code:child");
+    labels.push_back(std::string(Tr(Str::kPython, lang)) + "###code:python");
+    names.push_back("code:python");
+  }
+  const int tab = code_tabs_.Draw("code_tabs", labels, names, -1, rects);
+  if (tab >= 0) {
+    auto code_tab = [&](std::string_view code, bool highlight_steps) {
       ImGui::BeginChild("code", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
       ImGui::PushFont(fonts_.mono);
       // Step mode: mark the line each waiting child is about to run (its StepGate).
@@ -246,24 +306,18 @@ void App::DrawCode(const ImVec2& pos, const ImVec2& size) {
       }
       ImGui::PopFont();
       ImGui::EndChild();
-      ImGui::EndTabItem();
     };
-    // A Python run's program first, with the line each of its processes is on.
-    if (const PythonPrograms::Source* source = python_.SourceFor(current)) {
-      const std::string title = std::string(Tr(Str::kProgramSource, lang)) + "###program_source";
-      if (ImGui::BeginTabItem(title.c_str())) {
-        const ShownRun run = shown();
-        const ViewContext ctx{current, run, lang, fonts_, theme_};
-        DrawPythonSource(ctx, source->path, source->text);
-        ImGui::EndTabItem();
-      }
+    const std::string_view child_code = LessonChildCode(current.id);
+    if (names[static_cast<size_t>(tab)] == "code:program") {
+      // A Python run's program, with the line each of its processes is on.
+      const ShownRun run = shown();
+      const ViewContext ctx{current, run, lang, fonts_, theme_};
+      DrawPythonSource(ctx, source->path, source->text);
+    } else if (names[static_cast<size_t>(tab)] == "code:child") {
+      code_tab(child_code.empty() ? "// (no child code was cut from the lesson source)" : child_code, true);
+    } else {
+      code_tab(current.python, false);
     }
-    if (!IsOwnProgram(current)) {
-      const std::string_view child_code = LessonChildCode(current.id);
-      code_tab(Str::kChildCode, child_code.empty() ? "// (no child code was cut from the lesson source)" : child_code, true);
-      code_tab(Str::kPython, current.python, false);
-    }
-    ImGui::EndTabBar();
   }
   ImGui::End();
 }
@@ -281,14 +335,21 @@ void App::DrawParams() {
   for (size_t i = 0; i < current.params.size(); ++i) {
     const ParamSpec& spec = current.params[i];
     ImGui::PushID(static_cast<int>(i));
+    const float room = ImGui::GetContentRegionAvail().x;
+    const std::string name(spec.name);
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(std::string(spec.name).c_str());
+    ImGui::TextUnformatted(name.c_str());
     HelpTooltip(std::string(spec.help.In(lang)).c_str());
-    ImGui::SameLine(label_w);
     int64_t& value = values[i];
     const bool wide = spec.kind == ParamKind::kInt && spec.max - spec.min > 1000;
-    const float buttons_w = wide ? ImGui::CalcTextSize("÷10×10").x + ImGui::GetStyle().FramePadding.x * 2 + 16 : 0;
-    ImGui::SetNextItemWidth(std::max(std::min(ImGui::GetContentRegionAvail().x - buttons_w, em * 16.0f), em * 6));
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttons_w = wide ? ImGui::CalcTextSize("÷10×10").x + style.FramePadding.x * 4 + 8 : 0;
+    // The field beside its name when both fit, else under it: nothing runs off the pane.
+    const bool beside = ImGui::CalcTextSize(name.c_str()).x + style.ItemSpacing.x <= label_w &&
+                        label_w + em * 6 + buttons_w <= room;
+    if (beside) ImGui::SameLine(label_w);
+    const float field_room = (beside ? room - label_w : room) - buttons_w;
+    ImGui::SetNextItemWidth(std::max(std::min(field_room, em * 16.0f), std::min(em * 6, field_room)));
     if (spec.kind == ParamKind::kChoice) {
       const std::string preview = spec.Format(value);
       if (ImGui::BeginCombo("##v", preview.c_str())) {
@@ -325,15 +386,15 @@ void App::DrawStepButtons() {
   for (int i = 0; i < run.facts->children(); ++i) {
     const ChildFacts& child = run.facts->child(i);
     if (child.pending_step < 0) continue;  // a child without step gates (e.g. the array's)
-    if (!first) ImGui::SameLine();
-    first = false;
     const bool can = child.StateNow() == LaneState::kStepWait;
     const int number = run.python ? i : i + 1;  // a Python run's lane 1 is child 1 (lane 0: its main process)
     std::string label = std::string(Tr(Str::kStepChild, lang)) + " " + std::to_string(number) + ": " +
                         (child.pending_step == 1 ? Tr(Str::kStepWrite, lang) : Tr(Str::kStepRead, lang));
+    if (!first) FlowSameLine(ButtonWidth(label.c_str()));
+    first = false;
     ImGui::PushID(i);
     if (ColoredButton(label.c_str(), theme_.State(LaneState::kStepWait), can)) PostStep(i);
-    Remember(rects, "step:" + std::to_string(number));
+    Remember(rects, "step:" + std::to_string(number), ButtonWidth(label.c_str()));
     ImGui::PopID();
   }
 }
@@ -343,29 +404,34 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
   const Lesson& current = lesson();
   DrawParams();
   const bool busy = run_busy();
-  if (ColoredButton((std::string(Tr(Str::kRun, lang)) + "###run").c_str(), IM_COL32(46, 125, 50, 255), !busy))
-    StartRun(1, step_mode && current.steppable);
-  Remember(rects, "run");
-  ImGui::SameLine();
-  if (ColoredButton((std::string(Tr(Str::kStop, lang)) + "###stop").c_str(), IM_COL32(198, 40, 40, 255), busy))
-    StopRun();
-  Remember(rects, "stop");
-  ImGui::SameLine();
+  run_row_y_ = ImGui::GetCursorPosY();
+  const std::string run_label = std::string(Tr(Str::kRun, lang)) + "###run";
+  if (ColoredButton(run_label.c_str(), IM_COL32(46, 125, 50, 255), !busy)) StartRun(1, step_mode && current.steppable);
+  Remember(rects, "run", ButtonWidth(run_label.c_str()));
+  const std::string stop_label = std::string(Tr(Str::kStop, lang)) + "###stop";
+  FlowSameLine(ButtonWidth(stop_label.c_str()));
+  if (ColoredButton(stop_label.c_str(), IM_COL32(198, 40, 40, 255), busy)) StopRun();
+  Remember(rects, "stop", ButtonWidth(stop_label.c_str()));
+  const std::string reset_label = std::string(Tr(Str::kReset, lang)) + "###reset";
+  FlowSameLine(ButtonWidth(reset_label.c_str()));
   if (busy) ImGui::BeginDisabled();
-  if (ImGui::Button((std::string(Tr(Str::kReset, lang)) + "###reset").c_str())) {
+  if (ImGui::Button(reset_label.c_str())) {
     ResetRun();
     params_[std::string(current.id)] = ParamValues(current.params).raw();
   }
+  Remember(rects, "reset", ButtonWidth(reset_label.c_str()));
   // Repeated trials only where a histogram shows them (the race lessons).
   if (std::find(current.views.begin(), current.views.end(), "trials") != current.views.end()) {
-    ImGui::SameLine();
-    if (ImGui::Button((std::string(Tr(Str::kRunTrials, lang)) + "###trials").c_str())) StartRun(100, false);
-    Remember(rects, "trials");
+    const std::string trials_label = std::string(Tr(Str::kRunTrials, lang)) + "###trials";
+    FlowSameLine(ButtonWidth(trials_label.c_str()));
+    if (ImGui::Button(trials_label.c_str())) StartRun(100, false);
+    Remember(rects, "trials", ButtonWidth(trials_label.c_str()));
   }
   if (current.steppable) {
-    ImGui::SameLine();
-    ImGui::Checkbox(Tr(Str::kStepMode, lang), &step_mode);
-    Remember(rects, "stepmode");
+    const char* step_label = Tr(Str::kStepMode, lang);
+    FlowSameLine(CheckboxWidth(step_label));
+    ImGui::Checkbox(step_label, &step_mode);
+    Remember(rects, "stepmode", CheckboxWidth(step_label));
   }
   if (busy) ImGui::EndDisabled();
   python_.DrawSwitch(current, lang, theme_, busy, rects);
@@ -380,8 +446,10 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
   const ShownRun run = shown();
   if (run.live && run.step_mode) {
     DrawStepButtons();
-    ImGui::SameLine();
-    if (ImGui::Button((std::string(Tr(Str::kStepFinish, lang)) + "###finish").c_str())) FinishSteps();
+    const std::string finish_label = std::string(Tr(Str::kStepFinish, lang)) + "###finish";
+    FlowSameLine(ButtonWidth(finish_label.c_str()));
+    if (ImGui::Button(finish_label.c_str())) FinishSteps();
+    Remember(rects, "finish", ButtonWidth(finish_label.c_str()));
   }
   DrawStatus();
 }
@@ -423,6 +491,68 @@ void App::DrawStatus() {
   }
 }
 
+// ---------------------------------------------------------------------------------- caption
+
+void App::DrawCaption() {
+  // A script's `say`: large, over everything, across the bottom, wrapped to the window.
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImFont* font = fonts_.h2 != nullptr ? fonts_.h2 : ImGui::GetFont();
+  const float size = font->FontSize;
+  const float pad = size * 0.6f;
+  const float wrap = display.x * 0.8f;
+  const ImVec2 text = font->CalcTextSizeA(size, FLT_MAX, wrap, caption_.c_str());
+  const ImVec2 min((display.x - text.x) * 0.5f - pad, display.y - text.y - pad * 3);
+  const ImVec2 max(min.x + text.x + pad * 2, min.y + text.y + pad * 2);
+  ImDrawList* draw = ImGui::GetForegroundDrawList();
+  draw->AddRectFilled(min, max, IM_COL32(0, 0, 0, 220), pad * 0.5f);
+  draw->AddText(font, size, ImVec2(min.x + pad, min.y + pad), IM_COL32(255, 255, 255, 255), caption_.c_str(), nullptr,
+                wrap);
+  rects["caption"] = Rect{min, max, ImVec2(0, 0), display};
+}
+
+// -------------------------------------------------------------------------------- splitters
+
+float App::Splitter(const char* name, const ImVec2& pos, const ImVec2& size, bool vertical) {
+  // A thin window of its own over the border between two panes (the panes never come to the
+  // front), dragged with the mouse; the new size is saved when the drag ends.
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowMinSize, ImVec2(1, 1));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+  ImGui::Begin(name, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground |
+                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoNav |
+                                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoFocusOnAppearing);
+  ImGui::InvisibleButton("##drag", size);
+  float delta = 0;
+  if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {
+    ImGui::SetMouseCursor(vertical ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+    const ImVec2 c = ImVec2(pos.x + size.x * 0.5f, pos.y + size.y * 0.5f);
+    ImGui::GetWindowDrawList()->AddLine(vertical ? ImVec2(c.x, pos.y) : ImVec2(pos.x, c.y),
+                                        vertical ? ImVec2(c.x, pos.y + size.y) : ImVec2(pos.x + size.x, c.y),
+                                        theme_.accent, 3.0f);
+  }
+  if (ImGui::IsItemActive()) delta = vertical ? ImGui::GetIO().MouseDelta.x : ImGui::GetIO().MouseDelta.y;
+  if (ImGui::IsItemDeactivated()) SaveSettings(config_dir_, settings_);
+  Remember(rects, name);
+  ImGui::End();
+  ImGui::PopStyleVar(3);
+  return delta;
+}
+
+void App::DrawSplitters(float top, float left_w, float text_w, float text_h) {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float grip = std::max(6.0f, std::round(ImGui::GetFontSize() * 0.4f));
+  const float body_h = display.y - top;
+  const float rest = display.x - left_w;
+  if (const float dx = Splitter("##split:list", ImVec2(left_w - grip * 0.5f, top), ImVec2(grip, body_h), true))
+    settings_.pane_list = std::clamp((left_w + dx) / display.x, 0.05f, 0.4f);
+  if (const float dx = Splitter("##split:text", ImVec2(left_w + text_w - grip * 0.5f, top), ImVec2(grip, body_h), true))
+    settings_.pane_text = std::clamp((text_w + dx) / rest, 0.1f, 0.85f);
+  if (const float dy = Splitter("##split:code", ImVec2(left_w, top + text_h - grip * 0.5f), ImVec2(text_w, grip), false))
+    settings_.pane_text_height = std::clamp((text_h + dy) / body_h, 0.1f, 0.9f);
+}
+
 // ------------------------------------------------------------------------------------ views
 
 std::vector<View*> App::LessonViews(const Lesson& current) const {
@@ -441,38 +571,58 @@ std::vector<View*> App::LessonViews(const Lesson& current) const {
 void App::DrawViews(const ImVec2& pos, const ImVec2& size) {
   const Language lang = settings_.language;
   PlacePane(pos, size);
-  ImGui::Begin(WindowTitle(Str::kControls, lang).c_str(), nullptr, kPane);
+  // Presenting, the run pane needs no title: it is the whole window.
+  ImGui::Begin(WindowTitle(Str::kControls, lang).c_str(), nullptr,
+               kPane | (presenter_ ? ImGuiWindowFlags_NoTitleBar : 0));
   const Lesson& current = lesson();
   const ShownRun run = shown();
   ViewContext ctx{current, run, lang, fonts_, theme_};
   ctx.busy = run_busy();
   ctx.instant = automation_ && automation_->instant();
   const std::vector<View*> views = LessonViews(current);
+  // The controls scroll in at most a part of the pane, so the lanes of a running lesson stay on
+  // screen at any size and scale.
+  const float pane_h = ImGui::GetContentRegionAvail().y;
+  const float controls_max = std::floor(pane_h * 0.3f);
+  // While a run is under way its parameters cannot change: they scroll away and the Run row,
+  // the status and the step buttons stay, so the lanes get the room.
+  const bool busy = run_busy();
+  const float wanted_h = busy ? controls_h_ - run_row_y_ : controls_h_;
+  const float controls_h = controls_h_ > 0 ? std::min(wanted_h, controls_max) : controls_max;
+  ImGui::BeginChild("##controls", ImVec2(0, controls_h), false);
+  if (busy) ImGui::SetScrollY(run_row_y_);
   DrawControls(ctx, views);
+  controls_h_ = ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y + 1;
+  ImGui::EndChild();
+  Remember(rects, "controls");
   ImGui::Separator();
   if (views_lesson_ != &current) {  // a lesson just opened: show its first tab
     views_lesson_ = &current;
     if (!view_request_ && !views.empty()) view_request_ = std::string(views.front()->id());
   }
-  if (ImGui::BeginTabBar("views")) {
-    ctx.height = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() - ImGui::GetStyle().WindowPadding.y;
-    bool requested_shown = false;
-    for (View* view : views) {
-      ImGuiTabItemFlags flags = 0;
-      if (view_request_ && *view_request_ == view->id()) flags |= ImGuiTabItemFlags_SetSelected;
-      const std::string label = std::string(view->Title(lang)) + "###tab:" + std::string(view->id());
-      const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
-      Remember(rects, "tab:" + std::string(view->id()));
-      if (!open) continue;
-      shown_view_ = std::string(view->id());
-      if (view_request_ && *view_request_ == view->id()) requested_shown = true;
-      view->Draw(ctx);
-      ImGui::EndTabItem();
-    }
-    // A request stays until its tab exists and is shown (--view before the first frame).
-    if (requested_shown || (view_request_ && FindView(*view_request_) == nullptr)) view_request_.reset();
-    ImGui::EndTabBar();
+  std::vector<std::string> labels, names;
+  int request = -1;
+  for (View* view : views) {
+    if (view_request_ && *view_request_ == view->id()) request = static_cast<int>(labels.size());
+    labels.push_back(std::string(view->Title(lang)) + "###tab:" + std::string(view->id()));
+    names.push_back("tab:" + std::string(view->id()));
   }
+  const int shown = view_tabs_.Draw("views", labels, names, request, rects);
+  bool requested_shown = false;
+  if (shown >= 0) {
+    View* view = views[static_cast<size_t>(shown)];
+    shown_view_ = std::string(view->id());
+    requested_shown = shown == request;
+    // Where the view may draw: the projector checks hold it on screen and large enough.
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const ImVec2 room = ImGui::GetContentRegionAvail();
+    const ImVec2 end(at.x + room.x, at.y + room.y);
+    rects["view-area"] = Rect{at, end, at, end};
+    ctx.height = room.y - ImGui::GetStyle().WindowPadding.y;
+    view->Draw(ctx);
+  }
+  // A request stays until its tab exists and is shown (--view before the first frame).
+  if (requested_shown || (view_request_ && FindView(*view_request_) == nullptr)) view_request_.reset();
   ImGui::End();
 }
 

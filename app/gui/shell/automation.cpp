@@ -10,6 +10,7 @@
 
 #include "app/gui/shell/app.hpp"
 #include "app/gui/shell/frame_bench.hpp"
+#include "app/gui/shell/script_player.hpp"
 #include "app/gui/shell/selftest.hpp"
 
 namespace proclab::gui {
@@ -129,7 +130,10 @@ void FrameBench::AfterPresent(App& app, bool run_was_live) {
 
 std::unique_ptr<Automation> MakeAutomation(const CommandLine& command_line) {
   if (command_line.selftest) return std::make_unique<SelfTest>(command_line.selftest_dir);
-  if (!command_line.screenshot.empty()) return std::make_unique<CommandLineShot>(command_line.screenshot, command_line.screenshot_live_ms);
+  if (!command_line.script_path.empty())
+    return std::make_unique<ScriptPlayer>(command_line.script, command_line.script_path, false);
+  if (!command_line.screenshot.empty())
+    return std::make_unique<CommandLineShot>(command_line.screenshot, command_line.screenshot_live_ms);
   if (command_line.benchmark()) return std::make_unique<FrameBench>(command_line);
   return nullptr;
 }

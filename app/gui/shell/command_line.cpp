@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include <algorithm>
 
@@ -37,6 +39,9 @@ std::string UsageText(std::span<const std::string_view> views) {
       "  --size WxH           window size, e.g. 1920x1080\n"
       "  --view NAME          show this view: " + Join(views) + "\n"
       "  --high-contrast      the high-contrast theme (for projectors)\n"
+      "  --presenter          start in presenter mode: the run and its views fill the window\n"
+      "  --script FILE        play a demo script (see man proclab) at human speed; its last\n"
+      "                       failed `expect` ends it with exit status 1\n"
       "  --scale F            font and UI scale, 0.6 .. 3 (Ctrl +/- in the app)\n"
       "  --selftest DIR       walk every lesson in both languages, check the app's state,\n"
       "                       write one screenshot per lesson into DIR; exit 1 on failure\n"
@@ -56,11 +61,12 @@ std::string UsageText(std::span<const std::string_view> views) {
     text += line;
   }
   text +=
-      "\nKeys: Left/Right previous/next lesson, Space run/stop, S step, F11 full screen,\n"
+      "\nKeys: Left/Right previous/next lesson, Space run/stop, Esc stop, R reset, V or Page Down\n"
+      "next view, Page Up previous view, P or F5 presenter mode, S or 1-9 step, F11 full screen,\n"
       "Ctrl +/- font size. Without a display, use proclab-cli.\n\n"
       "Exit status: 0 done; 1 the screenshot could not be written, the --run run could not\n"
-      "start, or the self-test or a benchmark failed; 2 bad input or no display (one line on\n"
-      "stderr). See also: man proclab.\n";
+      "start, or the self-test, a script's expect or a benchmark\n"
+      "failed; 2 bad input or no display (one line on stderr). See also: man proclab.\n";
   return text;
 }
 
@@ -94,9 +100,12 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
       cl.trials = true;
     } else if (arg == "--high-contrast") {
       cl.high_contrast = true;
+    } else if (arg == "--presenter") {
+      cl.presenter = true;
     } else if (arg == "--lesson" || arg == "--lang" || arg == "--screenshot" || arg == "--size" ||
                arg == "--step" || arg == "--view" || arg == "--scale" || arg == "--bench-frames" ||
-               arg == "--bench-idle" || arg == "--screenshot-live" || arg == "--python" || arg == "--engine" || arg == "--lines") {
+               arg == "--bench-idle" || arg == "--screenshot-live" || arg == "--python" || arg == "--engine" ||
+               arg == "--lines" || arg == "--script") {
       const auto value = take();
       if (!value) return std::nullopt;
       if (arg == "--lesson") {
@@ -144,6 +153,21 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
           return std::nullopt;
         }
         cl.lines = *value == "on";
+      } else if (arg == "--script") {
+        // Read and checked here, so a bad line is one message before any window opens.
+        std::ifstream in(*value, std::ios::binary);
+        std::ostringstream text;
+        if (!in || !(text << in.rdbuf())) {
+          *error = "cannot read the script " + *value;
+          return std::nullopt;
+        }
+        auto steps = ParseScript(text.str(), views, error);
+        if (!steps) {
+          *error = *value + ": " + *error;
+          return std::nullopt;
+        }
+        cl.script_path = *value;
+        cl.script = std::move(*steps);
       } else if (arg == "--view") {
         if (std::find(views.begin(), views.end(), *value) == views.end()) {
           *error = "--view must be one of " + Join(views) + ", not '" + *value + "'";
@@ -194,6 +218,10 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
   }
   if (cl.screenshot_live_ms > 0 && (cl.screenshot.empty() || !cl.run)) {
     *error = "--screenshot-live takes the screenshot of a live run: give --screenshot FILE and --run";
+    return std::nullopt;
+  }
+  if (!cl.script_path.empty() && (cl.selftest || cl.benchmark() || !cl.screenshot.empty() || cl.run)) {
+    *error = "--script plays its own steps: it cannot be combined with --selftest, --run, --screenshot or a benchmark";
     return std::nullopt;
   }
   if (cl.bench_frames > 0 && cl.bench_idle_s > 0) {

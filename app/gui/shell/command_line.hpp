@@ -1,8 +1,8 @@
 // The command line of `proclab`:
 //   proclab [--lesson ID] [--PARAM VALUE ...] [--lang en|zh-CN] [--run] [--screenshot FILE.png]
-//           [--size WxH] [--view NAME] [--high-contrast] [--scale F] [--selftest DIR]
-//           [--bench-frames N] [--bench-idle SECONDS] [--python FILE.py] [--engine cpp|python]
-//           [--lines on|off] [--help] [--version]
+//           [--size WxH] [--view NAME] [--high-contrast] [--presenter] [--scale F] [--script FILE]
+//           [--selftest DIR] [--bench-frames N] [--bench-idle SECONDS] [--python FILE.py]
+//           [--engine cpp|python] [--lines on|off] [--help] [--version]
 #pragma once
 #include <optional>
 #include <span>
@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/gui/shell/script.hpp"
 #include "core/lesson_model.hpp"
 
 namespace proclab::gui {
@@ -30,6 +31,9 @@ struct CommandLine {
   std::string view;  // the view tab to show: one of the view list's ids (views/view_list.cpp)
   int width = 0, height = 0;
   bool high_contrast = false;
+  bool presenter = false;
+  std::string script_path;                    // --script FILE
+  std::vector<ScriptStep> script;             // its steps, parsed and checked
   float scale = 0;  // 0: as remembered
   bool selftest = false;
   std::string selftest_dir;

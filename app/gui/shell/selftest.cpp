@@ -60,6 +60,7 @@ void SelfTest::BeforeFrame(App& app) {
     step_start_ = glfwGetTime();
     std::printf("proclab selftest: %zu steps, screenshots in %s\n", steps_.size(), dir_.c_str());
   }
+  if (script_) script_->BeforeFrame(app);
   if (!inject_) return;
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = mouse_;
@@ -70,32 +71,20 @@ void SelfTest::BeforeFrame(App& app) {
 
 std::function<bool()> SelfTest::Click(std::string name, float fx) {
   auto phase = std::make_shared<int>(0);
-  return [this, name, fx, phase]() {
-    switch ((*phase)++) {
-      case 0: {
-        const auto it = app_->rects.find(name);
-        if (!Check(it != app_->rects.end(), "no widget '" + name + "' on screen")) return false;
-        const Rect& r = it->second;
-        // ImGui floors the mouse position: stay 3 px inside the widget's edges.
-        mouse_ = ImVec2(std::clamp(r.min.x + (r.max.x - r.min.x) * fx, r.min.x + 3, r.max.x - 3),
-                        std::floor((r.min.y + r.max.y) * 0.5f));
-        if (std::getenv("PROCLAB_SELFTEST_DEBUG"))
-          std::fprintf(stderr, "click %s at %.0f,%.0f (rect %.0f,%.0f-%.0f,%.0f)\n", name.c_str(), mouse_.x, mouse_.y,
-                       r.min.x, r.min.y, r.max.x, r.max.y);
-        inject_ = true;
-        mouse_down_ = false;
-        return false;
-      }
-      case 1:
-        mouse_down_ = true;
-        return false;
-      case 2:
-        mouse_down_ = false;
-        return false;
-      default:
-        mouse_ = ImVec2(-1, -1);  // move away, so nothing stays hovered in screenshots
-        return *phase > 5 ? (inject_ = false, true) : false;
+  auto target = std::make_shared<Rect>();
+  return [this, name, fx, phase, target]() {
+    if (*phase == 0) {
+      const auto it = app_->rects.find(name);
+      if (!Check(it != app_->rects.end(), "no widget '" + name + "' on screen")) return false;
+      *target = it->second;
+      inject_ = true;
     }
+    const bool clicked = ClickFrame((*phase)++, *target, fx, &mouse_, &mouse_down_);
+    if (*phase == 1 && std::getenv("PROCLAB_SELFTEST_DEBUG"))
+      std::fprintf(stderr, "click %s at %.0f,%.0f (rect %.0f,%.0f-%.0f,%.0f)\n", name.c_str(), mouse_.x, mouse_.y,
+                   target->min.x, target->min.y, target->max.x, target->max.y);
+    if (clicked) inject_ = false;
+    return clicked;
   };
 }
 
@@ -129,6 +118,7 @@ void SelfTest::Build() {
   BuildQueueChecks();
   BuildPoolChecks();
   BuildLockChecks();
+  BuildProjectorChecks();  // before the save checks: their notice would show in its pictures
   BuildSaveChecks();
 }
 
@@ -803,6 +793,76 @@ void SelfTest::BuildSaveChecks() {
     return !app_->save_dialog().is_open() && !app_->screenshot_pending() &&
            std::filesystem::file_size(dir_ + "/from-popup.png", error) > 1000;
   }, 10);
+}
+
+// ------------------------------------------------------------------------- projector, keys
+
+// Written in the steps a teacher's demo script takes (shell/script.hpp), played by the same
+// player as `proclab --script`.
+std::string SelfTest::ProjectorScript() {
+  std::string text =
+      "pace 0\n"
+      "# The keys: a click leaves the keyboard focus on A+, whose right neighbour is Screenshot.\n"
+      "# Right then Space must open the next lesson and run it, not move the focus and press it.\n"
+      "lesson processes\n"
+      "click bigger\n"
+      "scale 1\n"
+      "key Right\n"
+      "expect lesson shared-data\n"
+      "key Space\n"
+      "expect running\n"
+      "expect no-dialog\n"
+      "expect nav-unmoved\n"
+      "key Escape\n"
+      "wait-run\n"
+      "expect stopped\n"
+      "key P\n"
+      "expect presenter on\n"
+      "key V\n"
+      "expect view shared\n"
+      "key P\n"
+      "expect presenter off\n"
+      "# The projector sizes: a long run's lanes on screen, no control cut, at every size and scale,\n"
+      "# in both languages, with and without presenter mode.\n"
+      "lesson shared-data\n"
+      "set sleep-ms 300\n"
+      "view lanes\n"
+      "run\n"
+      "expect running\n";
+  for (const char* lang : {"en", "zh-CN"})
+    for (const char* size : {"1280x720", "1920x1080"})
+      for (const char* scale : {"1", "1.5", "2"})
+        for (const char* presenter : {"off", "on"})
+          text += std::string("lang ") + lang + "\nsize " + size + "\nscale " + scale + "\npresenter " + presenter +
+                  "\nexpect running\nexpect fits\n";
+  text +=
+      // The README's presenter pictures: the live run at 1280x720.
+      "size 1280x720\nscale 1\nexpect fits\nscreenshot " + dir_ + "/presenter-zh-CN.png\n"
+      "lang en\nexpect fits\nsay Two children add 1 to a counter, two to an array, with no lock: each red mark is a lost update\n"
+      "screenshot " + dir_ + "/presenter-en.png\nsay\n"
+      "stop\n"
+      "wait-run\n"
+      "presenter off\n"
+      "lang en\n"
+      "scale 1\n"
+      "size 1280x720\n";
+  return text;
+}
+
+void SelfTest::BuildProjectorChecks() {
+  Add("read the projector script", [this] {
+    std::string error;
+    const std::vector<std::string_view> views = ViewIds();
+    auto steps = ParseScript(ProjectorScript(), views, &error);
+    if (!Check(steps.has_value(), "the self-test's script: " + error)) return false;
+    script_ = std::make_unique<ScriptPlayer>(std::move(*steps), "selftest", false);
+    return true;
+  });
+  Add("play the projector script", [this] {
+    script_->AfterRender(*app_);
+    if (script_->failed()) return Check(false, script_->failure());
+    return script_->finished();
+  }, 300);
 }
 
 }  // namespace proclab::gui

@@ -7,12 +7,14 @@
 // App's public actions and state (an Automation).
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <imgui.h>
 
 #include "app/gui/shell/automation.hpp"
+#include "app/gui/shell/script_player.hpp"
 
 namespace proclab::gui {
 
@@ -46,6 +48,8 @@ class SelfTest : public Automation {
   void BuildPoolChecks();    // results in order, states, a replaced worker, callbacks, live
   void BuildLockChecks();    // rows, holders, a dead holder, the deadlock's cycle
   void BuildSaveChecks();    // the save popup: bad paths in words, trace and screenshot written
+  void BuildProjectorChecks();  // keys press no focused widget; every size and scale fits
+  std::string ProjectorScript();
 
   App* app_ = nullptr;  // set on the first frame
   std::string dir_;
@@ -60,6 +64,7 @@ class SelfTest : public Automation {
   ImVec2 mouse_{-1, -1};
   bool mouse_down_ = false;
   int checks_ = 0;
+  std::unique_ptr<ScriptPlayer> script_;  // the projector checks, in a demo script's steps
 };
 
 }  // namespace proclab::gui

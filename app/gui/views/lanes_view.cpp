@@ -183,6 +183,8 @@ void LanesView::Draw(const ViewContext& ctx) {
   // Interaction: wheel zooms around the mouse, drag pans, double-click fits.
   const ImVec2 area_min(track_x0, top_left.y);
   const ImVec2 area_max(track_x1, lanes_y0 + lane_h * (static_cast<float>(std::max(lanes, 1)) + parent_rows));
+  shown_.lanes_min = ImVec2(top_left.x, area_min.y);
+  shown_.lanes_max = area_max;
   ImGui::SetCursorScreenPos(area_min);
   ImGui::InvisibleButton("track", ImVec2(track_w, area_max.y - area_min.y));
   const bool hovered = ImGui::IsItemHovered() && !ctx.instant;

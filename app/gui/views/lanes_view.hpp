@@ -23,6 +23,7 @@ class LanesView : public View {
     int rows = 0;             // children drawn
     bool headline = false;    // the counter's headline was drawn
     int64_t counter = 0, lost = 0, lost_marks = 0;
+    ImVec2 lanes_min, lanes_max;  // where the lanes were drawn (the projector checks)
   };
   const Shown& shown() const { return shown_; }
 
