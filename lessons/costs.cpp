@@ -519,9 +519,9 @@ double QueuePairNs(int64_t count) {
 }
 
 double ClockReadNs(int64_t count) {
-  int64_t sum = 0;
+  uint64_t sum = 0;  // unsigned: a sum of clock readings wraps, and only has to be kept
   const int64_t start = MonotonicNs();
-  for (int64_t i = 0; i < count; ++i) sum += TraceTicks();
+  for (int64_t i = 0; i < count; ++i) sum += static_cast<uint64_t>(TraceTicks());
   Keep(sum);
   return static_cast<double>(MonotonicNs() - start) / static_cast<double>(count);
 }
