@@ -83,6 +83,7 @@ class App {
   Language shown_language = Language::kEnglish;
   bool shown_text_error = false;
   bool step_mode = false;  // the Step mode checkbox
+  bool live_stall_shown_ = false;  // the status line said a live run is stuck (self-test)
 
  private:
   // app.cpp
@@ -106,6 +107,7 @@ class App {
   void DrawStepButtons();
   void DrawViews(const ImVec2& pos, const ImVec2& size);
   void DrawStatus();
+  void DrawLiveStall(const ShownRun& run);
   std::vector<View*> LessonViews(const Lesson& lesson) const;
   const LessonText& TextOf(const Lesson& lesson, Language language);
   bool Save(SaveDialog::Kind kind, const std::string& path, std::string* error);

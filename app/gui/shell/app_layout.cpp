@@ -9,6 +9,8 @@
 
 #include "app/gui/markdown/markdown_view.hpp"
 #include "app/gui/shell/app.hpp"
+#include "core/clock.hpp"
+#include "core/facts/explain.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab::gui {
@@ -376,15 +378,19 @@ void App::DrawStatus() {
     if (trials > 1) {
       ImGui::Text("%s … %d / %d", Tr(Str::kRunning, lang), session_.trial() + 1, trials);
     } else if (run.live) {
-      ImGui::Text("%s … %.0f %s · %zu %s", Tr(Str::kRunning, lang),
-                  run.facts->Ms(std::max(run.facts->last_ns(), run.facts->t0_ns())), Tr(Str::kMs, lang), run.events(),
-                  Tr(Str::kEvents, lang));
+      ImGui::Text("%s … %.0f %s · %zu %s", Tr(Str::kRunning, lang), run.ElapsedMs(MonotonicNs()), Tr(Str::kMs, lang),
+                  run.events(), Tr(Str::kEvents, lang));
+      DrawLiveStall(run);
     } else {
       ImGui::Text("%s …", Tr(Str::kRunning, lang));
     }
   } else if (run.result != nullptr) {
-    ImGui::Text("%s · %.1f %s · %zu %s", run.result->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
-                run.result->Ms(run.result->end_ns), Tr(Str::kMs, lang), run.events(), Tr(Str::kEvents, lang));
+    const bool stuck = !run.facts->stalls().empty();  // ProcLab ended it: not a success
+    if (stuck) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
+    ImGui::Text("%s · %.1f %s · %zu %s",
+                stuck ? Tr(Str::kStoppedStuck, lang) : run.result->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
+                run.ElapsedMs(0), Tr(Str::kMs, lang), run.events(), Tr(Str::kEvents, lang));
+    if (stuck) ImGui::PopStyleColor();
     if (const uint64_t drops = run.facts->drops(); drops > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.warn));
       ImGui::TextWrapped("%" PRIu64 " %s", drops, Tr(Str::kDroppedEvents, lang));
@@ -398,6 +404,20 @@ void App::DrawStatus() {
     ImGui::TextWrapped("%s", notice_.c_str());
     ImGui::PopStyleColor();
   }
+}
+
+// A live run that got stuck says so in the status line as soon as it is found: a cycle of
+// lock waits as it forms, or the stall the lesson's parent reported.
+void App::DrawLiveStall(const ShownRun& run) {
+  const Language lang = settings_.language;
+  std::string what;
+  if (!run.facts->stalls().empty()) what = ExplainStall(*run.facts, run.facts->stalls().back()).In(lang);
+  else if (const std::optional<Deadlock> cycle = run.facts->FindDeadlock()) what = ExplainDeadlock(*run.facts, *cycle).In(lang);
+  if (what.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
+  ImGui::TextWrapped("%s: %s", Tr(Str::kStuckLive, lang), what.c_str());
+  ImGui::PopStyleColor();
+  live_stall_shown_ = true;
 }
 
 // ------------------------------------------------------------------------------------ views

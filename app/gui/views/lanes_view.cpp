@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/facts/explain.hpp"
 #include "lessons/shared_counter.hpp"
 
 namespace proclab::gui {
@@ -80,6 +81,16 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
 
 void LanesView::DrawHeadline(const ViewContext& ctx) {
   const RunFacts& facts = *ctx.run.facts;
+  // A run that got stuck: what is stuck is the headline (who holds, who waits, since when),
+  // above any totals, which are then only what was done before ProcLab stopped it.
+  for (const StallFact& stall : facts.stalls()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ctx.theme.bad));
+    ImGui::PushFont(ctx.fonts.bold);
+    ImGui::TextWrapped("%s", ExplainStall(facts, stall).In(ctx.language).c_str());
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+    shown_.stall_headline = true;
+  }
   const SlotFacts* counter = facts.slot(kCounterSlot);
   const RaceOutcome* race = ctx.run.Outcome<RaceOutcome>();
   if (counter == nullptr && race == nullptr) {
@@ -101,8 +112,15 @@ void LanesView::DrawHeadline(const ViewContext& ctx) {
   shown_.headline = true;
   shown_.counter = value;
   shown_.lost = lost;
+  const bool incomplete = race != nullptr && !race->complete;
+  if (incomplete) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ctx.theme.dim));
   ImGui::Text("%s: %" PRId64 "   %s: %" PRId64 "   %s: %" PRId64, ctx.T(Str::kCounterTitle), value,
               ctx.T(Str::kExpected), expected, ctx.T(Str::kLostSoFar), lost);
+  if (incomplete) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted(ctx.T(Str::kTotalsIncomplete));
+    ImGui::PopStyleColor();
+  }
   if (array_lost > 0) {
     ImGui::SameLine();
     ImGui::Text("  %s: %" PRId64, ctx.T(Str::kArrayLost), array_lost);
