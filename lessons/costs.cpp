@@ -404,7 +404,7 @@ void MeasureEverything(ParentContext& parent) {
   }
 }
 
-void CostsTranscript(const TrialResult& result, std::vector<std::string>& out) {
+void CostsTranscript(const TrialResult& result, Language, std::vector<std::string>& out) {
   const nlohmann::json& o = FiguresOf(result);
   if (!o.contains("proclab")) return;
   char line[160];

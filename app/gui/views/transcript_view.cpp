@@ -17,7 +17,7 @@ class TranscriptView : public View {
       return;
     }
     std::vector<std::string> lines;
-    if (ctx.lesson.transcript) ctx.lesson.transcript(*ctx.run.result, lines);
+    if (ctx.lesson.transcript) ctx.lesson.transcript(*ctx.run.result, ctx.language, lines);
     ImGui::BeginChild("transcript");
     ImGui::PushFont(ctx.fonts.mono);
     for (const std::string& line : lines) ImGui::TextWrapped("%s", line.c_str());
