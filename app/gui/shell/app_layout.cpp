@@ -181,6 +181,7 @@ void App::DrawLessonText(const ImVec2& pos, const ImVec2& size) {
   ImGui::Begin(WindowTitle(Str::kLessonText, lang).c_str(), nullptr, kPane);
   const Lesson& current = lesson();
   const LessonText& text = TextOf(current, lang);
+  if (shown_lesson_id != current.id) ImGui::SetScrollY(0);  // a new lesson opens at its top
   shown_lesson_id = std::string(current.id);
   shown_language = lang;
   shown_text_error = !text.doc.has_value();

@@ -37,9 +37,43 @@ std::string FormatTime(double ns, double step) {
   return text;
 }
 
-// One event in a few words, with the names of the objects it touched.
-std::string DescribeEvent(const RunFacts& facts, const Event& e) {
-  const std::string kind(EventKindName(e.kind));
+// An event kind in Chinese (the tooltips follow the UI's language); "" for the English name.
+const char* KindZh(EventKind kind) {
+  switch (kind) {
+    case EventKind::kStarted: return "开始运行";
+    case EventKind::kFinished: return "完成";
+    case EventKind::kFailed: return "失败";
+    case EventKind::kSleep: return "休眠";
+    case EventKind::kStepWait: return "等待单步";
+    case EventKind::kResult: return "结果";
+    case EventKind::kRead: return "读取";
+    case EventKind::kWrite: return "写入";
+    case EventKind::kLockWait: return "等待锁";
+    case EventKind::kLockAcquired: return "拿到锁";
+    case EventKind::kLockReleased: return "释放锁";
+    case EventKind::kLockOwnerDied: return "锁的持有者已死";
+    case EventKind::kQueuePut: return "放入";
+    case EventKind::kQueueGet: return "取出";
+    case EventKind::kQueueBlocked: return "阻塞";
+    case EventKind::kQueueUnblocked: return "不再阻塞";
+    case EventKind::kTaskStart: return "任务开始";
+    case EventKind::kTaskEnd: return "任务结束";
+    case EventKind::kTaskFailed: return "任务失败";
+    case EventKind::kPoolState: return "进程池状态";
+    case EventKind::kPoolCallback: return "回调";
+    case EventKind::kPoolReplaced: return "替换工作进程";
+    case EventKind::kKill: return "杀死";
+    case EventKind::kJoinBegin: return "开始 join";
+    case EventKind::kJoinEnd: return "join 返回";
+    case EventKind::kStall: return "卡住";
+    default: return "";
+  }
+}
+
+// One event in a few words, with the names of the objects it touched, in the UI's language.
+std::string DescribeEvent(const RunFacts& facts, const Event& e, Language language) {
+  const bool zh = language == Language::kChinese && KindZh(e.kind)[0] != '\0';
+  const std::string kind = zh ? std::string(KindZh(e.kind)) : std::string(EventKindName(e.kind));
   const SlotValue a{e.a, e.type}, b{e.b, e.type};
   auto name = [&](ObjectKind what) {
     const std::string n = facts.NameOf(what, e.object);
@@ -48,10 +82,11 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
   switch (e.kind) {
     case EventKind::kRead: return kind + " " + name(ObjectKind::kSlot) + " = " + a.Text();
     case EventKind::kWrite:
-      return kind + " " + name(ObjectKind::kSlot) + " = " + a.Text() + " (over " + b.Text() + ")";
+      return kind + " " + name(ObjectKind::kSlot) + " = " + a.Text() + (zh ? "（覆盖了 " : " (over ") + b.Text() +
+             (zh ? "）" : ")");
     case EventKind::kSleep: {
       char text[64];
-      std::snprintf(text, sizeof text, "%s %.2f ms", kind.c_str(), static_cast<double>(e.a) / 1000);
+      std::snprintf(text, sizeof text, "%s %.2f %s", kind.c_str(), static_cast<double>(e.a) / 1000, zh ? "毫秒" : "ms");
       return text;
     }
     case EventKind::kLockWait:
@@ -60,11 +95,11 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
     case EventKind::kLockOwnerDied: return kind + " " + name(ObjectKind::kLock);
     case EventKind::kQueuePut:
     case EventKind::kQueueGet:
-      return kind + " " + std::to_string(e.a) + " (" + name(ObjectKind::kQueue) + ", depth " +
+      return kind + " " + std::to_string(e.a) + " (" + name(ObjectKind::kQueue) + (zh ? "，深度 " : ", depth ") +
              std::to_string(e.b) + ")";
     case EventKind::kQueueBlocked:
     case EventKind::kQueueUnblocked:
-      return kind + " (" + name(ObjectKind::kQueue) + (e.a == 0 ? ", full)" : ", empty)");
+      return kind + " (" + name(ObjectKind::kQueue) + (e.a == 0 ? (zh ? "，已满）" : ", full)") : (zh ? "，为空）" : ", empty)"));
     case EventKind::kTaskStart:
     case EventKind::kTaskEnd:
     case EventKind::kTaskFailed:
@@ -72,7 +107,7 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
     case EventKind::kStarted: return kind + " (pid " + std::to_string(e.a) + ")";
     case EventKind::kKill:
     case EventKind::kJoinBegin:
-    case EventKind::kJoinEnd: return kind + " child " + std::to_string(e.a + 1);
+    case EventKind::kJoinEnd: return kind + (zh ? " 子进程 " : " child ") + std::to_string(e.a + 1);
     default: return kind + " " + std::to_string(e.a) + " " + std::to_string(e.b);
   }
 }
@@ -381,7 +416,7 @@ void LanesView::Draw(const ViewContext& ctx) {
       ImGui::PushFont(ctx.fonts.mono);
       size_t shown = 0;
       for (size_t k = lo; k < hi && shown < 12; ++k, ++shown)
-        ImGui::Text("%9.3f ms  %s", facts.Ms(events[k].t_ns), DescribeEvent(facts, events[k]).c_str());
+        ImGui::Text("%9.3f ms  %s", facts.Ms(events[k].t_ns), DescribeEvent(facts, events[k], ctx.language).c_str());
       if (hi - lo > shown) ImGui::Text("… +%zu %s", hi - lo - shown, ctx.T(Str::kEvents));
       ImGui::PopFont();
       if (lane_index < lanes) {
