@@ -10,6 +10,7 @@
 #include "app/gui/markdown/markdown_view.hpp"
 #include "app/gui/shell/app.hpp"
 #include "core/clock.hpp"
+#include "core/step_schedule.hpp"
 #include "core/facts/explain.hpp"
 #include "lessons/curriculum.hpp"
 
@@ -325,8 +326,17 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
   const Lesson& current = lesson();
   DrawParams();
   const bool busy = run_busy();
-  if (ColoredButton((std::string(Tr(Str::kRun, lang)) + "###run").c_str(), IM_COL32(46, 125, 50, 255), !busy))
-    StartRun(1, step_mode && current.steppable);
+  // Step mode with a typed schedule runs it at once, as `--step` does; an empty one waits for clicks.
+  std::vector<std::pair<int, char>> schedule;
+  schedule_error_.clear();
+  if (step_mode && current.steppable && schedule_text_[0] != '\0') {
+    const ParamValues values = ParamsOf(current);
+    const int children = current.step_children ? current.step_children(values) : 0;
+    if (auto parsed = ParseStepSchedule(schedule_text_, children, &schedule_error_)) schedule = std::move(*parsed);
+  }
+  if (ColoredButton((std::string(Tr(Str::kRun, lang)) + "###run").c_str(), IM_COL32(46, 125, 50, 255),
+                    !busy && schedule_error_.empty()))
+    StartRun(1, step_mode && current.steppable, schedule);
   Remember(rects, "run");
   ImGui::SameLine();
   if (ColoredButton((std::string(Tr(Str::kStop, lang)) + "###stop").c_str(), IM_COL32(198, 40, 40, 255), busy))
@@ -341,13 +351,32 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
   // Repeated trials only where a histogram shows them (the race lessons).
   if (std::find(current.views.begin(), current.views.end(), "trials") != current.views.end()) {
     ImGui::SameLine();
-    if (ImGui::Button((std::string(Tr(Str::kRunTrials, lang)) + "###trials").c_str())) StartRun(100, false);
+    // How many: 100 trials at the defaults take ~105 s; the status line counts them and Stop ends the batch.
+    if (ImGui::Button((std::string(Tr(Str::kRunTrials, lang)) + "###trials").c_str()))
+      StartRun(trial_count_, false);
     Remember(rects, "trials");
+    ImGui::SameLine(0, 4);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 3.0f);
+    ImGui::InputInt("##trial_count", &trial_count_, 0, 0);
+    trial_count_ = std::clamp(trial_count_, 1, 1000);
+    HelpTooltip(Tr(Str::kTrialCountHelp, lang));
+    Remember(rects, "trial-count");
   }
   if (current.steppable) {
     ImGui::SameLine();
     ImGui::Checkbox(Tr(Str::kStepMode, lang), &step_mode);
     Remember(rects, "stepmode");
+    if (step_mode) {
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+      ImGui::InputTextWithHint("##schedule", Tr(Str::kScheduleHint, lang), schedule_text_, sizeof schedule_text_);
+      HelpTooltip(Tr(Str::kScheduleHelp, lang));
+      Remember(rects, "schedule");
+      if (!schedule_error_.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
+        ImGui::TextWrapped("%s", schedule_error_.c_str());
+        ImGui::PopStyleColor();
+      }
+    }
   }
   if (busy) ImGui::EndDisabled();
   // Predict first: each of the lesson's views may ask the learner to guess before the run.
