@@ -214,6 +214,8 @@ void App::DrawCode(const ImVec2& pos, const ImVec2& size) {
       if (!ImGui::BeginTabItem((std::string(Tr(title, lang)) + "###" +
                                 std::to_string(static_cast<int>(title))).c_str()))
         return;
+      // The Python is the tutorial's program, fixed: say so, rather than let it look like this run's.
+      if (!highlight_steps) ImGui::TextDisabled("%s", Tr(Str::kPythonFixed, lang));
       ImGui::BeginChild("code", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
       ImGui::PushFont(fonts_.mono);
       // Step mode: mark the line each waiting child is about to run (its StepGate).
