@@ -84,7 +84,7 @@ struct Lesson {
   // Optional: by default the parent joins every child.
   void (*parent)(ParentContext&) = nullptr;
   // Adds the run's transcript lines, in the spirit of the tutorial's printed output.
-  void (*transcript)(const TrialResult&, std::vector<std::string>&) = nullptr;
+  void (*transcript)(const TrialResult&, Language, std::vector<std::string>&) = nullptr;
   // Summarises repeated trials (optional): added to the JSON as "summary".
   nlohmann::json (*summarise_trials)(const std::vector<TrialResult>&) = nullptr;
   // With step mode: how many children (the first ones) take steps; the rest run freely.

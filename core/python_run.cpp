@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -342,6 +343,9 @@ void PythonRun::Session::Start() {
     supervisor_.Spawn(python, args, spawn);  // its own process group (Supervisor: setpgroup 0)
   }
   group_ = supervisor_.child(0).pid;
+  // Lowered before the interpreter gets far (its start-up takes milliseconds): the processes it
+  // forks or spawns inherit the value. Lowering one's own child's priority needs no privilege.
+  if (options_.nice > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(group_), options_.nice);
   lane_index_[0] = 0;
   out_->CloseWrite();
   err_->CloseWrite();

@@ -58,6 +58,7 @@ struct PythonRunOptions {
   std::chrono::milliseconds orphan_grace{1000};  // others still running after the main ended
   bool end_deadlock = true;  // a cycle of processes waiting for each other's locks ends the run
   int stdin_fd = -1;         // the program's standard input (-1: /dev/null)
+  int nice = 0;              // the program's processes' nice value (the GUI: 19, like a lesson's children)
 };
 
 // A Python run's own result, beside its facts: the program, its exit and its output.

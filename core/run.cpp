@@ -1,6 +1,8 @@
 #include "core/run.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -25,11 +27,19 @@ Run::Run(const Lesson& lesson, ParamValues params, RunOptions options)
   for (const auto& [child, what] : options_.step_schedule) step_requests_.emplace_back(child, what);
 }
 
-Run::~Run() = default;
+Run::~Run() {
+  std::lock_guard lock(freeze_mutex_);
+  for (int fd : freeze_fds_) close(fd);
+}
 
 std::string Run::DefaultWorkerPath() { return ThisInstall().worker.string(); }
 
-void Run::RequestStop() { stop_requested_ = true; }
+void Run::RequestStop() {
+  stop_requested_ = true;
+  // Freeze now; the run thread kills them (and records why) as soon as it sees the request.
+  std::lock_guard lock(freeze_mutex_);
+  for (int fd : freeze_fds_) syscall(SYS_pidfd_send_signal, fd, SIGSTOP, nullptr, 0);
+}
 
 void Run::PostStep(int child, char what) {
   std::lock_guard lock(step_mutex_);
@@ -224,6 +234,12 @@ void ParentContext::SpawnChildAt(int index) {
       run_.options_.worker_path, {"--segment", segment_.name(), "--index", std::to_string(index),
                                   "--parent", std::to_string(getpid())});
   if (spawned != index) throw RunError("child index mismatch");
+  if (const int pidfd = supervisor_.child(index).pidfd; pidfd >= 0) {
+    std::lock_guard freeze(run_.freeze_mutex_);
+    if (const int copy = fcntl(pidfd, F_DUPFD_CLOEXEC, 0); copy >= 0) run_.freeze_fds_.push_back(copy);
+    // A stop asked for while it was being spawned: freeze it too.
+    if (run_.stop_requested_) supervisor_.Kill(index, SIGSTOP);
+  }
 }
 
 int ParentContext::SpawnChild() {
@@ -249,6 +265,8 @@ void ParentContext::CollectEvents(bool all) {
   const size_t share = rings_.empty() ? SIZE_MAX
                                       : std::max<size_t>(kPollEventBudget / rings_.size(), 4096);
   for (size_t i = 0; i < rings_.size(); ++i) {
+    // A stop cuts a budgeted drain short: the rest waits in the rings for the final Drain.
+    if (!all && StopAsked()) break;
     // An ended child's ring is emptied whole: its events are all in when it shows as ended.
     const bool whole = all || (static_cast<int>(i) < child_count() && supervisor_.child(static_cast<int>(i)).done());
     rings_[i]->Drain(scratch_, whole ? SIZE_MAX : share);
@@ -304,12 +322,13 @@ void ParentContext::FinishFacts() {
 void ParentContext::Poll() {
   // A stop comes first: a parent starved by busy children must not spend its little CPU on
   // their events before it ends them.
-  if (run_.stop_requested_ ||
-      (run_.options_.stop_signal != nullptr && run_.options_.stop_signal->load() != 0))
-    throw RunStopped{};
+  if (StopAsked()) throw RunStopped{};
   // The bulk of the events leaves the rings before the live lock is taken, so a view reading
   // the trace (the GUI, every frame) waits only for the short publish below.
   CollectEvents();
+  // Publishing what was collected can take a starved parent most of a second (128 busy
+  // children): a stop goes first, and the final Drain publishes it all after the kill.
+  if (StopAsked()) throw RunStopped{};
   {
     std::lock_guard lock(run_.live_mutex_);
     // Reap, then drain what is left: everything a reaped child emitted was published before it
@@ -318,9 +337,12 @@ void ParentContext::Poll() {
     CollectEvents();
     PublishEvents();
   }
-  if (run_.stop_requested_ ||
-      (run_.options_.stop_signal != nullptr && run_.options_.stop_signal->load() != 0))
-    throw RunStopped{};
+  if (StopAsked()) throw RunStopped{};
+}
+
+bool ParentContext::StopAsked() const {
+  return run_.stop_requested_ ||
+         (run_.options_.stop_signal != nullptr && run_.options_.stop_signal->load() != 0);
 }
 
 void ParentContext::Wait(std::chrono::microseconds timeout) {

@@ -145,6 +145,11 @@ class Run {
   RunOptions options_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> running_{false};
+  // Copies of the children's pidfds, so RequestStop can freeze them from any thread at once: the
+  // run thread, short of CPU among 128 busy children, then gets the CPU to kill and reap them.
+  // A pidfd never names another process, even once its child is reaped.
+  std::mutex freeze_mutex_;
+  std::vector<int> freeze_fds_;
   std::mutex live_mutex_;  // guards trace_ and supervisor_ records for ReadLive
   std::mutex step_mutex_;
   std::deque<std::pair<int, char>> step_requests_;
@@ -220,6 +225,7 @@ class ParentContext {
   // (the end of a run); else at most a fair share of kPollEventBudget from each ring, so a parent
   // that busy children keep short of CPU still gets round to reaping, stopping and reporting.
   void CollectEvents(bool all = false);
+  bool StopAsked() const;  // the Stop button, Ctrl-C
   void PublishEvents();   // scratch_ -> the trace and the facts; under the live lock
   void SpawnChildAt(int index);
   void FinishFacts();     // the run is over: tallies in, facts final

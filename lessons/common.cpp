@@ -5,22 +5,28 @@
 
 namespace proclab {
 
-std::string FormatMs(double ms) {
+std::string FormatMs(double ms, Language language) {
   char text[32];
-  std::snprintf(text, sizeof text, ms < 10 ? "%.2f ms" : "%.1f ms", ms);
+  std::snprintf(text, sizeof text, ms < 10 ? "%.2f %s" : "%.1f %s", ms, language == Language::kChinese ? "毫秒" : "ms");
   return text;
 }
 
-void AddLifecycleLines(const TrialResult& result, std::vector<TimedLine>& lines) {
+void AddLifecycleLines(const TrialResult& result, Language language, std::vector<TimedLine>& lines) {
   const RunFacts& facts = result.facts;
-  auto at = [&](int64_t t) { return " at " + FormatMs(facts.Ms(t)); };
+  const bool zh = language == Language::kChinese;
   for (const ChildFacts& child : facts.all_children()) {
-    const std::string name = ChildName(child.record, Language::kEnglish);
-    lines.push_back({child.record.spawn_ns, name + " started" + at(child.record.spawn_ns)});
-    if (child.started_ns != 0) lines.push_back({child.started_ns, name + " running" + at(child.started_ns)});
+    const std::string name = ChildName(child.record, language);
+    auto line = [&](int64_t t, const char* en_what, const char* zh_what) {
+      const std::string ms = FormatMs(facts.Ms(t), language);
+      return zh ? name + " 在 " + ms + " " + zh_what : name + " " + en_what + " at " + ms;
+    };
+    lines.push_back({child.record.spawn_ns, line(child.record.spawn_ns, "started", "启动")});
+    if (child.started_ns != 0) lines.push_back({child.started_ns, line(child.started_ns, "running", "开始运行")});
     if (child.ended()) {
-      std::string text = name + " " + HowItEnded(child, Language::kEnglish) + at(child.end_ns());
-      if (!child.error.empty()) text += ": " + child.error;
+      const std::string ms = FormatMs(facts.Ms(child.end_ns()), language);
+      std::string text = zh ? name + " 在 " + ms + " " + HowItEnded(child, language)
+                            : name + " " + HowItEnded(child, language) + " at " + ms;
+      if (!child.error.empty()) text += (zh ? "：" : ": ") + child.error;
       lines.push_back({child.end_ns(), text});
     }
   }

@@ -17,15 +17,19 @@ inline void Keep(const T& value) {
   asm volatile("" : : "r,m"(value) : "memory");
 }
 
-// "12.35 ms"
-std::string FormatMs(double ms);
+// "12.35 ms" ("12.35 毫秒")
+std::string FormatMs(double ms, Language language = Language::kEnglish);
+// A transcript's words in the language asked for.
+inline std::string Pick(Language language, std::string en, std::string zh) {
+  return language == Language::kChinese ? std::move(zh) : std::move(en);
+}
 
 // Transcript lines every lesson shares: each child's start, run and end, in time order.
 struct TimedLine {
   int64_t t_ns;
   std::string text;
 };
-void AddLifecycleLines(const TrialResult& result, std::vector<TimedLine>& lines);
+void AddLifecycleLines(const TrialResult& result, Language language, std::vector<TimedLine>& lines);
 void AppendSorted(std::vector<TimedLine>& timed, std::vector<std::string>& out);
 
 }  // namespace proclab

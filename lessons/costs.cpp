@@ -432,7 +432,7 @@ void MeasureEverything(ParentContext& parent) {
   if (!out.python_note.en.empty()) parent.Note(out.python_note.en, out.python_note.zh);
 }
 
-void CostsTranscript(const TrialResult& result, std::vector<std::string>& out) {
+void CostsTranscript(const TrialResult& result, Language, std::vector<std::string>& out) {
   const CostsOutcome* costs = result.Outcome<CostsOutcome>();
   if (costs == nullptr || !costs->proclab) return;
   for (std::string& line : FormatBenchTable(*costs->proclab, costs->python ? &*costs->python : nullptr))

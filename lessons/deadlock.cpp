@@ -114,39 +114,46 @@ void WatchForDeadlock(ParentContext& parent) {
   }
 }
 
-void Transcript(const TrialResult& result, std::vector<std::string>& out) {
+void Transcript(const TrialResult& result, Language l, std::vector<std::string>& out) {
   const RunFacts& facts = result.facts;
-  const int n = static_cast<int>(result.params.Get("processes"));
+  const std::string n = std::to_string(result.params.Get("processes"));
   const int64_t order = result.params.Get("order");
-  out.push_back(std::to_string(n) + " children, " + std::to_string(n) + " locks; each child takes " +
-                (order == kSame ? "the lower-lettered of its two locks first"
-                                : "its own lock first, then its neighbour's") +
-                ", holding the first for " + std::to_string(result.params.Get("hold-ms")) + " ms.");
+  const std::string hold = std::to_string(result.params.Get("hold-ms"));
+  out.push_back(Pick(l, n + " children, " + n + " locks; each child takes " +
+                            (order == kSame ? "the lower-lettered of its two locks first"
+                                            : "its own lock first, then its neighbour's") +
+                            ", holding the first for " + hold + " ms.",
+                     n + " 个子进程，" + n + " 把锁；每个子进程先拿" +
+                            (order == kSame ? "它的两把锁中字母靠前的那把" : "自己的锁，再拿邻居的锁") +
+                            "，拿到第一把后持有 " + hold + " 毫秒。"));
   std::vector<TimedLine> timed;
   for (const auto& [id, lock] : facts.locks())
     for (const LockSpan& span : lock.spans) {
       if (span.lane < 0 || span.lane >= facts.children()) continue;
-      const std::string who = ChildName(facts.child(span.lane).record, Language::kEnglish);
-      const std::string what = LockName(facts, id, Language::kEnglish);
-      const std::string at = " at " + FormatMs(facts.Ms(span.begin_ns));
+      const std::string who = ChildName(facts.child(span.lane).record, l);
+      const std::string what = LockName(facts, id, l);
+      const std::string ms = FormatMs(facts.Ms(span.begin_ns), l);
       if (span.kind == LockSpanKind::kHold)
-        timed.push_back({span.begin_ns, who + " takes " + what + at});
+        timed.push_back({span.begin_ns, Pick(l, who + " takes " + what + " at " + ms, who + " 在 " + ms + " 拿到" + what)});
       else if (span.cut || span.end_ns - span.begin_ns > 100'000)  // a wait worth saying
-        timed.push_back({span.begin_ns, who + " waits for " + what + at +
-                                            (span.cut ? " and never gets it" : "")});
+        timed.push_back({span.begin_ns, Pick(l, who + " waits for " + what + " at " + ms + (span.cut ? " and never gets it" : ""),
+                                             who + " 在 " + ms + " 开始等" + what + (span.cut ? "，始终没有等到" : ""))});
     }
   for (const ChildFacts& child : facts.all_children())
-    if (child.ended())
-      timed.push_back({child.end_ns(), ChildName(child.record, Language::kEnglish) + " " +
-                                           HowItEnded(child, Language::kEnglish) + " at " +
-                                           FormatMs(facts.Ms(child.end_ns()))});
+    if (child.ended()) {
+      const std::string ms = FormatMs(facts.Ms(child.end_ns()), l);
+      timed.push_back({child.end_ns(), Pick(l, ChildName(child.record, l) + " " + HowItEnded(child, l) + " at " + ms,
+                                            ChildName(child.record, l) + " 在 " + ms + " " + HowItEnded(child, l))});
+    }
   AppendSorted(timed, out);
   const DeadlockOutcome* o = result.Outcome<DeadlockOutcome>();
-  if (o != nullptr && o->deadlock)
-    out.push_back("Deadlock found " + FormatMs(NsToMs(o->detected_ns - o->deadlock->formed_ns)) +
-                  " after the cycle closed.");
-  else if (!result.stopped)
-    out.push_back("No deadlock: every child got both its locks and finished.");
+  if (o != nullptr && o->deadlock) {
+    const std::string ms = FormatMs(NsToMs(o->detected_ns - o->deadlock->formed_ns), l);
+    out.push_back(Pick(l, "Deadlock found " + ms + " after the cycle closed.", "等待环形成 " + ms + " 后发现了死锁。"));
+  } else if (!result.stopped) {
+    out.push_back(Pick(l, "No deadlock: every child got both its locks and finished.",
+                       "没有死锁：每个子进程都拿到了它的两把锁并完成了工作。"));
+  }
 }
 
 }  // namespace

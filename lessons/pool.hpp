@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/language.hpp"
+
 #include "core/run.hpp"
 
 namespace proclab {
@@ -13,6 +15,7 @@ namespace proclab {
 struct PoolOutcome : LessonOutcome {
   std::vector<int64_t> result;
   std::string error;  // empty: the work succeeded
+  std::string error_zh;  // the same in Chinese (Conclude)
   int64_t chunksize = 0;
   bool automatic_chunksize = false;
   // From the facts.
@@ -20,10 +23,14 @@ struct PoolOutcome : LessonOutcome {
   std::vector<PoolCallbackFact> callbacks;
   std::vector<PoolStateFact> states;
   std::vector<std::string> replacements;  // "worker pid 42 was killed by signal 9 ...; worker pid 44 replaces it"
+  std::vector<std::string> replacements_zh;  // the same in Chinese
   std::vector<int> task_pids;             // parallel to tasks
 
   void Conclude(const TrialResult& result) override;
   nlohmann::json ToJson() const override;
 };
+
+// A pool error (core/process_pool.cpp's words, or a task's own) in both languages.
+Sentence PoolErrorText(const std::string& en);
 
 }  // namespace proclab

@@ -72,22 +72,28 @@ void JoinAll(ParentContext& parent) {
   }
 }
 
-void Transcript(const TrialResult& result, std::vector<std::string>& out) {
-  const int64_t work = result.params.Get("work");
-  out.push_back("Parent starts " + std::to_string(result.children.size()) +
-                " children (os.cpu_count() is " + std::to_string(CpuCount()) +
-                "); each squares " + std::to_string(work) + " numbers.");
+void Transcript(const TrialResult& result, Language l, std::vector<std::string>& out) {
+  const std::string work = std::to_string(result.params.Get("work"));
+  const std::string n = std::to_string(result.children.size());
+  out.push_back(Pick(l, "Parent starts " + n + " children (os.cpu_count() is " + std::to_string(CpuCount()) +
+                            "); each squares " + work + " numbers.",
+                     "父进程启动 " + n + " 个子进程（os.cpu_count() 为 " + std::to_string(CpuCount()) +
+                            "）；每个子进程计算 " + work + " 个数的平方。"));
   std::vector<TimedLine> timed;
-  AddLifecycleLines(result, timed);
+  AddLifecycleLines(result, l, timed);
   for (const JoinFact& join : result.facts.joins())
-    if (join.end_ns != 0)
-      timed.push_back({join.end_ns, "Parent: join() of child " + std::to_string(join.lane + 1) +
-                                        " returned after " + FormatMs(NsToMs(join.end_ns - join.begin_ns))});
+    if (join.end_ns != 0) {
+      const std::string child = std::to_string(join.lane + 1);
+      const std::string ms = FormatMs(NsToMs(join.end_ns - join.begin_ns), l);
+      timed.push_back({join.end_ns, Pick(l, "Parent: join() of child " + child + " returned after " + ms,
+                                         "父进程：对子进程 " + child + " 的 join() 等待 " + ms + " 后返回")});
+    }
   AppendSorted(timed, out);
   if (const auto* o = result.Outcome<ProcessesOutcome>())
-    out.push_back("Parent waited " + FormatMs(o->wait_ms) + " in join(); " +
-                  std::to_string(o->joined) + " of " + std::to_string(result.children.size()) +
-                  " children joined.");
+    out.push_back(Pick(l, "Parent waited " + FormatMs(o->wait_ms) + " in join(); " + std::to_string(o->joined) +
+                              " of " + n + " children joined.",
+                       "父进程在 join() 中共等待 " + FormatMs(o->wait_ms, l) + "；" + n + " 个子进程中有 " +
+                              std::to_string(o->joined) + " 个被 join。"));
 }
 
 }  // namespace

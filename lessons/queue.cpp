@@ -152,16 +152,17 @@ void Consume(ParentContext& parent) {
   parent.WaitChildren(std::chrono::seconds(5));
 }
 
-void Transcript(const TrialResult& result, std::vector<std::string>& out) {
+void Transcript(const TrialResult& result, Language l, std::vector<std::string>& out) {
   const int64_t items = result.params.Get("items");
   const auto pid = [&](size_t i) {
     return i < result.children.size() ? " (pid " + std::to_string(result.children[i].pid) + ")"
                                       : std::string();
   };
-  out.push_back("Producer 1" + pid(0) + " puts the squares of 1.." + std::to_string(items) +
-                "; producer 2" + pid(1) + " puts -1..-" + std::to_string(items) +
-                "; the queue holds " + std::to_string(result.params.Get("capacity")) +
-                " items. The parent gets:");
+  const std::string n = std::to_string(items), capacity = std::to_string(result.params.Get("capacity"));
+  out.push_back(Pick(l, "Producer 1" + pid(0) + " puts the squares of 1.." + n + "; producer 2" + pid(1) +
+                            " puts -1..-" + n + "; the queue holds " + capacity + " items. The parent gets:",
+                     "生产者 1" + pid(0) + " 放入 1.." + n + " 的平方；生产者 2" + pid(1) + " 放入 -1..-" + n +
+                            "；队列可容纳 " + capacity + " 项。父进程取出："));
   const QueueOutcome* o = result.Outcome<QueueOutcome>();
   if (o == nullptr) return;
   size_t shown = 0;
@@ -171,20 +172,23 @@ void Transcript(const TrialResult& result, std::vector<std::string>& out) {
   }
   const size_t total = o->received.size();
   if (total > kMaxReceivedInTranscript)
-    out.push_back("... and " + std::to_string(total - kMaxReceivedInTranscript) +
-                  " more (all of them with --json)");
+    out.push_back(Pick(l, "... and " + std::to_string(total - kMaxReceivedInTranscript) + " more (all of them with --json)",
+                       "……还有 " + std::to_string(total - kMaxReceivedInTranscript) + " 项（--json 列出全部）"));
   bool ordered = true;
   std::string blocked;
   for (const QueueOutcome::Producer& producer : o->producers) {
     ordered = ordered && producer.in_order;
-    blocked += (blocked.empty() ? "" : ", ") + FormatMs(producer.blocked_ms);
+    blocked += (blocked.empty() ? "" : Pick(l, ", ", "、")) + FormatMs(producer.blocked_ms, l);
   }
-  out.push_back("Most items waiting at once: " + std::to_string(o->max_depth) +
-                "; producers blocked on a full queue for " + blocked + ".");
-  out.push_back("main is done: " + std::to_string(total) + " of " + std::to_string(2 * items) +
-                " items received, " +
-                (ordered ? "each producer's in the order it put them."
-                         : "but a producer's items came out of order!"));
+  out.push_back(Pick(l, "Most items waiting at once: " + std::to_string(o->max_depth) +
+                            "; producers blocked on a full queue for " + blocked + ".",
+                     "同时在队列中等待的项最多 " + std::to_string(o->max_depth) + " 个；生产者因队列已满而阻塞的时间：" +
+                            blocked + "。"));
+  const std::string got = std::to_string(total), all = std::to_string(2 * items);
+  out.push_back(Pick(l, "main is done: " + got + " of " + all + " items received, " +
+                            (ordered ? "each producer's in the order it put them." : "but a producer's items came out of order!"),
+                     "main 结束：收到 " + all + " 项中的 " + got + " 项，" +
+                            (ordered ? "每个生产者的项都按放入的顺序取出。" : "但有一个生产者的项顺序乱了！")));
 }
 
 }  // namespace

@@ -79,25 +79,27 @@ void WaitForChild(ParentContext& parent) {
   parent.WaitChildren(std::chrono::seconds(30));
 }
 
-void Transcript(const TrialResult& result, std::vector<std::string>& out) {
-  out.push_back("One child process uses a queue in shared memory (room for " +
-                std::to_string(kCapacity) + " items):");
+void Transcript(const TrialResult& result, Language l, std::vector<std::string>& out) {
+  out.push_back(Pick(l, "One child process uses a queue in shared memory (room for " + std::to_string(kCapacity) + " items):",
+                     "一个子进程使用共享内存中的队列（可容纳 " + std::to_string(kCapacity) + " 项）："));
   const QueueBasicsOutcome* o = result.Outcome<QueueBasicsOutcome>();
   if (o == nullptr) return;
   for (const QueueBasicsOutcome::Step& step : o->steps) {
     const std::string value = std::to_string(step.value);
-    std::string line = step.put ? "  put(" + value + ")" : "  get() returned " + value;
+    std::string line = step.put ? "  put(" + value + ")" : Pick(l, "  get() returned ", "  get() 返回 ") + value;
     line.resize(std::max<size_t>(line.size(), 22), ' ');
-    line += "front [";
+    line += Pick(l, "front [", "队首 [");
     for (size_t i = 0; i < step.contents.size(); ++i)
       line += (i ? ", " : "") + std::to_string(step.contents[i]);
-    line += "] back";
+    line += Pick(l, "] back", "] 队尾");
     out.push_back(line);
   }
   if (o->steps.size() == 4)
-    out.push_back("The first item in was the first out: a queue is FIFO.");
+    out.push_back(Pick(l, "The first item in was the first out: a queue is FIFO.",
+                       "最先放入的项最先取出：队列是先进先出（FIFO）的。"));
   else
-    out.push_back("The child stopped before finishing its four operations.");
+    out.push_back(Pick(l, "The child stopped before finishing its four operations.",
+                       "子进程在完成四个操作之前就停止了。"));
 }
 
 }  // namespace

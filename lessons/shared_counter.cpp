@@ -303,6 +303,24 @@ nlohmann::json RaceOutcome::ToJson() const {
 
 namespace {
 
+std::string StepResultZh(StepResult r) {
+  switch (r) {
+    case StepResult::kRead: return "读取";
+    case StepResult::kWrote: return "写入";
+    case StepResult::kWaitingForLock: return "在等锁";
+    case StepResult::kNoStep: return "没有走任何一步";
+    case StepResult::kFinished: return "已完成";
+    case StepResult::kNotStepping: return "没有这个计数器子进程";
+  }
+  return "?";
+}
+
+// What a race child reported (lock-guard's failure inside the critical section), in `l`.
+std::string ChildErrorText(const std::string& en, Language l) {
+  if (l == Language::kChinese && en == "child 1 failed inside the critical section") return "子进程 1 在临界区内失败";
+  return en;
+}
+
 std::string FormatArray(const std::array<double, kArrayLength>& values) {
   std::string text = "[";
   for (size_t i = 0; i < values.size(); ++i) {
@@ -315,55 +333,64 @@ std::string FormatArray(const std::array<double, kArrayLength>& values) {
 
 }  // namespace
 
-void RaceTranscript(const TrialResult& result, std::vector<std::string>& out) {
+void RaceTranscript(const TrialResult& result, Language l, std::vector<std::string>& out) {
   const RaceKnobs knobs = ReadKnobs(result.params);
   const RunFacts& facts = result.facts;
-  out.push_back("Value at beginning: 0");
+  // A run that got stuck says so first: what is stuck is the headline, not the totals.
+  for (const StallFact& stall : facts.stalls()) out.push_back(ExplainStall(facts, stall).In(l));
+  out.push_back(Pick(l, "Value at beginning: 0", "开始时的值：0"));
   std::array<double, kArrayLength> start{};
   std::copy(std::begin(kArrayStart), std::end(kArrayStart), start.begin());
-  out.push_back("Array at beginning: " + FormatArray(start));
-  out.push_back(std::to_string(knobs.counter_children) + " children add 1 to the counter and " +
-                std::to_string(knobs.array_children) + " add 1 to every array element, " +
-                std::to_string(knobs.iterations) + " times each; " +
-                std::to_string(knobs.window_us) + " us pass between each read and its write.");
+  out.push_back(Pick(l, "Array at beginning: ", "开始时的数组：") + FormatArray(start));
+  const std::string counters = std::to_string(knobs.counter_children), arrays = std::to_string(knobs.array_children);
+  const std::string times = std::to_string(knobs.iterations), window = std::to_string(knobs.window_us);
+  out.push_back(Pick(l, counters + " children add 1 to the counter and " + arrays + " add 1 to every array element, " +
+                            times + " times each; " + window + " us pass between each read and its write.",
+                     counters + " 个子进程给计数器加 1，" + arrays + " 个给数组的每个元素加 1，各做 " + times +
+                            " 次；每次读和写之间隔 " + window + " 微秒。"));
   const RaceOutcome* o = result.Outcome<RaceOutcome>();
   if (o != nullptr && o->step_mode) {
     for (const StepRecord& step : o->steps.steps) {
-      std::string line = (step.consequence ? std::string("        then child ")
-                                           : "step " + std::to_string(step.number) + ": child ") +
-                         std::to_string(step.child + 1) + " ";
+      const std::string child = std::to_string(step.child + 1);
+      std::string line = step.consequence ? Pick(l, "        then child " + child + " ", "        接着子进程 " + child + " ")
+                                          : Pick(l, "step " + std::to_string(step.number) + ": child " + child + " ",
+                                                 "第 " + std::to_string(step.number) + " 步：子进程 " + child + " ");
       switch (step.result) {
         case StepResult::kRead:
         case StepResult::kWrote:
-          line += (step.consequence                   ? "gets the lock and reads counter = "
-                   : step.result == StepResult::kRead ? "reads counter = "
-                                                      : "writes counter = ") +
+          line += (step.consequence ? Pick(l, "gets the lock and reads counter = ", "拿到锁并读取 counter = ")
+                   : step.result == StepResult::kRead ? Pick(l, "reads counter = ", "读取 counter = ")
+                                                      : Pick(l, "writes counter = ", "写入 counter = ")) +
                   step.value.Text();
           if (step.lost_update)
-            line += "   <- lost update: it overwrote " + step.overwrote.Text() +
-                    ", which another child had written since this child read";
+            line += Pick(l, "   <- lost update: it overwrote " + step.overwrote.Text() +
+                                ", which another child had written since this child read",
+                         "   <- 丢失更新：它覆盖了 " + step.overwrote.Text() + "，那是它读取之后另一个子进程写入的值");
           break;
-        case StepResult::kWaitingForLock:
-          line += std::string("cannot ") + (step.asked == 'r' ? "read" : "write") +
-                  " yet: it is waiting for the lock" +
-                  (step.holder >= 0 ? " that child " + std::to_string(step.holder + 1) + " holds"
-                                    : std::string());
+        case StepResult::kWaitingForLock: {
+          const std::string holder = std::to_string(step.holder + 1);
+          line += Pick(l, std::string("cannot ") + (step.asked == 'r' ? "read" : "write") + " yet: it is waiting for the lock" +
+                              (step.holder >= 0 ? " that child " + holder + " holds" : std::string()),
+                       std::string("还不能") + (step.asked == 'r' ? "读" : "写") + "：它在等" +
+                              (step.holder >= 0 ? "子进程 " + holder + " 持有的" : std::string()) + "锁");
           break;
+        }
         default:
-          line += "takes no step (" + std::string(StepResultName(step.result)) + ")";
+          line += Pick(l, "takes no step (" + std::string(StepResultName(step.result)) + ")",
+                       "没有走这一步（" + StepResultZh(step.result) + "）");
       }
       out.push_back(line);
     }
-    if (o->steps.finished_for_you) out.push_back("(after your steps, the children finished one at a time)");
+    if (o->steps.finished_for_you)
+      out.push_back(Pick(l, "(after your steps, the children finished one at a time)", "（你的步骤之后，子进程逐个完成了剩下的工作）"));
   }
   std::vector<TimedLine> timed;
   for (const ChildFacts& child : facts.all_children()) {
     if (!child.error.empty())
       timed.push_back({child.failed_ns != 0 ? child.failed_ns : child.end_ns(),
-                       ChildName(child.record, Language::kEnglish) + " reported an error: " + child.error});
+                       ChildName(child.record, l) + Pick(l, " reported an error: ", " 报告了一个错误：") + ChildErrorText(child.error, l)});
     if (child.record.state == ChildState::kKilled || child.record.exit_status != 0)
-      timed.push_back({child.end_ns(), ChildName(child.record, Language::kEnglish) + " " +
-                                           HowItEnded(child, Language::kEnglish)});
+      timed.push_back({child.end_ns(), ChildName(child.record, l) + " " + HowItEnded(child, l)});
   }
   AppendSorted(timed, out);
   if (o != nullptr && o->locked) {
@@ -372,36 +399,44 @@ void RaceTranscript(const TrialResult& result, std::vector<std::string>& out) {
         const LockFacts::PerLane* mine = lock->lanes.Find(c);
         const double wait = mine ? static_cast<double>(mine->wait_ns) / 1e6 : 0.0;
         const double hold = mine ? static_cast<double>(mine->hold_ns) / 1e6 : 0.0;
-        out.push_back(ChildName(facts.child(c).record, Language::kEnglish) + " waited " +
-                      FormatMs(wait) + " for the lock and held it " + FormatMs(hold));
+        const std::string name = ChildName(facts.child(c).record, l);
+        out.push_back(Pick(l, name + " waited " + FormatMs(wait) + " for the lock and held it " + FormatMs(hold),
+                           name + " 等锁 " + FormatMs(wait, l) + "，持有锁 " + FormatMs(hold, l)));
       }
   }
   if (o == nullptr) return;
-  out.push_back("Value at end: " + std::to_string(o->final));
-  out.push_back("Array at end: " + FormatArray(o->array_final));
+  out.push_back(Pick(l, "Value at end: ", "结束时的值：") + std::to_string(o->final));
+  out.push_back(Pick(l, "Array at end: ", "结束时的数组：") + FormatArray(o->array_final));
   if (o->stuck) {
-    out.push_back("The run was stopped because it got stuck, so these totals are not complete.");
+    out.push_back(Pick(l, "The run was stopped because it got stuck, so these totals are not complete.",
+                       "运行卡住后被停止了，所以这些总数并不完整。"));
     return;
   }
   if (!o->complete)
-    out.push_back("The run was stopped before the children finished; the counts below cover what "
-                  "they did until then (a child killed in the middle of a write may count that "
-                  "one write differently).");
+    out.push_back(Pick(l, "The run was stopped before the children finished; the counts below cover what "
+                          "they did until then (a child killed in the middle of a write may count that "
+                          "one write differently).",
+                       "运行在子进程完成之前被停止了；下面的计数只包括它们到那时为止做的事"
+                       "（在写入中途被杀死的子进程可能会把那一次写入算得不同）。"));
   std::string array_lost;
   for (size_t k = 0; k < o->array_lost.size(); ++k)
     array_lost += (k ? ", " : "") + std::to_string(o->array_lost[k]);
-  out.push_back(o->lost == 0 ? "No update of the counter was lost: " + std::to_string(o->expected) +
-                                   " increments, counter " + std::to_string(o->final) + "."
-                             : std::to_string(o->lost) + " of " + std::to_string(o->expected) +
-                                   " updates of the counter were lost (expected " +
-                                   std::to_string(o->expected) + ", got " +
-                                   std::to_string(o->final) + ").");
+  const std::string expected = std::to_string(o->expected), final = std::to_string(o->final), lost = std::to_string(o->lost);
+  out.push_back(o->lost == 0 ? Pick(l, "No update of the counter was lost: " + expected + " increments, counter " + final + ".",
+                                    "计数器没有丢失任何更新：" + expected + " 次加 1，计数器为 " + final + "。")
+                             : Pick(l, lost + " of " + expected + " updates of the counter were lost (expected " + expected +
+                                           ", got " + final + ").",
+                                    "计数器的 " + expected + " 次更新中丢失了 " + lost + " 次（期望 " + expected + "，实际 " +
+                                           final + "）。"));
   if (knobs.array_children > 0)
-    out.push_back("Array: expected " + FormatArray(o->array_expected) + ", updates lost per element [" +
-                  array_lost + "]; " + std::to_string(o->lost_total) + " lost in all.");
+    out.push_back(Pick(l, "Array: expected " + FormatArray(o->array_expected) + ", updates lost per element [" + array_lost +
+                              "]; " + std::to_string(o->lost_total) + " lost in all.",
+                       "数组：期望 " + FormatArray(o->array_expected) + "，每个元素丢失的更新 [" + array_lost + "]；共丢失 " +
+                              std::to_string(o->lost_total) + " 次。"));
   if (!o->exact)
-    out.push_back("(Some trace events were dropped: the lanes show fewer lost updates than these "
-                  "totals, which each child counted itself.)");
+    out.push_back(Pick(l, "(Some trace events were dropped: the lanes show fewer lost updates than these "
+                          "totals, which each child counted itself.)",
+                       "（有些跟踪事件被丢弃了：泳道显示的丢失更新比这些总数少，总数是每个子进程自己数的。）"));
 }
 
 nlohmann::json SummariseRaceTrials(const std::vector<TrialResult>& trials) {

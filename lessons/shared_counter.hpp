@@ -91,7 +91,7 @@ struct RaceOutcome : LessonOutcome {
   nlohmann::json ToJson() const override;
 };
 
-void RaceTranscript(const TrialResult& result, std::vector<std::string>& out);
+void RaceTranscript(const TrialResult& result, Language language, std::vector<std::string>& out);
 nlohmann::json SummariseRaceTrials(const std::vector<TrialResult>& trials);
 
 }  // namespace proclab

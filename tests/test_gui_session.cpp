@@ -8,11 +8,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <set>
 #include <thread>
 
 #include "app/gui/session/run_session.hpp"
 #include "app/gui/views/view.hpp"
+#include "core/clock.hpp"
+#include "core/facts/explain.hpp"
 #include "lessons/curriculum.hpp"
 #include "lessons/shared_counter.hpp"
 
@@ -147,5 +150,112 @@ TEST_CASE("every view a lesson names is in the view list, once") {
     }
   }
   for (std::string_view view : GenericViews()) CHECK(std::find(ids.begin(), ids.end(), view) != ids.end());
+}
+TEST_CASE("switching lessons mid-run never shows the old lesson's run to the new one") {
+  const Lesson& shared = *FindLesson("shared-data");
+  const Lesson& locks = *FindLesson("locks");
+  RunSession session;
+  REQUIRE(session.Start(shared, Params(shared, {{"iterations", "200"}, {"sleep-ms", "2"}})));
+  UpdateUntil(session, [&] { return session.Shown(shared).live; });
+  REQUIRE(session.Shown(shared).live);
+  session.Clear();  // what App::SelectLesson does: the run stops and is forgotten
+  UpdateUntil(session, [&] {
+    CHECK(session.Shown(locks).empty());
+    CHECK(session.Shown(shared).empty());
+    return !session.busy();
+  });
+  CHECK(session.ResultFor(locks) == nullptr);  // Export trace has nothing to offer
+  REQUIRE(session.Start(locks, Params(locks, {{"iterations", "3"}, {"sleep-ms", "0"}})));
+  UpdateUntil(session, [&] {
+    const ShownRun shown = session.Shown(locks);
+    if (!shown.empty()) CHECK(shown.lesson->id == "locks");
+    return !session.busy();
+  });
+  const TrialResult* result = session.ResultFor(locks);
+  REQUIRE(result != nullptr);
+  CHECK(result->lesson_id == "locks");
+}
+
+TEST_CASE("a live run's clock ticks while nothing happens, and the stuck lock is the headline") {
+  const Lesson& guard = *FindLesson("lock-guard");
+  RunSession session;
+  REQUIRE(session.Start(guard, Params(guard, {{"style", "manual"}, {"fail-inside", "on"}, {"processes", "2"},
+                                              {"array-processes", "0"}, {"iterations", "100000"}, {"sleep-ms", "0"},
+                                              {"window-us", "0"}})));
+  // The children freeze on the lock within milliseconds; the parent needs 1.5 s to call it a
+  // stall. In between no event arrives, and the clock must still move.
+  bool ticked = false;
+  UpdateUntil(session, [&] {
+    const ShownRun shown = session.Shown(guard);
+    if (!shown.live || shown.events() == 0) return !session.busy();
+    const size_t events = shown.events();
+    const double before = shown.ElapsedMs(MonotonicNs());
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    session.Update(20'000);
+    const ShownRun later = session.Shown(guard);
+    if (later.live && later.events() == events) {
+      CHECK(later.ElapsedMs(MonotonicNs()) - before >= 250);
+      ticked = true;
+    }
+    return ticked || !session.busy();
+  });
+  CHECK(ticked);
+  UpdateUntil(session, [&] { return !session.busy(); });
+  const ShownRun done = session.Shown(guard);
+  REQUIRE(done.result != nullptr);
+  REQUIRE(done.facts->stalls().size() == 1);
+  const RaceOutcome* race = done.Outcome<RaceOutcome>();
+  REQUIRE(race != nullptr);
+  CHECK(!race->complete);  // the views must not show its totals as a success
+  const Sentence headline = ExplainStall(*done.facts, done.facts->stalls().front());
+  INFO(headline.en);
+  CHECK_THAT(headline.en, Catch::Contains("Child 1") && Catch::Contains("held 'lock' (since") &&
+                              Catch::Contains("waited for it itself") && Catch::Contains("Child 2") &&
+                              Catch::Contains("waited for it (since"));
+  CHECK_THAT(headline.zh, Catch::Contains("子进程 1") && Catch::Contains("卡住"));
+  // The holder is not drawn as exited at the moment the stall was found: it was alive.
+  const ChildFacts& holder = done.facts->child(0);
+  CHECK(holder.end_ns() >= done.facts->stalls().front().t_ns);
+}
+
+TEST_CASE("Stop freezes 128 busy children at once, kills them within 200 ms and reports them stopped", "[load]") {
+  const Lesson& shared = *FindLesson("shared-data");
+  RunSession session;
+  REQUIRE(session.Start(shared, Params(shared, {{"processes", "64"}, {"array-processes", "64"},
+                                                {"iterations", "10000000"}, {"sleep-ms", "0"},
+                                                {"window-us", "0"}})));
+  // Until every child runs, then a little more, as a class would watch it.
+  UpdateUntil(session, [&] {
+    const ShownRun shown = session.Shown(shared);
+    if (!shown.live || shown.facts->children() < 128) return false;
+    for (const ChildFacts& child : shown.facts->all_children())
+      if (child.started_ns == 0) return false;
+    return true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const int64_t stop_ns = MonotonicNs();
+  session.Stop();
+  UpdateUntil(session, [&] { return !session.busy(); });
+  const TrialResult* result = session.ResultFor(shared);
+  REQUIRE(result != nullptr);
+  CHECK(result->stopped);
+  REQUIRE(result->children.size() == 128);
+  int64_t last_end = 0;
+  for (const ChildFacts& child : result->facts.all_children()) {
+    INFO(ChildName(child.record, Language::kEnglish) << ": " << HowItEnded(child, Language::kEnglish));
+    CHECK(child.record.signal == SIGKILL);
+    CHECK_THAT(HowItEnded(child, Language::kEnglish), Catch::Contains("stopped"));
+    last_end = std::max(last_end, child.record.end_ns);
+  }
+  int64_t first_kill = 0;
+  for (const Event& e : result->trace.parent_lane())
+    if (e.kind == EventKind::kKill && first_kill == 0) first_kill = e.t_ns;
+  const double kill_ms = NsToMs(first_kill - stop_ns), ms = NsToMs(last_end - stop_ns);
+  WARN("first kill " << kill_ms << " ms, every child reaped " << ms << " ms after Stop");
+  // The children are frozen at once by Stop itself; the run thread's kill follows within 200
+  // ms. Their reaping waits for the kernel to tear down 128 processes of the lowest priority,
+  // which other work on the machine slows (206 ms once under ctest -j2 at a load of 50).
+  CHECK(kill_ms <= 200);
+  CHECK(ms <= 400);
 }
 #endif  // PROCLAB_HAS_GUI_LOGIC

@@ -39,7 +39,7 @@ Reports RunOnce(const std::string& id, const std::vector<std::pair<std::string, 
   Run run(*lesson, values, RunOptions{.worker_path = test::BinPath("proclab-worker")});
   Reports reports{run.Execute()};
   reports.trial = TrialJson(reports.result);
-  if (lesson->transcript) lesson->transcript(reports.result, reports.lines);
+  if (lesson->transcript) lesson->transcript(reports.result, Language::kEnglish, reports.lines);
   reports.trace = ChromeTraceJson(reports.result);
   CHECK(reports.result.facts.drops() == 0);  // the comparisons below assume a complete trace
   return reports;

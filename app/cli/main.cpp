@@ -127,20 +127,29 @@ struct RunRequest {
   std::string step_text;
   std::string engine = "cpp";
   std::string lines_text = "on";
+  std::string lang_text = "en";
+  Language language = Language::kEnglish;
   bool json = false;
 };
 
-void PrintTranscript(const Lesson& lesson, const TrialResult& result, bool trace_out) {
+void PrintTranscript(const Lesson& lesson, const TrialResult& result, bool trace_out, Language language) {
+  const bool zh = language == Language::kChinese;
   std::vector<std::string> lines;
-  if (lesson.transcript) lesson.transcript(result, lines);
+  if (lesson.transcript) lesson.transcript(result, language, lines);
   for (const std::string& line : lines) std::cout << line << '\n';
-  for (const RunNote& note : result.notes) std::cout << "Note: " << note.en << '\n';
-  if (result.trace.drops() > 0)
-    std::cout << "Note: " << result.trace.drops()
-              << " trace events were dropped because a ring was full: the totals above are exact, "
-              << (trace_out ? "the trace file says how many it lacks."
-                            : "only the timeline is thinned (--trace-out runs use larger rings).")
-              << '\n';
+  for (const RunNote& note : result.notes) std::cout << (zh ? "注：" : "Note: ") << note.In(language) << '\n';
+  if (result.trace.drops() > 0) {
+    if (zh)
+      std::cout << "注：环形缓冲区满了，丢弃了 " << result.trace.drops() << " 个跟踪事件：上面的总数是准确的，"
+                << (trace_out ? "跟踪文件写明了它缺少多少。" : "只是时间线变稀了（--trace-out 的运行使用更大的缓冲区）。")
+                << '\n';
+    else
+      std::cout << "Note: " << result.trace.drops()
+                << " trace events were dropped because a ring was full: the totals above are exact, "
+                << (trace_out ? "the trace file says how many it lacks."
+                              : "only the timeline is thinned (--trace-out runs use larger rings).")
+                << '\n';
+  }
 }
 
 int RunLesson(RunRequest& request) {
@@ -154,6 +163,7 @@ int RunLesson(RunRequest& request) {
       return BadInput(e.what());
     }
   }
+  request.language = request.lang_text == "zh-CN" ? Language::kChinese : Language::kEnglish;
   const std::optional<int64_t> trials = ParseWhole(request.trials_text, 1, 10'000);
   if (!trials)
     return BadInput("--trials must be a whole number in 1..10000, not '" + request.trials_text +
@@ -214,12 +224,14 @@ int RunLesson(RunRequest& request) {
     if (request.json) {
       trials_json.push_back(TrialJson(result));
     } else if (trial == 0) {
-      std::cout << "== " << lesson.id << ": " << lesson.title.en << " ==\n";
-      PrintTranscript(lesson, result, !request.trace_out.empty());
+      std::cout << "== " << lesson.id << ": " << lesson.title.In(request.language) << " ==\n";
+      PrintTranscript(lesson, result, !request.trace_out.empty(), request.language);
     } else {
       std::vector<std::string> lines;
-      if (lesson.transcript) lesson.transcript(result, lines);
-      std::cout << "trial " << trial + 1 << ": " << (lines.empty() ? "" : lines.back()) << '\n';
+      if (lesson.transcript) lesson.transcript(result, request.language, lines);
+      std::cout << (request.language == Language::kChinese ? "第 " + std::to_string(trial + 1) + " 次："
+                                                          : "trial " + std::to_string(trial + 1) + ": ")
+                << (lines.empty() ? "" : lines.back()) << '\n';
     }
     const bool stopped = result.stopped;
     results.push_back(std::move(result));
@@ -339,6 +351,8 @@ int Main(int argc, char** argv) {
   run->add_option("--trials", request.trials_text, "Repeat the run N times (1..10000).")
       ->type_name("N");
   run->add_flag("--json", request.json, "Print one JSON object instead of a transcript.");
+  run->add_option("--lang", request.lang_text, "The transcript's language: en (default) or zh-CN.")
+      ->check(CLI::IsMember({"en", "zh-CN"}));
   run->add_option("--trace-out", request.trace_out,
                   "Write the last trial's trace as Chrome Trace JSON (opens in Perfetto).")
       ->type_name("FILE");

@@ -108,4 +108,70 @@ Sentence ExplainOwnerDeath(const RunFacts& facts, const LockFacts& lock,
               "是下一个加锁的进程，得知锁的主人已死（EOWNERDEAD），把锁标记为一致后继续运行。"};
 }
 
+Sentence ExplainStall(const RunFacts& facts, const StallFact& stall) {
+  char quiet[32];
+  std::snprintf(quiet, sizeof quiet, "%.1f s", static_cast<double>(stall.quiet_ms) / 1000);
+  Sentence s{"Stuck at " + Ms(facts, stall.t_ns) + ": nothing moved for " + quiet + ". ",
+             "在 " + Ms(facts, stall.t_ns) + " 卡住：" + quiet + " 内没有任何进展。"};
+  if (stall.cause == StallCause::kDeadlock && stall.deadlock) {
+    const Sentence cycle = ExplainDeadlock(facts, *stall.deadlock);
+    s.en += cycle.en;
+    s.zh += cycle.zh;
+    return s;
+  }
+  if (stall.cause == StallCause::kQueueFullNoGet) {
+    std::string name = facts.NameOf(ObjectKind::kQueue, stall.object);
+    if (name.empty()) name = std::to_string(stall.object);
+    s.en += "The producers block on the full queue '" + name + "' and nobody takes from it.";
+    s.zh += "生产者阻塞在已满的队列“" + name + "”上，没有人从中取出。";
+    return s;
+  }
+  const LockFacts* lock = facts.lock(stall.object);
+  if (lock == nullptr) return s;
+  // Who held it and who waited at the moment the stall was found: the spans that cover it.
+  auto covers = [&](const LockSpan& span) {
+    return span.begin_ns <= stall.t_ns && (span.open() || span.end_ns >= stall.t_ns);
+  };
+  int holder = kNoLane;
+  int64_t held_since = 0, waits_since = 0;
+  std::vector<int> waiters;
+  for (const LockSpan& span : lock->spans) {
+    if (!covers(span)) continue;
+    if (span.kind == LockSpanKind::kHold) {
+      holder = span.lane;
+      held_since = span.begin_ns;
+    } else {
+      waiters.push_back(span.lane);
+      if (waits_since == 0 || span.begin_ns < waits_since) waits_since = span.begin_ns;
+    }
+  }
+  const std::string en_lock = LockName(facts, stall.object, Language::kEnglish);
+  const std::string zh_lock = LockName(facts, stall.object, Language::kChinese);
+  if (holder == kNoLane) {
+    s.en += "Nobody held " + en_lock + ".";
+    s.zh += "没有人持有" + zh_lock + "。";
+  } else {
+    s.en += Capitalised(LaneName(facts, holder, Language::kEnglish)) + " held " + en_lock + " (since " +
+            Ms(facts, held_since) + ")";
+    s.zh += LaneName(facts, holder, Language::kChinese) + "持有" + zh_lock + "（从 " + Ms(facts, held_since) + " 起）";
+    if (std::erase(waiters, holder) > 0) {
+      s.en += " and waited for it itself: the lock is not recursive";
+      s.zh += "，自己也在等它：这把锁不可重入";
+    }
+    s.en += ".";
+    s.zh += "。";
+  }
+  if (!waiters.empty()) {
+    std::string en, zh;
+    for (size_t i = 0; i < waiters.size(); ++i) {
+      en += (i == 0 ? "" : i + 1 == waiters.size() ? " and " : ", ") + LaneName(facts, waiters[i], Language::kEnglish);
+      zh += (i == 0 ? "" : "、") + LaneName(facts, waiters[i], Language::kChinese);
+    }
+    s.en += " " + Capitalised(en) + " waited for it (since " +
+            Ms(facts, waits_since) + ").";
+    s.zh += zh + "从 " + Ms(facts, waits_since) + " 起在等它。";
+  }
+  return s;
+}
+
 }  // namespace proclab

@@ -20,6 +20,12 @@ Sentence ExplainDeadlock(const RunFacts& facts, const Deadlock& deadlock);
 Sentence ExplainOwnerDeath(const RunFacts& facts, const LockFacts& lock,
                            const LockFacts::OwnerDied& death);
 
+// What got stuck, as the headline of a run that stalled: when it was found, and, for a lock, who
+// held it and who waited for it at that moment and since when (read from the lock's spans, so it
+// stays true after ProcLab ended the processes); for a deadlock, its cycle; for a full queue
+// nobody drains, the queue.
+Sentence ExplainStall(const RunFacts& facts, const StallFact& stall);
+
 // "child 1 (pid 42)", "the parent" — a lane in words.
 std::string LaneName(const RunFacts& facts, int lane, Language language);
 // "'lock'" or "lock 3" when it has no name.

@@ -106,18 +106,24 @@ void DrawMarkdown(const MarkdownDoc& doc, const Fonts& fonts, const MarkdownColo
         break;
       }
       case BlockKind::kCodeBlock: {
+        // A line wider than the pane scrolls sideways in its own box instead of being clipped.
         ImGui::PushFont(fonts.mono);
         const ImVec2 size = ImGui::CalcTextSize(block.code.c_str());
-        const ImVec2 p = ImGui::GetCursorScreenPos();
         const float pad = em * 0.5f;
         const float width = ImGui::GetContentRegionAvail().x;
-        ImGui::GetWindowDrawList()->AddRectFilled(
-            p, ImVec2(p.x + width, p.y + size.y + 2 * pad), colors.code_bg, 4.0f);
-        ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
+        const bool wide = size.x + 2 * pad > width;
+        const float height = size.y + 2 * pad + (wide ? ImGui::GetStyle().ScrollbarSize : 0.0f);
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, colors.code_bg);
         ImGui::PushStyleColor(ImGuiCol_Text, colors.code_text);
+        ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 4.0f);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad, pad));
+        ImGui::BeginChild(ImGui::GetID(&block), ImVec2(width, height), false,
+                          ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding |
+                              ImGuiWindowFlags_NoScrollWithMouse);
         ImGui::TextUnformatted(block.code.c_str());
-        ImGui::PopStyleColor();
-        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + 2 * pad));
+        ImGui::EndChild();
+        ImGui::PopStyleVar(2);
+        ImGui::PopStyleColor(2);
         ImGui::Dummy(ImVec2(width, em * 0.5f));
         ImGui::PopFont();
         break;

@@ -1,13 +1,6 @@
 #include "app/gui/session/run_controller.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 namespace proclab::gui {
-
-namespace {
-constexpr int kChildNice = 10;
-}  // namespace
 
 RunController::RunController(std::function<void()> wake)
     : wake_(std::move(wake)), thread_([this] { Loop(); }) {}
@@ -80,11 +73,11 @@ std::vector<FinishedTrial> RunController::TakeFinished() {
 }
 
 void RunController::Loop() {
-  // Children are spawned from this thread and inherit its nice value: a lesson that keeps every
-  // core busy (8 children counting as fast as they can) then leaves the UI thread, at the
-  // normal priority, the CPU it needs to stay smooth. Among themselves the children still
-  // compete equally, so races happen as they would. (Raising one's nice value never fails.)
-  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kChildNice);
+  // The children lower their own priority (kChildNice in live_run.cpp): a lesson that keeps every
+  // core busy then leaves the UI thread the CPU it needs to stay smooth, and this thread the CPU
+  // to drain, reap and stop them. (This thread once took the nice value itself for the children
+  // to inherit; it then competed with 128 children as an equal and a Stop took ~10 s.) Among
+  // themselves the children still compete equally, so races happen as they would.
   while (true) {
     RunRequest request;
     {

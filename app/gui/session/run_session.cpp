@@ -2,6 +2,7 @@
 
 #include "app/gui/shell/ui_strings.hpp"
 #include "core/python_program.hpp"
+#include <algorithm>
 
 namespace proclab::gui {
 
@@ -15,6 +16,12 @@ std::span<const Event> ShownRun::Events(int lane) const {
 size_t ShownRun::events() const {
   if (live_model != nullptr) return live_model->events();
   return result != nullptr ? result->trace.size() : 0;
+}
+
+double ShownRun::ElapsedMs(int64_t now_ns) const {
+  if (facts == nullptr) return 0;
+  if (result != nullptr) return result->Ms(result->end_ns);
+  return facts->Ms(std::max({now_ns, facts->last_ns(), facts->t0_ns()}));
 }
 
 RunSession::RunSession(std::function<void()> wake)

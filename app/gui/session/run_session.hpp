@@ -36,6 +36,9 @@ struct ShownRun {
   // A lane's events (kParentFactLane: the parent's), for tooltips.
   std::span<const Event> Events(int lane) const;
   size_t events() const;
+  // Time since the run started: while it is live, on the wall clock at `now_ns` (it ticks
+  // while nothing happens: a hang is when the clock must not stop); finished, its end.
+  double ElapsedMs(int64_t now_ns) const;
   // The lesson's typed outcome (finished runs only).
   template <class T>
   const T* Outcome() const {

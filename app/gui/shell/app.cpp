@@ -167,6 +167,9 @@ bool App::OpenWindow() {
     return false;
   }
   SetWindowIcon();
+  // Below this the panes cannot hold a lesson's controls and lanes (a size given on the command
+  // line is kept as it is: tests and screenshots ask for it).
+  if (command_line_.width == 0) glfwSetWindowSizeLimits(window_, 960, 600, GLFW_DONT_CARE, GLFW_DONT_CARE);
   glfwMakeContextCurrent(window_);
   glfwSwapInterval(command_line_.benchmark() ? 0 : 1);  // benchmarks: vsync off
   ImGuiIO& io = ImGui::GetIO();

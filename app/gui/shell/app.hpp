@@ -107,6 +107,10 @@ class App {
   Language shown_language = Language::kEnglish;
   bool shown_text_error = false;
   bool step_mode = false;  // the Step mode checkbox
+  bool live_stall_shown_ = false;
+  int trial_count_ = 20;  // the "Run trials" button's batch
+  char schedule_text_[256] = "";  // step mode: steps typed or pasted, e.g. 1r,2r,1w,2w
+  std::string schedule_error_;  // the status line said a live run is stuck (self-test)
 
  private:
   // app.cpp
@@ -133,6 +137,7 @@ class App {
   void DrawViews(const ImVec2& pos, const ImVec2& size);
   void DrawStatus();
   void DrawCaption();
+  void DrawLiveStall(const ShownRun& run);
   std::vector<View*> LessonViews(const Lesson& lesson) const;
   const LessonText& TextOf(const Lesson& lesson, Language language);
   bool Save(SaveDialog::Kind kind, const std::string& path, std::string* error);

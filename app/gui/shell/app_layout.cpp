@@ -12,6 +12,9 @@
 #include "app/gui/shell/app.hpp"
 #include "app/gui/views/python_views.hpp"
 #include "app/gui/shell/tab_row.hpp"
+#include "core/clock.hpp"
+#include "core/step_schedule.hpp"
+#include "core/facts/explain.hpp"
 #include "lessons/curriculum.hpp"
 
 namespace proclab::gui {
@@ -235,6 +238,7 @@ void App::DrawLessonText(const ImVec2& pos, const ImVec2& size) {
   ImGui::Begin(WindowTitle(Str::kLessonText, lang).c_str(), nullptr, kPane);
   const Lesson& current = lesson();
   const LessonText& text = TextOf(current, lang);
+  if (shown_lesson_id != current.id) ImGui::SetScrollY(0);  // a new lesson opens at its top
   shown_lesson_id = std::string(current.id);
   shown_language = lang;
   shown_text_error = !text.doc.has_value();
@@ -278,6 +282,8 @@ void App::DrawCode(const ImVec2& pos, const ImVec2& size) {
   const int tab = code_tabs_.Draw("code_tabs", labels, names, -1, rects);
   if (tab >= 0) {
     auto code_tab = [&](std::string_view code, bool highlight_steps) {
+      // The Python is the tutorial's program, fixed: say so, rather than let it look like this run's.
+      if (!highlight_steps) ImGui::TextDisabled("%s", Tr(Str::kPythonFixed, lang));
       ImGui::BeginChild("code", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
       ImGui::PushFont(fonts_.mono);
       // Step mode: mark the line each waiting child is about to run (its StepGate).
@@ -405,8 +411,17 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
   DrawParams();
   const bool busy = run_busy();
   run_row_y_ = ImGui::GetCursorPosY();
+  // Step mode with a typed schedule runs it at once, as `--step` does; an empty one waits for clicks.
+  std::vector<std::pair<int, char>> schedule;
+  schedule_error_.clear();
+  if (step_mode && current.steppable && schedule_text_[0] != '\0') {
+    const ParamValues values = ParamsOf(current);
+    const int children = current.step_children ? current.step_children(values) : 0;
+    if (auto parsed = ParseStepSchedule(schedule_text_, children, &schedule_error_)) schedule = std::move(*parsed);
+  }
   const std::string run_label = std::string(Tr(Str::kRun, lang)) + "###run";
-  if (ColoredButton(run_label.c_str(), IM_COL32(46, 125, 50, 255), !busy)) StartRun(1, step_mode && current.steppable);
+  if (ColoredButton(run_label.c_str(), IM_COL32(46, 125, 50, 255), !busy && schedule_error_.empty()))
+    StartRun(1, step_mode && current.steppable, schedule);
   Remember(rects, "run", ButtonWidth(run_label.c_str()));
   const std::string stop_label = std::string(Tr(Str::kStop, lang)) + "###stop";
   FlowSameLine(ButtonWidth(stop_label.c_str()));
@@ -423,15 +438,36 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
   // Repeated trials only where a histogram shows them (the race lessons).
   if (std::find(current.views.begin(), current.views.end(), "trials") != current.views.end()) {
     const std::string trials_label = std::string(Tr(Str::kRunTrials, lang)) + "###trials";
-    FlowSameLine(ButtonWidth(trials_label.c_str()));
-    if (ImGui::Button(trials_label.c_str())) StartRun(100, false);
+    const float count_w = ImGui::GetFontSize() * 3.0f;
+    FlowSameLine(ButtonWidth(trials_label.c_str()) + 4 + count_w);
+    // How many: 100 trials at the defaults take ~105 s; the status line counts them and Stop ends the batch.
+    if (ImGui::Button(trials_label.c_str())) StartRun(trial_count_, false);
     Remember(rects, "trials", ButtonWidth(trials_label.c_str()));
+    ImGui::SameLine(0, 4);
+    ImGui::SetNextItemWidth(count_w);
+    ImGui::InputInt("##trial_count", &trial_count_, 0, 0);
+    trial_count_ = std::clamp(trial_count_, 1, 1000);
+    HelpTooltip(Tr(Str::kTrialCountHelp, lang));
+    Remember(rects, "trial-count", count_w);
   }
   if (current.steppable) {
     const char* step_label = Tr(Str::kStepMode, lang);
     FlowSameLine(CheckboxWidth(step_label));
     ImGui::Checkbox(step_label, &step_mode);
     Remember(rects, "stepmode", CheckboxWidth(step_label));
+    if (step_mode) {
+      const float field_w = ImGui::GetFontSize() * 12;
+      FlowSameLine(field_w);
+      ImGui::SetNextItemWidth(field_w);
+      ImGui::InputTextWithHint("##schedule", Tr(Str::kScheduleHint, lang), schedule_text_, sizeof schedule_text_);
+      HelpTooltip(Tr(Str::kScheduleHelp, lang));
+      Remember(rects, "schedule", field_w);
+      if (!schedule_error_.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
+        ImGui::TextWrapped("%s", schedule_error_.c_str());
+        ImGui::PopStyleColor();
+      }
+    }
   }
   if (busy) ImGui::EndDisabled();
   python_.DrawSwitch(current, lang, theme_, busy, rects);
@@ -467,15 +503,19 @@ void App::DrawStatus() {
     if (trials > 1) {
       ImGui::Text("%s … %d / %d", Tr(Str::kRunning, lang), session_.trial() + 1, trials);
     } else if (run.live) {
-      ImGui::Text("%s … %.0f %s · %zu %s", Tr(Str::kRunning, lang),
-                  run.facts->Ms(std::max(run.facts->last_ns(), run.facts->t0_ns())), Tr(Str::kMs, lang), run.events(),
-                  Tr(Str::kEvents, lang));
+      ImGui::Text("%s … %.0f %s · %zu %s", Tr(Str::kRunning, lang), run.ElapsedMs(MonotonicNs()), Tr(Str::kMs, lang),
+                  run.events(), Tr(Str::kEvents, lang));
+      DrawLiveStall(run);
     } else {
       ImGui::Text("%s …", Tr(Str::kRunning, lang));
     }
   } else if (run.result != nullptr) {
-    ImGui::Text("%s · %.1f %s · %zu %s", run.result->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
-                run.result->Ms(run.result->end_ns), Tr(Str::kMs, lang), run.events(), Tr(Str::kEvents, lang));
+    const bool stuck = !run.facts->stalls().empty();  // ProcLab ended it: not a success
+    if (stuck) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
+    ImGui::Text("%s · %.1f %s · %zu %s",
+                stuck ? Tr(Str::kStoppedStuck, lang) : run.result->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
+                run.ElapsedMs(0), Tr(Str::kMs, lang), run.events(), Tr(Str::kEvents, lang));
+    if (stuck) ImGui::PopStyleColor();
     if (const uint64_t drops = run.facts->drops(); drops > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.warn));
       ImGui::TextWrapped("%" PRIu64 " %s", drops, Tr(Str::kDroppedEvents, lang));
@@ -551,6 +591,20 @@ void App::DrawSplitters(float top, float left_w, float text_w, float text_h) {
     settings_.pane_text = std::clamp((text_w + dx) / rest, 0.1f, 0.85f);
   if (const float dy = Splitter("##split:code", ImVec2(left_w, top + text_h - grip * 0.5f), ImVec2(text_w, grip), false))
     settings_.pane_text_height = std::clamp((text_h + dy) / body_h, 0.1f, 0.9f);
+}
+
+// A live run that got stuck says so in the status line as soon as it is found: a cycle of
+// lock waits as it forms, or the stall the lesson's parent reported.
+void App::DrawLiveStall(const ShownRun& run) {
+  const Language lang = settings_.language;
+  std::string what;
+  if (!run.facts->stalls().empty()) what = ExplainStall(*run.facts, run.facts->stalls().back()).In(lang);
+  else if (const std::optional<Deadlock> cycle = run.facts->FindDeadlock()) what = ExplainDeadlock(*run.facts, *cycle).In(lang);
+  if (what.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
+  ImGui::TextWrapped("%s: %s", Tr(Str::kStuckLive, lang), what.c_str());
+  ImGui::PopStyleColor();
+  live_stall_shown_ = true;
 }
 
 // ------------------------------------------------------------------------------------ views

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/facts/explain.hpp"
 #include "lessons/shared_counter.hpp"
 
 namespace proclab::gui {
@@ -36,9 +37,43 @@ std::string FormatTime(double ns, double step) {
   return text;
 }
 
-// One event in a few words, with the names of the objects it touched.
-std::string DescribeEvent(const RunFacts& facts, const Event& e) {
-  const std::string kind(EventKindName(e.kind));
+// An event kind in Chinese (the tooltips follow the UI's language); "" for the English name.
+const char* KindZh(EventKind kind) {
+  switch (kind) {
+    case EventKind::kStarted: return "开始运行";
+    case EventKind::kFinished: return "完成";
+    case EventKind::kFailed: return "失败";
+    case EventKind::kSleep: return "休眠";
+    case EventKind::kStepWait: return "等待单步";
+    case EventKind::kResult: return "结果";
+    case EventKind::kRead: return "读取";
+    case EventKind::kWrite: return "写入";
+    case EventKind::kLockWait: return "等待锁";
+    case EventKind::kLockAcquired: return "拿到锁";
+    case EventKind::kLockReleased: return "释放锁";
+    case EventKind::kLockOwnerDied: return "锁的持有者已死";
+    case EventKind::kQueuePut: return "放入";
+    case EventKind::kQueueGet: return "取出";
+    case EventKind::kQueueBlocked: return "阻塞";
+    case EventKind::kQueueUnblocked: return "不再阻塞";
+    case EventKind::kTaskStart: return "任务开始";
+    case EventKind::kTaskEnd: return "任务结束";
+    case EventKind::kTaskFailed: return "任务失败";
+    case EventKind::kPoolState: return "进程池状态";
+    case EventKind::kPoolCallback: return "回调";
+    case EventKind::kPoolReplaced: return "替换工作进程";
+    case EventKind::kKill: return "杀死";
+    case EventKind::kJoinBegin: return "开始 join";
+    case EventKind::kJoinEnd: return "join 返回";
+    case EventKind::kStall: return "卡住";
+    default: return "";
+  }
+}
+
+// One event in a few words, with the names of the objects it touched, in the UI's language.
+std::string DescribeEvent(const RunFacts& facts, const Event& e, Language language) {
+  const bool zh = language == Language::kChinese && KindZh(e.kind)[0] != '\0';
+  const std::string kind = zh ? std::string(KindZh(e.kind)) : std::string(EventKindName(e.kind));
   const SlotValue a{e.a, e.type}, b{e.b, e.type};
   auto name = [&](ObjectKind what) {
     const std::string n = facts.NameOf(what, e.object);
@@ -47,10 +82,11 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
   switch (e.kind) {
     case EventKind::kRead: return kind + " " + name(ObjectKind::kSlot) + " = " + a.Text();
     case EventKind::kWrite:
-      return kind + " " + name(ObjectKind::kSlot) + " = " + a.Text() + " (over " + b.Text() + ")";
+      return kind + " " + name(ObjectKind::kSlot) + " = " + a.Text() + (zh ? "（覆盖了 " : " (over ") + b.Text() +
+             (zh ? "）" : ")");
     case EventKind::kSleep: {
       char text[64];
-      std::snprintf(text, sizeof text, "%s %.2f ms", kind.c_str(), static_cast<double>(e.a) / 1000);
+      std::snprintf(text, sizeof text, "%s %.2f %s", kind.c_str(), static_cast<double>(e.a) / 1000, zh ? "毫秒" : "ms");
       return text;
     }
     case EventKind::kLockWait:
@@ -59,11 +95,11 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
     case EventKind::kLockOwnerDied: return kind + " " + name(ObjectKind::kLock);
     case EventKind::kQueuePut:
     case EventKind::kQueueGet:
-      return kind + " " + std::to_string(e.a) + " (" + name(ObjectKind::kQueue) + ", depth " +
+      return kind + " " + std::to_string(e.a) + " (" + name(ObjectKind::kQueue) + (zh ? "，深度 " : ", depth ") +
              std::to_string(e.b) + ")";
     case EventKind::kQueueBlocked:
     case EventKind::kQueueUnblocked:
-      return kind + " (" + name(ObjectKind::kQueue) + (e.a == 0 ? ", full)" : ", empty)");
+      return kind + " (" + name(ObjectKind::kQueue) + (e.a == 0 ? (zh ? "，已满）" : ", full)") : (zh ? "，为空）" : ", empty)"));
     case EventKind::kTaskStart:
     case EventKind::kTaskEnd:
     case EventKind::kTaskFailed:
@@ -72,7 +108,7 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
     case EventKind::kLine: return kind + " " + std::to_string(e.a);  // a Python process's line
     case EventKind::kKill:
     case EventKind::kJoinBegin:
-    case EventKind::kJoinEnd: return kind + " child " + std::to_string(e.a + 1);
+    case EventKind::kJoinEnd: return kind + (zh ? " 子进程 " : " child ") + std::to_string(e.a + 1);
     default: return kind + " " + std::to_string(e.a) + " " + std::to_string(e.b);
   }
 }
@@ -81,6 +117,16 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e) {
 
 void LanesView::DrawHeadline(const ViewContext& ctx) {
   const RunFacts& facts = *ctx.run.facts;
+  // A run that got stuck: what is stuck is the headline (who holds, who waits, since when),
+  // above any totals, which are then only what was done before ProcLab stopped it.
+  for (const StallFact& stall : facts.stalls()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ctx.theme.bad));
+    ImGui::PushFont(ctx.fonts.bold);
+    ImGui::TextWrapped("%s", ExplainStall(facts, stall).In(ctx.language).c_str());
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+    shown_.stall_headline = true;
+  }
   const SlotFacts* counter = facts.slot(kCounterSlot);
   const RaceOutcome* race = ctx.run.Outcome<RaceOutcome>();
   if (counter == nullptr && race == nullptr) {
@@ -102,8 +148,15 @@ void LanesView::DrawHeadline(const ViewContext& ctx) {
   shown_.headline = true;
   shown_.counter = value;
   shown_.lost = lost;
+  const bool incomplete = race != nullptr && !race->complete;
+  if (incomplete) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ctx.theme.dim));
   ImGui::Text("%s: %" PRId64 "   %s: %" PRId64 "   %s: %" PRId64, ctx.T(Str::kCounterTitle), value,
               ctx.T(Str::kExpected), expected, ctx.T(Str::kLostSoFar), lost);
+  if (incomplete) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted(ctx.T(Str::kTotalsIncomplete));
+    ImGui::PopStyleColor();
+  }
   if (array_lost > 0) {
     ImGui::SameLine();
     ImGui::Text("  %s: %" PRId64, ctx.T(Str::kArrayLost), array_lost);
@@ -379,7 +432,7 @@ void LanesView::Draw(const ViewContext& ctx) {
       ImGui::PushFont(ctx.fonts.mono);
       size_t shown = 0;
       for (size_t k = lo; k < hi && shown < 12; ++k, ++shown)
-        ImGui::Text("%9.3f ms  %s", facts.Ms(events[k].t_ns), DescribeEvent(facts, events[k]).c_str());
+        ImGui::Text("%9.3f ms  %s", facts.Ms(events[k].t_ns), DescribeEvent(facts, events[k], ctx.language).c_str());
       if (hi - lo > shown) ImGui::Text("… +%zu %s", hi - lo - shown, ctx.T(Str::kEvents));
       ImGui::PopFont();
       if (lane_index < lanes) {

@@ -22,6 +22,7 @@ class LanesView : public View {
   struct Shown {
     int rows = 0;             // children drawn
     bool headline = false;    // the counter's headline was drawn
+    bool stall_headline = false;  // what got stuck was drawn above it
     int64_t counter = 0, lost = 0, lost_marks = 0;
     ImVec2 lanes_min, lanes_max;  // where the lanes were drawn (the projector checks)
   };

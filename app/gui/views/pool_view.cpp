@@ -349,7 +349,9 @@ void PoolView::Draw(const ViewContext& ctx) {
       ImGui::PopFont();
     } else {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
-      ImGui::TextWrapped("%s: %s", ctx.T(Str::kPoolError), outcome->error.c_str());
+      const std::string& error =
+          ctx.language == Language::kChinese && !outcome->error_zh.empty() ? outcome->error_zh : outcome->error;
+      ImGui::TextWrapped("%s: %s", ctx.T(Str::kPoolError), error.c_str());
       ImGui::PopStyleColor();
     }
   }

@@ -67,7 +67,9 @@ void SharedView::Draw(const ViewContext& ctx) {
   ImGui::SameLine(0, em * 3);
   BigNumber(ctx, ctx.T(Str::kExpected), std::to_string(expected), theme.dim);
   ImGui::SameLine(0, em * 3);
-  BigNumber(ctx, ctx.T(Str::kLostSoFar), std::to_string(lost), lost > 0 ? theme.bad : theme.good);
+  // No loss in a run ProcLab cut short is no success: not green.
+  const bool incomplete = race != nullptr && !race->complete;
+  BigNumber(ctx, ctx.T(Str::kLostSoFar), std::to_string(lost), lost > 0 ? theme.bad : incomplete ? theme.dim : theme.good);
   if (lost > 0) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
     ImGui::TextWrapped("%s", ctx.T(Str::kLostUpdateCallout));

@@ -30,7 +30,7 @@ class TranscriptView : public View {
         at = end + 1;
       }
     } else if (ctx.lesson.transcript) {
-      ctx.lesson.transcript(*ctx.run.result, lines);
+      ctx.lesson.transcript(*ctx.run.result, ctx.language, lines);
     }
     ImGui::BeginChild("transcript");
     ImGui::PushFont(ctx.fonts.mono);

@@ -1,0 +1,96 @@
+// Chinese is complete: a run told in Chinese (the transcript, the notes, the stuck headline, pool
+// errors) has no English sentence left in it. Each lesson runs in the cases that reach its
+// transcript's branches: failures, a stall, a dead holder, a crashed pool worker, step mode.
+// `costs` is left out: its words are being reworked with its view (English until then).
+#include <catch2/catch.hpp>
+#include <regex>
+#include <string>
+
+#include "core/facts/explain.hpp"
+#include "core/run.hpp"
+#include "lessons/curriculum.hpp"
+#include "lessons/pool.hpp"
+#include "support.hpp"
+
+using namespace proclab;
+
+namespace {
+
+// Two English words in a row (a sentence, not a name such as `put()` or SIGKILL) once the
+// code the transcripts quote on purpose is taken out.
+std::string EnglishLeft(std::string line) {
+  static const std::regex code(
+      R"(error_callback|callback|map_async|apply_async|\bwith lock\b|\b(?:map|apply|cube|square|slow|fail|crash)\b|\brange\b|chunksize|os\.cpu_count\(\)|\bpid\b|\bSIG[A-Z]+\b|EOWNERDEAD|\((?:running|closed|terminated|joined)\)|'[^']*')");
+  line = std::regex_replace(line, code, " ");
+  static const std::regex two_words(R"([A-Za-z]{2,}[ ,]+[A-Za-z]{2,})");
+  std::smatch m;
+  return std::regex_search(line, m, two_words) ? m.str() : std::string();
+}
+
+void CheckChinese(const std::string& id, const std::vector<std::pair<std::string, std::string>>& params) {
+  const Lesson* lesson = FindLesson(id);
+  REQUIRE(lesson != nullptr);
+  ParamValues values(lesson->params);
+  for (const auto& [name, text] : params)
+    if (name != "step") values.SetText(name, text);
+  RunOptions options{.worker_path = test::BinPath("proclab-worker")};
+  for (const auto& [name, text] : params)
+    if (name == "step") options.step_schedule = {{0, 'r'}, {1, 'r'}, {0, 'w'}, {1, 'w'}};
+  Run run(*lesson, values, options);
+  const TrialResult result = run.Execute();
+  std::vector<std::string> lines;
+  REQUIRE(lesson->transcript != nullptr);
+  lesson->transcript(result, Language::kChinese, lines);
+  for (const RunNote& note : result.notes) lines.push_back(note.In(Language::kChinese));
+  for (const StallFact& stall : result.facts.stalls()) lines.push_back(ExplainStall(result.facts, stall).zh);
+  if (const PoolOutcome* pool = result.Outcome<PoolOutcome>(); pool != nullptr && !pool->error.empty())
+    lines.push_back(PoolErrorText(pool->error).zh);
+  REQUIRE(!lines.empty());
+  for (const std::string& line : lines) {
+    INFO(id << ": " << line);
+    CHECK(EnglishLeft(line).empty());
+  }
+  // And the English transcript is still English (the language is really chosen).
+  std::vector<std::string> english;
+  lesson->transcript(result, Language::kEnglish, english);
+  CHECK(english.front() != lines.front());
+}
+
+}  // namespace
+
+TEST_CASE("the leftover-English check finds an English sentence and passes code") {
+  CHECK(EnglishLeft("child 1 (pid 42) exited with status 0") == "exited with");
+  CHECK(EnglishLeft("子进程 1（pid 42）在 3.00 毫秒 被 SIGKILL 杀死") == "");
+  CHECK(EnglishLeft("  error_callback 在 2.00 毫秒 于父进程中运行") == "");
+  CHECK(EnglishLeft("一个有 2 个工作进程的进程池运行 map(square, range(10), chunksize=3)。") == "");
+}
+
+TEST_CASE("every lesson's transcript in Chinese has no English sentence left") {
+  SECTION("processes") {
+    CheckChinese("processes", {{"processes", "2"}});
+    CheckChinese("processes", {{"processes", "2"}, {"fail", "crash"}});
+    CheckChinese("processes", {{"processes", "2"}, {"fail", "exit"}});
+  }
+  SECTION("race lessons") {
+    CheckChinese("shared-data", {{"iterations", "5"}, {"sleep-ms", "0"}});
+    CheckChinese("shared-data", {{"iterations", "2"}, {"array-processes", "0"}, {"step", ""}});
+    CheckChinese("locks", {{"iterations", "20"}, {"sleep-ms", "1"}, {"kill-holder", "on"}});
+    CheckChinese("lock-guard", {{"style", "manual"}, {"fail-inside", "on"}, {"iterations", "10"}, {"sleep-ms", "0"}});
+    CheckChinese("lock-guard", {{"fail-inside", "on"}, {"iterations", "10"}, {"sleep-ms", "0"}});
+  }
+  SECTION("queues") {
+    CheckChinese("queue-basics", {});
+    CheckChinese("queue", {{"items", "5"}});
+    CheckChinese("queue", {{"items", "40"}, {"capacity", "4"}, {"join-before-drain", "on"}});
+  }
+  SECTION("pool") {
+    CheckChinese("pool", {});
+    CheckChinese("pool", {{"task", "fail"}});
+    CheckChinese("pool", {{"task", "crash"}});
+    CheckChinese("pool", {{"mode", "apply_async"}, {"items", "4"}});
+  }
+  SECTION("deadlock") {
+    CheckChinese("deadlock", {});
+    CheckChinese("deadlock", {{"order", "same"}});
+  }
+}
