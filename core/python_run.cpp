@@ -582,14 +582,7 @@ bool PythonRun::Session::WaitUntil(const std::function<bool()>& done, std::chron
 std::optional<std::pair<int, char>> PythonRun::Session::NextStep(std::chrono::milliseconds timeout) {
   const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
   while (true) {
-    {
-      std::lock_guard lock(run_.step_mutex_);
-      if (!run_.step_requests_.empty()) {
-        auto step = run_.step_requests_.front();
-        run_.step_requests_.pop_front();
-        return step;
-      }
-    }
+    if (auto step = run_.step_requests_.TryTake()) return step;
     if (MonotonicNs() >= deadline) return std::nullopt;
     CheckStop();
     Poll(2);
@@ -741,15 +734,12 @@ void PythonRun::Session::Finish() {
 // ------------------------------------------------------------------------------ PythonRun
 
 PythonRun::PythonRun(PythonRunOptions options) : options_(std::move(options)) {
-  for (const auto& step : options_.step_schedule) step_requests_.push_back(step);
+  for (const auto& [child, what] : options_.step_schedule) step_requests_.Post(child, what);
 }
 
 PythonRun::~PythonRun() = default;
 
-void PythonRun::PostStep(int child, char what) {
-  std::lock_guard lock(step_mutex_);
-  step_requests_.emplace_back(child, what);
-}
+void PythonRun::PostStep(int child, char what) { step_requests_.Post(child, what); }
 
 void PythonRun::ReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view) {
   std::lock_guard lock(live_mutex_);

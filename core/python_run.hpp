@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/run.hpp"
+#include "core/step_requests.hpp"
 #include "core/step_scheduler.hpp"
 
 namespace proclab {
@@ -113,8 +114,7 @@ class PythonRun {
   PythonRunOptions options_;
   std::atomic<bool> stop_requested_{false};
   std::mutex live_mutex_;
-  std::mutex step_mutex_;
-  std::deque<std::pair<int, char>> step_requests_;
+  StepRequests step_requests_;
   Session* session_ = nullptr;  // while Execute runs
 };
 

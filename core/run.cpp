@@ -24,7 +24,7 @@ namespace proclab {
 Run::Run(const Lesson& lesson, ParamValues params, RunOptions options)
     : lesson_(lesson), params_(std::move(params)), options_(std::move(options)) {
   if (options_.worker_path.empty()) options_.worker_path = DefaultWorkerPath();
-  for (const auto& [child, what] : options_.step_schedule) step_requests_.emplace_back(child, what);
+  for (const auto& [child, what] : options_.step_schedule) step_requests_.Post(child, what);
 }
 
 Run::~Run() {
@@ -41,10 +41,7 @@ void Run::RequestStop() {
   for (int fd : freeze_fds_) syscall(SYS_pidfd_send_signal, fd, SIGSTOP, nullptr, 0);
 }
 
-void Run::PostStep(int child, char what) {
-  std::lock_guard lock(step_mutex_);
-  step_requests_.emplace_back(child, what);
-}
+void Run::PostStep(int child, char what) { step_requests_.Post(child, what); }
 
 void Run::ReadLive(
     const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view) {
@@ -407,14 +404,7 @@ bool ParentContext::step_mode() const { return header_.step_mode.load() != 0; }
 std::optional<std::pair<int, char>> ParentContext::NextStep(std::chrono::milliseconds timeout) {
   const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
   while (true) {
-    {
-      std::lock_guard lock(run_.step_mutex_);
-      if (!run_.step_requests_.empty()) {
-        auto step = run_.step_requests_.front();
-        run_.step_requests_.pop_front();
-        return step;
-      }
-    }
+    if (auto step = run_.step_requests_.TryTake()) return step;
     if (MonotonicNs() >= deadline) return std::nullopt;
     Wait(std::chrono::milliseconds(2));
   }

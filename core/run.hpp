@@ -27,6 +27,7 @@
 #include "core/lesson_model.hpp"
 #include "core/process.hpp"
 #include "core/segment.hpp"
+#include "core/step_requests.hpp"
 #include "core/trace.hpp"
 #include "core/traced_value.hpp"
 
@@ -151,8 +152,7 @@ class Run {
   std::mutex freeze_mutex_;
   std::vector<int> freeze_fds_;
   std::mutex live_mutex_;  // guards trace_ and supervisor_ records for ReadLive
-  std::mutex step_mutex_;
-  std::deque<std::pair<int, char>> step_requests_;
+  StepRequests step_requests_;
   std::unique_ptr<ParentContext> context_;
 };
 
