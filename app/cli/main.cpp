@@ -28,6 +28,7 @@
 
 #include "app/cli/pending_file.hpp"
 #include "app/cli/python_bench.hpp"
+#include "app/cli/stop_watch.hpp"
 #include "app/cli/trace_command.hpp"
 #include "core/install_layout.hpp"
 #include "core/step_schedule.hpp"
@@ -41,19 +42,7 @@
 namespace proclab {
 namespace {
 
-std::atomic<int> g_stop_signal{0};
-
-void OnStopSignal(int signal) { g_stop_signal = signal; }
-
-void InstallStopHandlers() {
-  struct sigaction action {};
-  action.sa_handler = OnStopSignal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGHUP, &action, nullptr);  // the terminal closed: clean up as for Ctrl-C
-  signal(SIGPIPE, SIG_IGN);
-}
+const std::atomic<int>& g_stop_signal = StopSignal();
 
 constexpr int kBadInput = 2;
 // The children run at this nice value: the CLI stays quick to drain, report and stop them, even
@@ -214,6 +203,7 @@ int RunLesson(RunRequest& request) {
   nlohmann::json trials_json = nlohmann::json::array();
   for (int64_t trial = 0; trial < *trials; ++trial) {
     Run run(lesson, params, options);
+    const StopOnSignal stop_on_signal(run);
     TrialResult result;
     try {
       result = run.Execute();
