@@ -169,6 +169,23 @@ TEST_CASE("the command line checks lessons and their parameters before a window 
   CHECK(error.find("lanes") != std::string::npos);  // names the views there are
 }
 
+TEST_CASE("the GUI's --trials takes the number of trials, in the Run pane's range") {
+  std::string error;
+  const std::vector<std::string_view> views = ViewIds();
+  const char* good[] = {"proclab", "--lesson", "shared-data", "--run", "--trials", "7"};
+  const auto cl = ParseCommandLine(6, const_cast<char**>(good), views, &error);
+  REQUIRE(cl.has_value());
+  CHECK(cl->trials == 7);
+  for (const char* value : {"0", "1001", "many", "3x", ""}) {
+    const char* bad[] = {"proclab", "--lesson", "shared-data", "--run", "--trials", value};
+    CHECK_FALSE(ParseCommandLine(6, const_cast<char**>(bad), views, &error).has_value());
+    CHECK(error == std::string("--trials must be a whole number of trials in 1 .. 1000, not '") + value + "'");
+  }
+  const char* missing[] = {"proclab", "--lesson", "shared-data", "--run", "--trials"};
+  CHECK_FALSE(ParseCommandLine(5, const_cast<char**>(missing), views, &error).has_value());
+  CHECK(error.find("--trials") != std::string::npos);
+}
+
 TEST_CASE("the GUI's --step is parsed by the core's step-schedule parser against the lesson, before a window opens") {
   std::string error;
   const std::vector<std::string_view> views = ViewIds();

@@ -67,6 +67,7 @@ App::App(CommandLine command_line)
   }
   if (command_line_.high_contrast) settings_.high_contrast = true;
   presenter_ = command_line_.presenter;
+  if (command_line_.trials > 0) trial_count_ = command_line_.trials;  // the field says what runs
   if (command_line_.scale > 0) settings_.scale = command_line_.scale;
   if (!command_line_.python_program.empty()) OpenProgram(command_line_.python_program);  // before --view
   if (!command_line_.view.empty()) view_request_ = command_line_.view;
@@ -265,7 +266,7 @@ void App::Frame() {
   if (command_line_.run && !cli_run_started_ && frame_ >= 2 && !command_line_.selftest) {
     cli_run_started_ = true;
     // --step: the whole schedule at once, like the CLI.
-    StartRun(command_line_.trials ? 100 : 1, !command_line_.step_schedule.empty(), command_line_.step_schedule);
+    StartRun(command_line_.trials > 0 ? command_line_.trials : 1, !command_line_.step_schedule.empty(), command_line_.step_schedule);
   }
   // A run asked for on the command line that could not start fails the program (a screenshot
   // still shows why), said once on stderr.

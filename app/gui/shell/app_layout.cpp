@@ -446,7 +446,7 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
     ImGui::SameLine(0, 4);
     ImGui::SetNextItemWidth(count_w);
     ImGui::InputInt("##trial_count", &trial_count_, 0, 0);
-    trial_count_ = std::clamp(trial_count_, 1, 1000);
+    trial_count_ = std::clamp(trial_count_, 1, kMaxTrials);
     HelpTooltip(Tr(Str::kTrialCountHelp, lang));
     Remember(rects, "trial-count", count_w);
   }

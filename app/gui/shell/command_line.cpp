@@ -32,7 +32,7 @@ std::string UsageText(std::span<const std::string_view> views) {
       "  --PARAM VALUE        set one of the lesson's parameters (e.g. --processes 4)\n"
       "  --lang en|zh-CN      language of the lesson texts and the UI\n"
       "  --run                run the lesson once it is open\n"
-      "  --trials             run 100 trials instead of one (with --run)\n"
+      "  --trials N           run N trials instead of one (with --run), 1 .. 1000\n"
       "  --step 1r,2r,1w,2w   run in step mode and take these steps (steppable lessons)\n"
       "  --screenshot FILE    after the run (or at once), save the window as PNG and exit\n"
       "  --screenshot-live MS with --screenshot and --run: take it MS ms into the run, while it is live\n"
@@ -96,8 +96,6 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
       cl.version = true;
     } else if (arg == "--run") {
       cl.run = true;
-    } else if (arg == "--trials") {
-      cl.trials = true;
     } else if (arg == "--high-contrast") {
       cl.high_contrast = true;
     } else if (arg == "--presenter") {
@@ -105,7 +103,7 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
     } else if (arg == "--lesson" || arg == "--lang" || arg == "--screenshot" || arg == "--size" ||
                arg == "--step" || arg == "--view" || arg == "--scale" || arg == "--bench-frames" ||
                arg == "--bench-idle" || arg == "--screenshot-live" || arg == "--python" || arg == "--engine" ||
-               arg == "--lines" || arg == "--script") {
+               arg == "--lines" || arg == "--script" || arg == "--trials") {
       const auto value = take();
       if (!value) return std::nullopt;
       if (arg == "--lesson") {
@@ -126,6 +124,16 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
         cl.screenshot = *value;
       } else if (arg == "--step") {
         cl.step = *value;
+      } else if (arg == "--trials") {
+        // The Run pane's trial count field and its range: the command line sets that field.
+        char* end = nullptr;
+        const long trials = std::strtol(value->c_str(), &end, 10);
+        if (end == value->c_str() || *end != '\0' || trials < 1 || trials > kMaxTrials) {
+          *error = "--trials must be a whole number of trials in 1 .. " + std::to_string(kMaxTrials) +
+                   ", not '" + *value + "'";
+          return std::nullopt;
+        }
+        cl.trials = static_cast<int>(trials);
       } else if (arg == "--screenshot-live") {
         char* end = nullptr;
         const long ms = std::strtol(value->c_str(), &end, 10);
@@ -236,7 +244,7 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
     *error = "--bench-frames needs the lesson to run: add --lesson ID (or --python FILE.py)";
     return std::nullopt;
   }
-  if (cl.benchmark() && (cl.selftest || !cl.screenshot.empty() || cl.trials || !cl.step.empty())) {
+  if (cl.benchmark() && (cl.selftest || !cl.screenshot.empty() || cl.trials > 0 || !cl.step.empty())) {
     *error = std::string(cl.bench_frames > 0 ? "--bench-frames" : "--bench-idle") +
              " cannot be combined with --selftest, --screenshot, --trials or --step";
     return std::nullopt;

@@ -1,5 +1,5 @@
 // The command line of `proclab`:
-//   proclab [--lesson ID] [--PARAM VALUE ...] [--lang en|zh-CN] [--run] [--screenshot FILE.png]
+//   proclab [--lesson ID] [--PARAM VALUE ...] [--lang en|zh-CN] [--run] [--trials N] [--screenshot FILE.png]
 //           [--size WxH] [--view NAME] [--high-contrast] [--presenter] [--scale F] [--script FILE]
 //           [--selftest DIR] [--bench-frames N] [--bench-idle SECONDS] [--python FILE.py]
 //           [--engine cpp|python] [--lines on|off] [--help] [--version]
@@ -16,6 +16,9 @@
 
 namespace proclab::gui {
 
+// The most trials one press of "Run trials" (or --trials N) runs.
+inline constexpr int kMaxTrials = 1000;
+
 struct CommandLine {
   bool help = false;
   bool version = false;
@@ -23,7 +26,7 @@ struct CommandLine {
   std::vector<std::pair<std::string, std::string>> params;  // --name value, as typed
   std::optional<Language> language;
   bool run = false;
-  bool trials = false;  // --trials: run 100 trials instead of one
+  int trials = 0;       // --trials N: run N trials (with --run), the Run pane's trial count
   std::string step;     // --step 1r,2r,1w,2w: run in step mode and take these steps
   std::vector<std::pair<int, char>> step_schedule;  // --step parsed (core/step_schedule.hpp)
   std::string screenshot;
