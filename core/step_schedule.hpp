@@ -6,10 +6,14 @@
 #include <utility>
 #include <vector>
 
+#include "core/language.hpp"
+
 namespace proclab {
 
+// Nullopt and, in `error`, why, in both languages (the GUI's schedule field shows it as it is;
+// the command lines put "--step: " before it).
 std::optional<std::vector<std::pair<int, char>>> ParseStepSchedule(const std::string& text,
                                                                    int children,
-                                                                   std::string* error);
+                                                                   Sentence* error);
 
 }  // namespace proclab

@@ -30,29 +30,38 @@ namespace proclab {
 const BenchFigure kBenchFigures[9] = {
     {"spawn_join_ms_per_proc", "ms", false, 0,
      {"posix_spawn + waitpid of proclab-noop, a static program that returns at once",
-      "对 proclab-noop（一个立即返回的静态程序）做 posix_spawn + waitpid"}},
+      "对 proclab-noop（一个立即返回的静态程序）做 posix_spawn + waitpid"},
+     {"Start and join one process", "启动并 join 一个进程"}},
     {"unlocked_increments_per_s", "/s", true, 1,
      {"two processes, a relaxed load + store on one shared cache line",
-      "两个进程在同一共享缓存行上做 relaxed 读 + 写"}},
+      "两个进程在同一共享缓存行上做 relaxed 读 + 写"},
+     {"Increments without a lock", "无锁自增"}},
     {"locked_increments_per_s", "/s", true, 1,
      {"one process, no contention: compare-exchange to lock, increment, a store to unlock",
-      "一个进程、无竞争：比较交换加锁、自增、一次写入解锁"}},
+      "一个进程、无竞争：比较交换加锁、自增、一次写入解锁"},
+     {"Increments with the lock", "加锁自增"}},
     {"atomic_increments_per_s", "/s", true, 1,
      {"two processes, fetch_add on one shared cache line",
-      "两个进程在同一共享缓存行上做 fetch_add"}},
+      "两个进程在同一共享缓存行上做 fetch_add"},
+     {"Atomic increments", "原子自增"}},
     {"queue_items_per_s", "/s", true, 2,
      {"a single-producer/single-consumer ring between two processes",
-      "两个进程之间的单生产者/单消费者环形缓冲区"}},
+      "两个进程之间的单生产者/单消费者环形缓冲区"},
+     {"Queue items", "队列元素"}},
     {"pool_map_items_per_s", "/s", true, 2,
      {"a plain loop over the same items split across the workers' processes, results in place",
-      "把同样的元素分给与 worker 同样多的进程做普通循环，结果原地写入"}},
+      "把同样的元素分给与 worker 同样多的进程做普通循环，结果原地写入"},
+     {"Pool map items", "进程池 map 元素"}},
     {"pool_apply_async_tasks_per_s", "/s", true, 2,
      {"a round trip per task through two single-producer/single-consumer rings per worker",
-      "每个任务经每个 worker 的两个单生产者/单消费者环形缓冲区往返一次"}},
+      "每个任务经每个 worker 的两个单生产者/单消费者环形缓冲区往返一次"},
+     {"apply_async tasks", "apply_async 任务"}},
     {"trace_ns_per_event", "ns", false, 3,
-     {"one process: read the trace clock, store 32 bytes", "一个进程：读取跟踪时钟，写入 32 字节"}},
+     {"one process: read the trace clock, store 32 bytes", "一个进程：读取跟踪时钟，写入 32 字节"},
+     {"One trace event", "一个轨迹事件"}},
     {"trace_drain_events_per_s", "/s", true, 4,
-     {"one process: memcpy of the same ring", "一个进程：对同样的环形缓冲区做 memcpy"}},
+     {"one process: memcpy of the same ring", "一个进程：对同样的环形缓冲区做 memcpy"},
+     {"Trace events drained", "读取的轨迹事件"}},
 };
 
 const BenchPart kBenchParts[7] = {
@@ -428,14 +437,14 @@ void MeasureEverything(ParentContext& parent) {
   if (parent.param("python") == kPythonOn)
     out.python = MeasurePython(parent, quick, &out.python_note);
   else
-    out.python_note = {"Python was not measured (--python off).", "没有测量 Python（--python off）。"};
+    out.python_note = {"Python was not measured (--python off).", "没有测量 Python（python 参数为 off）。"};
   if (!out.python_note.en.empty()) parent.Note(out.python_note.en, out.python_note.zh);
 }
 
-void CostsTranscript(const TrialResult& result, Language, std::vector<std::string>& out) {
+void CostsTranscript(const TrialResult& result, Language language, std::vector<std::string>& out) {
   const CostsOutcome* costs = result.Outcome<CostsOutcome>();
   if (costs == nullptr || !costs->proclab) return;
-  for (std::string& line : FormatBenchTable(*costs->proclab, costs->python ? &*costs->python : nullptr))
+  for (std::string& line : FormatBenchTable(*costs->proclab, costs->python ? &*costs->python : nullptr, language))
     out.push_back(std::move(line));
 }
 

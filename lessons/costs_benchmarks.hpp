@@ -82,13 +82,15 @@ struct CostsOutcome : LessonOutcome {
 PrimitiveCosts MeasurePrimitives(const BenchOptions& options);
 
 // The figures in the order they are reported, with a unit, whether larger is better, the
-// group whose bars share one scale, and what the limit measured beside it is.
+// group whose bars share one scale, what the limit measured beside it is, and its name in words
+// (the Chinese transcript's; the English table keeps the keys `proclab-cli bench` prints).
 struct BenchFigure {
   const char* key;
   const char* unit;
   bool larger_is_better;
   int group;
   LocalText limit;
+  LocalText name;
 };
 extern const BenchFigure kBenchFigures[9];
 // Groups of figures with one unit, drawn on one scale: start, counter, queue and pool, trace.
@@ -113,8 +115,10 @@ std::vector<CostExplanation> ExplainCosts(const PrimitiveCosts& costs);
 
 // The bench's table, one line per figure: [Python,] ProcLab, the limit, how much of the limit
 // ProcLab reaches [, how many times Python], a (!) on a suspect limit, then a line per
-// footnote and the explanations. `python` may be null (no Python column).
-std::vector<std::string> FormatBenchTable(const PrimitiveCosts& costs, const PythonCosts* python);
+// footnote and the explanations. `python` may be null (no Python column). In Chinese each figure
+// is one line by its name, the same numbers in the same order (a table of CJK names does not align).
+std::vector<std::string> FormatBenchTable(const PrimitiveCosts& costs, const PythonCosts* python,
+                                          Language language = Language::kEnglish);
 // "0.626 ms", "31,200,000 /s", "10.2 ns": how the table writes a figure.
 std::string FormatFigure(double value, const char* unit);
 

@@ -218,7 +218,55 @@ std::vector<CostExplanation> ExplainCosts(const PrimitiveCosts& costs) {
 
 // ----------------------------------------------------------------------------------- the table
 
-std::vector<std::string> FormatBenchTable(const PrimitiveCosts& costs, const PythonCosts* python) {
+namespace {
+
+// The same figures as the table, one line each by name, and the same notes, in Chinese.
+std::vector<std::string> FormatBenchLinesChinese(const PrimitiveCosts& costs, const PythonCosts* python) {
+  std::vector<std::string> lines;
+  lines.push_back(python != nullptr ? "每个指标：Python、ProcLab、机器的极限、ProcLab 达到极限的多少、相对 Python 的倍数"
+                                    : "每个指标：ProcLab、机器的极限、ProcLab 达到极限的多少");
+  bool any_suspect = false;
+  for (size_t i = 0; i < std::size(kBenchFigures); ++i) {
+    const BenchFigure& figure = kBenchFigures[i];
+    if (!costs.figures[i]) continue;
+    const MeasuredFigure& ours = *costs.figures[i];
+    any_suspect |= ours.limit_suspect;
+    char of_text[16];
+    std::snprintf(of_text, sizeof of_text, "%.0f%%", ours.of_limit * 100);
+    std::string line = "  " + std::string(figure.name.zh) + "：";
+    if (python != nullptr) {
+      const std::optional<double> py = python->figures[i];
+      line += "Python" + (py ? " " + FormatFigure(*py, figure.unit) : std::string("（未测）")) + " · ";
+    }
+    line += "ProcLab " + FormatFigure(ours.value, figure.unit) + " · 极限 " + FormatFigure(ours.limit, figure.unit) +
+            " · 达到极限的 " + of_text;
+    if (python != nullptr)
+      if (const auto ratio = TimesPython(costs, *python, i)) {
+        char text[32];
+        std::snprintf(text, sizeof text, " · 相对 Python %.1f×", *ratio);
+        line += text;
+      }
+    if (ours.limit_suspect) line += " (!)";
+    lines.push_back(line);
+  }
+  lines.push_back("");
+  lines.push_back("达到极限的多少：ProcLab 达到机器极限的百分之几（100% 即达到极限）。");
+  if (python != nullptr) lines.push_back("相对 Python：ProcLab 比 Python 好几倍（小于 1 表示 Python 更好）。");
+  if (any_suspect)
+    lines.push_back("(!) ProcLab 在每次采样中都快于这个极限：机器当时很忙，或者这个极限在这里并不是上限。"
+                    "请在空闲的机器上再测一次。");
+  lines.push_back("各项极限（同样的工作，不经过 ProcLab 的任何机制）：");
+  for (const BenchFigure& figure : kBenchFigures)
+    lines.push_back("  " + std::string(figure.name.zh) + "：" + std::string(figure.limit.zh));
+  lines.push_back("ProcLab 的代价花在哪里（每一部分都在本次运行中测量）：");
+  for (const CostExplanation& explanation : ExplainCosts(costs)) lines.push_back("  " + explanation.zh);
+  return lines;
+}
+
+}  // namespace
+
+std::vector<std::string> FormatBenchTable(const PrimitiveCosts& costs, const PythonCosts* python, Language language) {
+  if (language == Language::kChinese) return FormatBenchLinesChinese(costs, python);
   std::vector<std::string> lines;
   char line[256];
   if (python != nullptr)

@@ -537,6 +537,45 @@ TEST_CASE("cli: --trace-out replaces an existing file only with a complete trace
 
 TEST_CASE("cli: --step on a lesson without step mode is bad input") {
   CheckBadInput({"run", "processes", "--step", "1r,2r"}, "lesson processes has no step mode");
+  CheckBadInput({"run", "processes", "--step", "1r,2r", "--lang", "zh-CN"}, "课程 processes 没有单步模式（--step）");
+}
+
+TEST_CASE("cli: every bad --step schedule is one line in the language asked for, and nothing starts") {
+  struct Bad {
+    const char* step;
+    const char* en;
+    const char* zh;
+  };
+  const Bad bad[] = {
+      {"1w", "--step: step 1 asks child 1 to write, but its next step is a read (each child reads, then writes)",
+       "--step: 第 1 步要子进程 1 写，但它的下一步是读（每个子进程先读，再写）"},
+      {"3r", "--step: '3r' is not a step: write <child><r|w> with a child from 1 to 2, e.g. 1r,2r,1w,2w",
+       "--step: “3r” 不是一个步骤：写成 <子进程编号><r|w>，子进程编号从 1 到 2，例如 1r,2r,1w,2w"},
+      {"1r,,2r", "--step: '' is not a step: write <child><r|w> with a child from 1 to 2, e.g. 1r,2r,1w,2w",
+       "--step: “” 不是一个步骤：写成 <子进程编号><r|w>，子进程编号从 1 到 2，例如 1r,2r,1w,2w"},
+      {"99999999999r",
+       "--step: '99999999999r' is not a step: write <child><r|w> with a child from 1 to 2, e.g. 1r,2r,1w,2w",
+       "--step: “99999999999r” 不是一个步骤：写成 <子进程编号><r|w>，子进程编号从 1 到 2，例如 1r,2r,1w,2w"},
+      {"1r,2x", "--step: '2x' is not a step: write <child><r|w> with a child from 1 to 2, e.g. 1r,2r,1w,2w",
+       "--step: “2x” 不是一个步骤：写成 <子进程编号><r|w>，子进程编号从 1 到 2，例如 1r,2r,1w,2w"},
+  };
+  auto check = [](const std::vector<std::string>& args, const std::string& expected) {
+    std::string command = "proclab-cli";
+    for (const std::string& arg : args) command += " " + arg;
+    INFO(command);
+    const CommandResult result = RunProgram("proclab-cli", args, 20);
+    CHECK(result.exit_status == 2);
+    CHECK(result.err == "proclab-cli: " + expected + "\n");
+    CHECK(result.out.empty());  // no transcript: no run began
+    CHECK(SegmentsOwnedBy(result.pid).empty());
+  };
+  for (const Bad& b : bad) {
+    check({"run", "shared-data", "--processes", "2", "--step", b.step}, b.en);
+    check({"run", "shared-data", "--processes", "2", "--step", b.step, "--lang", "zh-CN"}, b.zh);
+  }
+  // The Python engine's run checks the schedule the same way (against its lanes), in the same words.
+  check({"run", "shared-data", "--engine", "python", "--step", "1w"}, bad[0].en);
+  check({"run", "shared-data", "--engine", "python", "--step", "1w", "--lang", "zh-CN"}, bad[0].zh);
 }
 
 TEST_CASE("cli: no subcommand, or run without a lesson, is bad input") {

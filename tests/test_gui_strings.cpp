@@ -198,9 +198,17 @@ TEST_CASE("the GUI's --step is parsed by the core's step-schedule parser against
   CHECK(error.find("--step") != std::string::npos);
   const char* no_child[] = {"proclab", "--lesson", "shared-data", "--processes", "2", "--step", "3r"};
   CHECK(!ParseCommandLine(7, const_cast<char**>(no_child), views, &error).has_value());
+  CHECK(error == "--step: '3r' is not a step: write <child><r|w> with a child from 1 to 2, e.g. 1r,2r,1w,2w");
+  // With --lang zh-CN (before or after --step) the reason is in Chinese.
+  const char* no_child_zh[] = {"proclab", "--lesson", "shared-data", "--processes", "2", "--step", "3r", "--lang", "zh-CN"};
+  CHECK(!ParseCommandLine(9, const_cast<char**>(no_child_zh), views, &error).has_value());
+  CHECK(error == "--step: “3r” 不是一个步骤：写成 <子进程编号><r|w>，子进程编号从 1 到 2，例如 1r,2r,1w,2w");
   const char* not_steppable[] = {"proclab", "--lesson", "queue", "--step", "1r"};
   CHECK(!ParseCommandLine(5, const_cast<char**>(not_steppable), views, &error).has_value());
-  CHECK(error.find("step mode") != std::string::npos);
+  CHECK(error == "lesson queue has no step mode (--step)");
+  const char* not_steppable_zh[] = {"proclab", "--lang", "zh-CN", "--lesson", "queue", "--step", "1r"};
+  CHECK(!ParseCommandLine(7, const_cast<char**>(not_steppable_zh), views, &error).has_value());
+  CHECK(error == "课程 queue 没有单步模式（--step）");
   const char* no_lesson[] = {"proclab", "--step", "1r"};
   CHECK(!ParseCommandLine(3, const_cast<char**>(no_lesson), views, &error).has_value());
 }

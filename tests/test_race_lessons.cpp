@@ -227,17 +227,44 @@ TEST_CASE("a manual unlock skipped by an exception is reported as a stuck lock, 
 }
 
 TEST_CASE("a step schedule must name real children and alternate read and write") {
-  std::string error;
+  Sentence error;
   auto steps = ParseStepSchedule("1r,2r,1w,2w", 2, &error);
   REQUIRE(steps);
   CHECK(*steps == std::vector<std::pair<int, char>>{{0, 'r'}, {1, 'r'}, {0, 'w'}, {1, 'w'}});
-  CHECK_FALSE(ParseStepSchedule("1w", 2, &error));
-  CHECK_THAT(error, Catch::Contains("next step is a read"));
-  CHECK_FALSE(ParseStepSchedule("3r", 2, &error));
-  CHECK_THAT(error, Catch::Contains("from 1 to 2"));
-  CHECK_FALSE(ParseStepSchedule("1r,,2r", 2, &error));
-  CHECK_FALSE(ParseStepSchedule("", 2, &error));
-  CHECK_FALSE(ParseStepSchedule("0r", 2, &error));
+  CHECK(error.en.empty());
+}
+
+TEST_CASE("every bad step schedule is refused with one sentence in English and in Chinese") {
+  struct Bad {
+    const char* text;
+    const char* en;
+    const char* zh;
+  };
+  const std::string not_a_step_en = " is not a step: write <child><r|w> with a child from 1 to 2, e.g. 1r,2r,1w,2w";
+  const std::string not_a_step_zh = "” 不是一个步骤：写成 <子进程编号><r|w>，子进程编号从 1 到 2，例如 1r,2r,1w,2w";
+  const Bad bad[] = {
+      {"1w", "step 1 asks child 1 to write, but its next step is a read (each child reads, then writes)",
+       "第 1 步要子进程 1 写，但它的下一步是读（每个子进程先读，再写）"},
+      {"1r,2r,2r", "step 3 asks child 2 to read, but its next step is a write (each child reads, then writes)",
+       "第 3 步要子进程 2 读，但它的下一步是写（每个子进程先读，再写）"},
+      {"", "at least one step is needed, e.g. 1r,2r,1w,2w", "至少需要一个步骤，例如 1r,2r,1w,2w"},
+  };
+  for (const Bad& b : bad) {
+    INFO("'" << b.text << "'");
+    Sentence error;
+    CHECK_FALSE(ParseStepSchedule(b.text, 2, &error));
+    CHECK(error.en == b.en);
+    CHECK(error.zh == b.zh);
+  }
+  // Not a step at all: a child out of range, no number, a letter other than r or w, a number too
+  // large for an int, an empty item, a sign.
+  for (const std::string item : {"3r", "0r", "r", "1x", "99999999999r", "", "-1r", "1rw"}) {
+    INFO("'" << item << "'");
+    Sentence error;
+    CHECK_FALSE(ParseStepSchedule("1r," + item + ",1w", 2, &error));
+    CHECK(error.en == "'" + item + "'" + not_a_step_en);
+    CHECK(error.zh == "“" + item + not_a_step_zh);
+  }
 }
 
 TEST_CASE("proclab-cli prints the race in the tutorial's words and a step transcript") {

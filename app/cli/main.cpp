@@ -171,6 +171,7 @@ int RunLesson(RunRequest& request) {
     trace.step_text = request.step_text;
     trace.lines_text = request.lines_text;
     trace.trace_out = request.trace_out;
+    trace.language = request.language;
     trace.lesson = &lesson;
     trace.params = &params;
     return RunTrace(trace, g_stop_signal);
@@ -184,13 +185,15 @@ int RunLesson(RunRequest& request) {
   if (!request.trace_out.empty()) options.ring_capacity = kWholeTraceRingCapacity;
   if (!request.step_text.empty()) {
     if (!lesson.steppable)
-      return BadInput("lesson " + std::string(lesson.id) + " has no step mode (--step)");
-    std::string error;
+      return BadInput(request.language == Language::kChinese
+                          ? "课程 " + std::string(lesson.id) + " 没有单步模式（--step）"
+                          : "lesson " + std::string(lesson.id) + " has no step mode (--step)");
+    Sentence error;
     const int children = lesson.step_children ? lesson.step_children(params)
                          : lesson.child_count   ? lesson.child_count(params)
                                                 : 1;
     auto schedule = ParseStepSchedule(request.step_text, children, &error);
-    if (!schedule) return BadInput(error);
+    if (!schedule) return BadInput("--step: " + error.In(request.language));
     options.step_schedule = std::move(*schedule);
   }
 

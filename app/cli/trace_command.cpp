@@ -265,9 +265,9 @@ int RunTrace(const TraceRequest& request, const std::atomic<int>& stop_signal) {
   if (!lanes) return BadInput("--lanes must be a whole number in 1.." + std::to_string(kMaxLanes) + ", not '" + request.lanes_text + "'");
   std::vector<std::pair<int, char>> schedule;
   if (!request.step_text.empty()) {
-    std::string error;
+    Sentence error;
     auto parsed = ParseStepSchedule(request.step_text, static_cast<int>(*lanes) - 1, &error);
-    if (!parsed) return BadInput(error);
+    if (!parsed) return BadInput("--step: " + error.In(request.language));
     schedule = std::move(*parsed);
   }
   const std::string python = PythonRun::FindOnPath(request.python);

@@ -21,6 +21,7 @@ struct TraceRequest {
   std::string trace_out;
   std::string lanes_text = "64";
   std::string python = "python3";
+  Language language = Language::kEnglish;  // of the messages about bad input (--lang)
   // --engine python: the lesson whose program this is (its id and parameters go in the JSON).
   const Lesson* lesson = nullptr;
   const ParamValues* params = nullptr;

@@ -336,7 +336,7 @@ void App::HandleKeys() {
         break;
       case Shortcut::kRunOrStop:
         if (run_busy()) StopRun();
-        else StartRun(1, step_mode && lesson().steppable);
+        else if (schedule_error_.en.empty()) StartRun(1, step_mode && lesson().steppable, typed_schedule_);  // as the Run button
         break;
       case Shortcut::kStop:
         StopRun();

@@ -110,7 +110,8 @@ class App {
   bool live_stall_shown_ = false;
   int trial_count_ = 20;  // the "Run trials" button's batch
   char schedule_text_[256] = "";  // step mode: steps typed or pasted, e.g. 1r,2r,1w,2w
-  std::string schedule_error_;  // the status line said a live run is stuck (self-test)
+  Sentence schedule_error_;  // why the typed schedule cannot run (empty: it can), in both languages
+  std::vector<std::pair<int, char>> typed_schedule_;  // the typed schedule, parsed (Run and Space take it)
 
  private:
   // app.cpp

@@ -412,15 +412,16 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
   const bool busy = run_busy();
   run_row_y_ = ImGui::GetCursorPosY();
   // Step mode with a typed schedule runs it at once, as `--step` does; an empty one waits for clicks.
-  std::vector<std::pair<int, char>> schedule;
-  schedule_error_.clear();
+  std::vector<std::pair<int, char>>& schedule = typed_schedule_;
+  schedule.clear();
+  schedule_error_ = {};
   if (step_mode && current.steppable && schedule_text_[0] != '\0') {
     const ParamValues values = ParamsOf(current);
     const int children = current.step_children ? current.step_children(values) : 0;
     if (auto parsed = ParseStepSchedule(schedule_text_, children, &schedule_error_)) schedule = std::move(*parsed);
   }
   const std::string run_label = std::string(Tr(Str::kRun, lang)) + "###run";
-  if (ColoredButton(run_label.c_str(), IM_COL32(46, 125, 50, 255), !busy && schedule_error_.empty()))
+  if (ColoredButton(run_label.c_str(), IM_COL32(46, 125, 50, 255), !busy && schedule_error_.en.empty()))
     StartRun(1, step_mode && current.steppable, schedule);
   Remember(rects, "run", ButtonWidth(run_label.c_str()));
   const std::string stop_label = std::string(Tr(Str::kStop, lang)) + "###stop";
@@ -462,9 +463,9 @@ void App::DrawControls(const ViewContext& ctx, const std::vector<View*>& views) 
       ImGui::InputTextWithHint("##schedule", Tr(Str::kScheduleHint, lang), schedule_text_, sizeof schedule_text_);
       HelpTooltip(Tr(Str::kScheduleHelp, lang));
       Remember(rects, "schedule", field_w);
-      if (!schedule_error_.empty()) {
+      if (!schedule_error_.en.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.bad));
-        ImGui::TextWrapped("%s", schedule_error_.c_str());
+        ImGui::TextWrapped("%s", schedule_error_.In(lang).c_str());
         ImGui::PopStyleColor();
       }
     }

@@ -267,8 +267,12 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
   }
   if (!cl.step.empty() && !cl.python_program.empty()) {
     // A program's child processes: 1 .. the lanes but the main process's.
-    auto schedule = ParseStepSchedule(cl.step, kMaxLanes - 1, error);
-    if (!schedule) return std::nullopt;
+    Sentence why;
+    auto schedule = ParseStepSchedule(cl.step, kMaxLanes - 1, &why);
+    if (!schedule) {
+      *error = "--step: " + why.In(cl.language.value_or(Language::kEnglish));
+      return std::nullopt;
+    }
     cl.step_schedule = std::move(*schedule);
   }
   if (!cl.lesson.empty()) {
@@ -284,13 +288,18 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv, std::span<con
     }
     if (!cl.step.empty()) {
       if (!lesson.steppable) {
-        *error = "lesson " + cl.lesson + " has no step mode (--step)";
+        *error = cl.language == Language::kChinese ? "课程 " + cl.lesson + " 没有单步模式（--step）"
+                                                   : "lesson " + cl.lesson + " has no step mode (--step)";
         return std::nullopt;
       }
       const int children = lesson.step_children ? lesson.step_children(values)
                                                 : (lesson.child_count ? lesson.child_count(values) : 1);
-      auto schedule = ParseStepSchedule(cl.step, children, error);
-      if (!schedule) return std::nullopt;
+      Sentence why;
+      auto schedule = ParseStepSchedule(cl.step, children, &why);
+      if (!schedule) {
+        *error = "--step: " + why.In(cl.language.value_or(Language::kEnglish));
+        return std::nullopt;
+      }
       cl.step_schedule = std::move(*schedule);
     }
   }

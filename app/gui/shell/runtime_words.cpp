@@ -2,6 +2,7 @@
 
 #include "core/facts/explain.hpp"
 #include "core/python_program.hpp"
+#include "core/step_schedule.hpp"
 
 namespace proclab::gui {
 
@@ -29,6 +30,12 @@ std::string RuntimeWords() {
                                  ProgramProblem::kNotRegular, ProgramProblem::kUnreadable, ProgramProblem::kReadFailed,
                                  ProgramProblem::kNotUtf8})
     words += ProgramCheck{.problem = problem}.Text("0123456789").zh;
+  // Why a typed step schedule cannot run, every reason.
+  for (const char* schedule : {"1w", "0r", ""}) {
+    Sentence why;
+    ParseStepSchedule(schedule, 2, &why);
+    words += why.zh;
+  }
   for (Language language : {Language::kChinese, Language::kEnglish}) {
     words += ExplainLockHeld(facts, 0).In(language);
     words += ExplainLockHeld(facts, 9).In(language);

@@ -154,8 +154,8 @@ std::optional<std::vector<ScriptStep>> ParseScript(std::string_view text,
       const int children = lesson->step_children
                                ? lesson->step_children(*values)
                                : (lesson->child_count ? lesson->child_count(*values) : 1);
-      std::string why;
-      if (!ParseStepSchedule(step.args[0], children, &why)) return fail(why);
+      Sentence why;
+      if (!ParseStepSchedule(step.args[0], children, &why)) return fail(why.en);
     } else if (v == "wait" || v == "pace") {
       if (!arity(1, 1) || !ParseNumber(step.args[0], 0, 600, &number_value))
         return fail(v + " takes a number of seconds in 0 .. 600");

@@ -184,10 +184,10 @@ bool ScriptPlayer::Tick(App& app, const ScriptStep& step) {
     const int children = lesson.step_children
                              ? lesson.step_children(values)
                              : (lesson.child_count ? lesson.child_count(values) : 1);
-    std::string why;
+    Sentence why;
     const auto schedule = ParseStepSchedule(a[0], children, &why);
     if (!schedule) {
-      Fail(step, why);
+      Fail(step, why.en);
       return false;
     }
     if (schedule_at_ >= schedule->size()) return true;

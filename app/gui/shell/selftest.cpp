@@ -3,6 +3,7 @@
 #include "app/gui/shell/selftest.hpp"
 
 #include <GLFW/glfw3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 
+#include "app/gui/settings/settings.hpp"
 #include "app/gui/shell/app.hpp"
 #include "app/gui/views/lanes_view.hpp"
 #include "app/gui/views/locks_view.hpp"
@@ -20,6 +23,7 @@
 #include "app/gui/views/shared_view.hpp"
 #include "core/facts/explain.hpp"
 #include "core/process_pool.hpp"
+#include "core/segment.hpp"
 #include "lessons/curriculum.hpp"
 #include "lessons/pool.hpp"
 #include "lessons/queue.hpp"
@@ -115,6 +119,7 @@ void SelfTest::AfterRender(App&) {
 void SelfTest::Build() {
   BuildLessonChecks();
   BuildStepChecks();
+  BuildScheduleFieldChecks();
   BuildQueueChecks();
   BuildPoolChecks();
   BuildLockChecks();
@@ -425,6 +430,76 @@ void SelfTest::BuildStepChecks() {
   Add("the stepped run ends", [this] { return !app_->run_busy(); }, 20);
   Add("leave step mode", [this] {
     app_->step_mode = false;
+    return true;
+  });
+}
+
+// ------------------------------------------------------------------------ the schedule field
+
+void SelfTest::BuildScheduleFieldChecks() {
+  // A schedule typed into the Run pane that cannot run says why, in the UI's language, under the
+  // field; neither the Run button nor Space starts anything (no child, no segment).
+  if (FindLesson("shared-data") == nullptr) return;
+  OpenLesson("shared-data", {{"processes", "2"}});
+  struct Bad {
+    const char* text;
+    const char* en;
+    const char* zh;
+  };
+  static const Bad bad[] = {
+      {"1w", "step 1 asks child 1 to write, but its next step is a read (each child reads, then writes)",
+       "第 1 步要子进程 1 写，但它的下一步是读（每个子进程先读，再写）"},
+      {"1r,3r", "'3r' is not a step: write <child><r|w> with a child from 1 to 2, e.g. 1r,2r,1w,2w",
+       "“3r” 不是一个步骤：写成 <子进程编号><r|w>，子进程编号从 1 到 2，例如 1r,2r,1w,2w"},
+      {"1r,2r,1w,2w,2r,2r", "step 6 asks child 2 to read, but its next step is a write (each child reads, then writes)",
+       "第 6 步要子进程 2 读，但它的下一步是写（每个子进程先读，再写）"},
+  };
+  auto nothing_started = [this](const std::string& what) {
+    int children = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      if (!std::getline(stat, line) || line.rfind(')') == std::string::npos) continue;
+      std::istringstream rest(line.substr(line.rfind(')') + 2));
+      char state = 0;
+      long ppid = 0;
+      rest >> state >> ppid;
+      if (ppid == getpid()) ++children;
+    }
+    int segments = 0;
+    for (const std::string& name : ListSegments())
+      if (SegmentOwner(name) == getpid()) ++segments;
+    return Check(!app_->run_busy() && app_->last_result() == nullptr, what + " started a run") &&
+           Check(children == 0, what + " left " + std::to_string(children) + " child processes") &&
+           Check(segments == 0, what + " left " + std::to_string(segments) + " segments in /dev/shm");
+  };
+  for (const Bad& b : bad)
+    for (Language language : {Language::kEnglish, Language::kChinese}) {
+      const std::string what = std::string("the schedule '") + b.text + "' in " + LanguageCode(language);
+      Add("type " + what, [this, b, language] {
+        app_->SetLanguage(language);
+        app_->step_mode = true;
+        std::snprintf(app_->schedule_text_, sizeof app_->schedule_text_, "%s", b.text);
+        return true;
+      });
+      Add("draw " + what, WaitFrames(3));
+      Add(what + " says why", [this, b, language, what] {
+        const std::string shown = app_->schedule_error_.In(language);
+        const std::string expected = language == Language::kChinese ? b.zh : b.en;
+        return Check(shown == expected, what + " shows '" + shown + "', expected '" + expected + "'");
+      });
+      Add("click Run with " + what, Click("run"));
+      Add("press Space with " + what, [this] {
+        app_->shortcut_keys().OnKey(GLFW_KEY_SPACE, GLFW_PRESS, 0);  // Space: run, as the button
+        return true;
+      });
+      Add("wait after Run with " + what, WaitFrames(5));
+      Add(what + " starts nothing", [nothing_started, what] { return nothing_started(what); });
+    }
+  Add("clear the schedule field", [this] {
+    app_->schedule_text_[0] = '\0';
+    app_->step_mode = false;
+    app_->SetLanguage(Language::kEnglish);
     return true;
   });
 }
