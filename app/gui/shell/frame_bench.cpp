@@ -55,10 +55,13 @@ double ProcessCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-void FrameRecorder::Presented(double now_s, bool run_live) {
+void FrameRecorder::Presented(double now_s, bool run_live, const FramePhases& phases) {
   if (last_s_ >= 0) {
     intervals_ms_.push_back((now_s - last_s_) * 1e3);
-    if (run_live) live_ms_.push_back(intervals_ms_.back());
+    if (run_live) {
+      live_ms_.push_back(intervals_ms_.back());
+      live_phases_.push_back(phases);
+    }
   }
   last_s_ = now_s;
 }
@@ -71,6 +74,22 @@ nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& fram
                             double first_frame_ms, size_t events, int width, int height) {
   const FrameSummary all = SummariseFrames(frames.intervals_ms());
   const FrameSummary live = SummariseFrames(frames.live_intervals_ms());
+  nlohmann::json medians = nlohmann::json::object(), p95s = nlohmann::json::object();
+  const std::vector<FramePhases>& phases = frames.live_phases();
+  auto phase = [&](const char* name, double FramePhases::*field) {
+    std::vector<double> values;
+    for (const FramePhases& p : phases) values.push_back(p.*field);
+    const FrameSummary summary = SummariseFrames(std::move(values));
+    medians[name] = Round3(summary.median_ms);
+    p95s[name] = Round3(summary.p95_ms);
+  };
+  phase("wait", &FramePhases::wait_ms);
+  phase("sync", &FramePhases::sync_ms);
+  phase("layout", &FramePhases::layout_ms);
+  phase("render", &FramePhases::render_ms);
+  phase("swap", &FramePhases::swap_ms);
+  std::vector<double> redrawn;
+  for (const FramePhases& p : phases) redrawn.push_back(p.redrawn);
   return nlohmann::json{{"lesson", lesson},
                         {"frames", all.frames},
                         {"events", events},
@@ -81,6 +100,9 @@ nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& fram
                         {"frames_running", live.frames},
                         {"running_frame_ms_median", Round3(live.median_ms)},
                         {"running_frame_ms_p95", Round3(live.p95_ms)},
+                        {"running_phase_ms_median", medians},
+                        {"running_phase_ms_p95", p95s},
+                        {"running_redrawn_median", Round3(SummariseFrames(std::move(redrawn)).median_ms)},
                         {"width", width},
                         {"height", height}};
 }
