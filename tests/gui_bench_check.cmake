@@ -63,7 +63,7 @@ endfunction()
 if(MODE STREQUAL "frames")
   run_bench(--bench-frames 5 --lesson shared-data --processes 2 --array-processes 0
             --iterations 2000 --sleep-ms 0 --window-us 0)
-  check_object("${json}" "lesson;frames;events;first_frame_ms;frame_ms_median;frame_ms_p95;frame_ms_max;frames_running;running_frame_ms_median;running_frame_ms_p95;running_phase_ms_median;running_phase_ms_p95;running_redrawn_median;width;height")
+  check_object("${json}" "lesson;frames;events;first_frame_ms;frame_ms_median;frame_ms_p95;frame_ms_max;frames_running;running_frame_ms_median;running_frame_ms_p95;running_changed_frames;running_changed_frame_ms_median;running_changed_frame_ms_p95;running_phase_ms_median;running_phase_ms_p95;running_redrawn_median;width;height")
   string(JSON lesson GET "${json}" lesson)
   string(JSON frames GET "${json}" frames)
   string(JSON events GET "${json}" events)

@@ -88,8 +88,12 @@ nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& fram
   phase("layout", &FramePhases::layout_ms);
   phase("render", &FramePhases::render_ms);
   phase("swap", &FramePhases::swap_ms);
-  std::vector<double> redrawn;
-  for (const FramePhases& p : phases) redrawn.push_back(p.redrawn);
+  std::vector<double> redrawn, changed_ms;
+  for (size_t i = 0; i < phases.size(); ++i) {
+    redrawn.push_back(phases[i].redrawn);
+    if (phases[i].redrawn > 0) changed_ms.push_back(frames.live_intervals_ms()[i]);
+  }
+  const FrameSummary changed = SummariseFrames(std::move(changed_ms));
   return nlohmann::json{{"lesson", lesson},
                         {"frames", all.frames},
                         {"events", events},
@@ -100,6 +104,9 @@ nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& fram
                         {"frames_running", live.frames},
                         {"running_frame_ms_median", Round3(live.median_ms)},
                         {"running_frame_ms_p95", Round3(live.p95_ms)},
+                        {"running_changed_frames", changed.frames},
+                        {"running_changed_frame_ms_median", Round3(changed.median_ms)},
+                        {"running_changed_frame_ms_p95", Round3(changed.p95_ms)},
                         {"running_phase_ms_median", medians},
                         {"running_phase_ms_p95", p95s},
                         {"running_redrawn_median", Round3(SummariseFrames(std::move(redrawn)).median_ms)},
