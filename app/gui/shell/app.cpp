@@ -188,6 +188,10 @@ bool App::OpenWindow() {
   });
   ImGui_ImplOpenGL3_Init("#version 330 core");
   renderer_.Init();
+  // The window system lost the window's pixels (uncovered, restored): show all of the last frame.
+  glfwSetWindowRefreshCallback(window_, [](GLFWwindow* window) {
+    static_cast<App*>(glfwGetWindowUserPointer(window))->renderer_.Exposed();
+  });
   font_builder.join();
   RebuildFonts(true);
   return true;
@@ -216,7 +220,14 @@ void App::Loop() {
                          fonts_dirty_ || renderer_.frame_changed();
     if (animate || busy_frames > 0) {
       const double poll_start = glfwGetTime();
-      glfwPollEvents();
+      // Without vsync (the software renderer's path copies rectangles and never swaps) a frame
+      // with little new can take a millisecond: at most 60 a second then, waking for input at
+      // once. The benchmarks measure the frames' cost, uncapped.
+      const double next_frame = last_frame_start_ + 1.0 / 60;
+      if (renderer_.copies_sub_buffer() && !command_line_.benchmark() && poll_start < next_frame)
+        glfwWaitEventsTimeout(next_frame - poll_start);
+      else
+        glfwPollEvents();
       phases_.wait_ms = (glfwGetTime() - poll_start) * 1e3;
       busy_frames = animate ? 3 : busy_frames - 1;
     } else {
@@ -225,6 +236,7 @@ void App::Loop() {
       busy_frames = 3;  // a few frames to let hover and clicks settle
     }
     const bool live = run_busy();  // the frame shows a run (sampled before it starts)
+    last_frame_start_ = glfwGetTime();
     Frame();
     if (automation_) {
       automation_->AfterPresent(*this, live);
@@ -322,7 +334,7 @@ void App::Frame() {
   }
   if (automation_) automation_->AfterRender(*this);
   phase_start = glfwGetTime();  // the screenshot and the automation are not the frame's
-  glfwSwapBuffers(window_);
+  renderer_.Present(window_);
   phase_done(phases_.swap_ms);
   ++frame_;
 }

@@ -101,6 +101,7 @@ class App {
   bool command_line_run_done() const { return !command_line_.run || (cli_run_started_ && !run_busy()); }
   int frame() const { return frame_; }
   const FramePhases& last_phases() const { return phases_; }  // where the last frame's time went
+  DamageRenderer& renderer() { return renderer_; }
   void FramebufferSize(int* width, int* height) const;
   GLFWwindow* window() const { return window_; }
   // What the last frame drew.
@@ -173,6 +174,7 @@ class App {
   bool quit_ = false;
   int frame_ = 0;
   FramePhases phases_;
+  double last_frame_start_ = 0;  // glfwGetTime() when the last frame began
   bool presenter_ = false;
   std::string caption_;
   float built_scale_ = 0;  // the ui_scale() the fonts were last built at

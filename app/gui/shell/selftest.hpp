@@ -49,6 +49,7 @@ class SelfTest : public Automation {
   void BuildLockChecks();    // rows, holders, a dead holder, the deadlock's cycle
   void BuildSaveChecks();    // the save popup: bad paths in words, trace and screenshot written
   void BuildProjectorChecks();  // keys press no focused widget; every size and scale fits
+  void BuildRendererChecks();   // the window shows each frame as drawn whole, live and after
   std::string ProjectorScript();
 
   App* app_ = nullptr;  // set on the first frame
