@@ -250,6 +250,12 @@ TEST_CASE("frame figures are nearest-rank percentiles of the frame intervals") {
   // The live frames that redrew something (here both): their own intervals.
   CHECK(report["running_changed_frames"] == 2);
   CHECK(report["running_changed_frame_ms_p95"].get<double>() == Approx(20));
+  // The slowest frames first, with their phases and whether they were live.
+  REQUIRE(report["slowest_frames"].size() == 3);
+  CHECK(report["slowest_frames"][0]["ms"].get<double>() == Approx(20));
+  CHECK(report["slowest_frames"][0]["phases"]["sync"].get<double>() == Approx(3));
+  CHECK(report["slowest_frames"][2]["ms"].get<double>() == Approx(5));
+  CHECK(report["slowest_frames"][2]["live"] == false);
   const auto idle = IdleReport(10, 0.05, 4, 300);
   CHECK(idle["idle_cpu_percent"].get<double>() == Approx(0.5));
 }

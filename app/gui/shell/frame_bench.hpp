@@ -51,11 +51,15 @@ class FrameRecorder {
   const std::vector<double>& intervals_ms() const { return intervals_ms_; }
   const std::vector<double>& live_intervals_ms() const { return live_ms_; }
   const std::vector<FramePhases>& live_phases() const { return live_phases_; }
+  const std::vector<FramePhases>& phases() const { return phases_; }  // of every interval
+  const std::vector<bool>& live() const { return live_; }             // which intervals were live
 
  private:
   std::vector<double> intervals_ms_;
   std::vector<double> live_ms_;  // the frames that showed a live run
   std::vector<FramePhases> live_phases_;  // and where their time went
+  std::vector<FramePhases> phases_;
+  std::vector<bool> live_;
   double last_s_ = -1;
 };
 
@@ -63,10 +67,11 @@ class FrameRecorder {
 //  "frame_ms_max", "frames_running", "running_frame_ms_median", "running_frame_ms_p95", "width",
 //  "height", "running_changed_frames", "running_changed_frame_ms_median",
 //  "running_changed_frame_ms_p95", "running_phase_ms_median", "running_phase_ms_p95",
-//  "running_redrawn_median"}: every frame, the frames that showed the live run, and of those the
+//  "running_redrawn_median", "slowest_frames"}: every frame, the frames that showed the live run, and of those the
 // ones that redrew something (a frame with nothing new to show costs next to nothing, so the
 // live frames' median alone can flatter); the phases: each one's own median and p95, so they
-// need not add up to the frame's.
+// need not add up to the frame's; the three slowest frames of all, each with its phases and
+// whether it showed the live run.
 nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& frames,
                             double first_frame_ms, size_t events, int width, int height);
 // {"idle_seconds", "cpu_seconds", "idle_cpu_percent", "frames", "first_frame_ms"}
