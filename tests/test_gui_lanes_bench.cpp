@@ -227,18 +227,35 @@ TEST_CASE("frame figures are nearest-rank percentiles of the frame intervals") {
 
   FrameRecorder recorder(8);
   recorder.Presented(1.000, false);  // the first frame: no interval yet
-  recorder.Presented(1.010, true);
-  recorder.Presented(1.030, true);
-  recorder.Presented(1.035, false);
-  REQUIRE(recorder.intervals() == 3);
-  CHECK(recorder.live_intervals_ms().size() == 2);
+  recorder.Presented(1.010, true, FramePhases{.sync_ms = 1, .swap_ms = 4, .redrawn = 0.25});
+  recorder.Presented(1.030, true, FramePhases{.sync_ms = 3, .swap_ms = 8, .redrawn = 0.5});
+  recorder.Presented(1.035, false, FramePhases{.sync_ms = 99});
+  recorder.Presented(1.036, true, FramePhases{});  // live, nothing redrawn: 1 ms
+  REQUIRE(recorder.intervals() == 4);
+  CHECK(recorder.live_intervals_ms().size() == 3);
   const auto report = FramesReport("shared-data", recorder, 321.5, 42, 1280, 800);
-  CHECK(report["frames"] == 3);
-  CHECK(report["frames_running"] == 2);
-  CHECK(report["frame_ms_median"].get<double>() == Approx(10));
+  CHECK(report["frames"] == 4);
+  CHECK(report["frames_running"] == 3);
+  CHECK(report["frame_ms_median"].get<double>() == Approx(5));
+  CHECK(report["running_frame_ms_median"].get<double>() == Approx(10));
   CHECK(report["running_frame_ms_p95"].get<double>() == Approx(20));
   CHECK(report["first_frame_ms"].get<double>() == Approx(321.5));
   CHECK(report["events"] == 42);
+  // The phases of the live frames only, each its own nearest-rank median and p95.
+  CHECK(report["running_phase_ms_median"]["sync"].get<double>() == Approx(1));
+  CHECK(report["running_phase_ms_p95"]["sync"].get<double>() == Approx(3));
+  CHECK(report["running_phase_ms_p95"]["swap"].get<double>() == Approx(8));
+  CHECK(report["running_phase_ms_median"]["layout"].get<double>() == Approx(0));
+  CHECK(report["running_redrawn_median"].get<double>() == Approx(0.25));
+  // The live frames that redrew something (here both): their own intervals.
+  CHECK(report["running_changed_frames"] == 2);
+  CHECK(report["running_changed_frame_ms_p95"].get<double>() == Approx(20));
+  // The slowest frames first, with their phases and whether they were live.
+  REQUIRE(report["slowest_frames"].size() == 3);
+  CHECK(report["slowest_frames"][0]["ms"].get<double>() == Approx(20));
+  CHECK(report["slowest_frames"][0]["phases"]["sync"].get<double>() == Approx(3));
+  CHECK(report["slowest_frames"][2]["ms"].get<double>() == Approx(5));
+  CHECK(report["slowest_frames"][2]["live"] == false);
   const auto idle = IdleReport(10, 0.05, 4, 300);
   CHECK(idle["idle_cpu_percent"].get<double>() == Approx(0.5));
 }

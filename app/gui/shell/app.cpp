@@ -189,6 +189,10 @@ bool App::OpenWindow() {
   });
   ImGui_ImplOpenGL3_Init("#version 330 core");
   renderer_.Init();
+  // The window system lost the window's pixels (uncovered, restored): show all of the last frame.
+  glfwSetWindowRefreshCallback(window_, [](GLFWwindow* window) {
+    static_cast<App*>(glfwGetWindowUserPointer(window))->renderer_.Exposed();
+  });
   font_builder.join();
   RebuildFonts(true);
   return true;
@@ -216,13 +220,24 @@ void App::Loop() {
     const bool animate = run_busy() || (automation_ && automation_->keeps_drawing()) || !screenshot_path_.empty() ||
                          fonts_dirty_ || renderer_.frame_changed();
     if (animate || busy_frames > 0) {
-      glfwPollEvents();
+      const double poll_start = glfwGetTime();
+      // Without vsync (the software renderer's path copies rectangles and never swaps) a frame
+      // with little new can take a millisecond: at most 60 a second then, waking for input at
+      // once. The benchmarks measure the frames' cost, uncapped.
+      const double next_frame = last_frame_start_ + 1.0 / 60;
+      if (renderer_.copies_sub_buffer() && !command_line_.benchmark() && poll_start < next_frame)
+        glfwWaitEventsTimeout(next_frame - poll_start);
+      else
+        glfwPollEvents();
+      phases_.wait_ms = (glfwGetTime() - poll_start) * 1e3;
       busy_frames = animate ? 3 : busy_frames - 1;
     } else {
       WaitForInput();
+      phases_.wait_ms = 0;  // idle: the wait is not the frame's
       busy_frames = 3;  // a few frames to let hover and clicks settle
     }
     const bool live = run_busy();  // the frame shows a run (sampled before it starts)
+    last_frame_start_ = glfwGetTime();
     Frame();
     if (automation_) {
       automation_->AfterPresent(*this, live);
@@ -259,7 +274,14 @@ void App::Frame() {
   shortcuts_ = shortcut_keys_.Take(ImGui::GetIO(), ImGui::GetIO().WantTextInput, popup_open());
   ImGui::NewFrame();
 
+  double phase_start = glfwGetTime();
+  auto phase_done = [&phase_start](double& ms) {
+    const double now = glfwGetTime();
+    ms = (now - phase_start) * 1e3;
+    phase_start = now;
+  };
   TakeResults();
+  phase_done(phases_.sync_ms);
   if (const auto dropped = python_.TakeDropped(); dropped && !run_busy()) OpenProgram(*dropped);
   HandleKeys();
   // --run: once the window shows (the self-test and the benchmark start their own runs).
@@ -300,16 +322,21 @@ void App::Frame() {
   if (!caption_.empty()) DrawCaption();
 
   ImGui::Render();
+  phase_done(phases_.layout_ms);
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(window_, &fb_w, &fb_h);
   renderer_.Render(ImGui::GetDrawData(), fb_w, fb_h, ImGui::GetStyle().Colors[ImGuiCol_WindowBg]);
+  phases_.redrawn = renderer_.last_redrawn();
+  phase_done(phases_.render_ms);
   if (!screenshot_path_.empty()) {
     const std::string path = std::move(screenshot_path_);
     screenshot_path_.clear();
     SaveScreenshot(path);
   }
   if (automation_) automation_->AfterRender(*this);
-  glfwSwapBuffers(window_);
+  phase_start = glfwGetTime();  // the screenshot and the automation are not the frame's
+  renderer_.Present(window_);
+  phase_done(phases_.swap_ms);
   ++frame_;
 }
 

@@ -20,6 +20,7 @@
 #include "app/gui/shell/automation.hpp"
 #include "app/gui/shell/command_line.hpp"
 #include "app/gui/shell/damage_renderer.hpp"
+#include "app/gui/shell/frame_bench.hpp"
 #include "app/gui/shell/lesson_texts.hpp"
 #include "app/gui/shell/open_program.hpp"
 #include "app/gui/shell/save_dialog.hpp"
@@ -99,6 +100,8 @@ class App {
   bool screenshot_pending() const { return !screenshot_path_.empty(); }
   bool command_line_run_done() const { return !command_line_.run || (cli_run_started_ && !run_busy()); }
   int frame() const { return frame_; }
+  const FramePhases& last_phases() const { return phases_; }  // where the last frame's time went
+  DamageRenderer& renderer() { return renderer_; }
   void FramebufferSize(int* width, int* height) const;
   GLFWwindow* window() const { return window_; }
   // What the last frame drew.
@@ -171,6 +174,8 @@ class App {
   int exit_status_ = 0;
   bool quit_ = false;
   int frame_ = 0;
+  FramePhases phases_;
+  double last_frame_start_ = 0;  // glfwGetTime() when the last frame began
   bool presenter_ = false;
   std::string caption_;
   float built_scale_ = 0;  // the ui_scale() the fonts were last built at

@@ -101,7 +101,7 @@ void FrameBench::AfterPresent(App& app, bool run_was_live) {
     done_ = true;
     return;
   }
-  recorder_.Presented(now, run_was_live);
+  recorder_.Presented(now, run_was_live, app.last_phases());
   if (!run_started_) {
     run_started_ = true;
     if (!app.StartRun(1, false)) {

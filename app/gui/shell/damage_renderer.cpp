@@ -6,7 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cfloat>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
+
+// Last: Xlib's macros (None, Bool, Status ...) must not meet ImGui's or ours.
+#include <GL/glx.h>
 
 namespace proclab::gui {
 
@@ -20,6 +25,22 @@ PFNGLBINDFRAMEBUFFERPROC bind_framebuffer = nullptr;
 PFNGLFRAMEBUFFERTEXTURE2DPROC framebuffer_texture_2d = nullptr;
 PFNGLCHECKFRAMEBUFFERSTATUSPROC check_framebuffer_status = nullptr;
 PFNGLBLITFRAMEBUFFERPROC blit_framebuffer = nullptr;
+// The solid triangles' shader (OpenGL 2.0 calls, fetched the same way).
+PFNGLCREATESHADERPROC create_shader = nullptr;
+PFNGLSHADERSOURCEPROC shader_source = nullptr;
+PFNGLCOMPILESHADERPROC compile_shader = nullptr;
+PFNGLDELETESHADERPROC delete_shader = nullptr;
+PFNGLCREATEPROGRAMPROC create_program = nullptr;
+PFNGLATTACHSHADERPROC attach_shader = nullptr;
+PFNGLBINDATTRIBLOCATIONPROC bind_attrib_location = nullptr;
+PFNGLLINKPROGRAMPROC link_program = nullptr;
+PFNGLGETPROGRAMIVPROC get_programiv = nullptr;
+PFNGLDELETEPROGRAMPROC delete_program = nullptr;
+PFNGLUSEPROGRAMPROC use_program = nullptr;
+PFNGLGETATTRIBLOCATIONPROC get_attrib_location = nullptr;
+PFNGLGETUNIFORMLOCATIONPROC get_uniform_location = nullptr;
+PFNGLGETUNIFORMFVPROC get_uniformfv = nullptr;
+PFNGLUNIFORMMATRIX4FVPROC uniform_matrix4fv = nullptr;
 
 uint64_t Mix(uint64_t hash, uint64_t word) {
   hash = (hash ^ word) * 0x9E3779B97F4A7C15ull;
@@ -114,6 +135,36 @@ bool DamageRenderer::ChangedArea(const ImDrawList& now, const Snapshot& before, 
   return true;
 }
 
+namespace {
+
+// A copy the X server refused (BadValue for a rectangle it thinks is outside the window) must
+// not end the program, as Xlib's default handler would: the renderer swaps from then on. Every
+// other error goes to the handler that was there before.
+bool copy_failed = false;
+XErrorHandler previous_handler = nullptr;
+int shm_opcode = -1;
+
+int OnXError(Display* display, XErrorEvent* error) {
+  constexpr int kPutImage = 72, kShmPutImage = 3;
+  if (error->request_code == kPutImage || (error->request_code == shm_opcode && error->minor_code == kShmPutImage)) {
+    copy_failed = true;
+    return 0;
+  }
+  return previous_handler != nullptr ? previous_handler(display, error) : 0;
+}
+
+// Renderers that draw every pixel on the CPU (Mesa's llvmpipe, softpipe, swrast).
+bool SoftwareRenderer() {
+  const auto* name = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  if (name == nullptr) return false;
+  const std::string_view renderer(name);
+  for (std::string_view software : {"llvmpipe", "softpipe", "swrast", "Software Rasterizer"})
+    if (renderer.find(software) != std::string_view::npos) return true;
+  return false;
+}
+
+}  // namespace
+
 void DamageRenderer::Init() {
   auto load = [](const char* name) { return glfwGetProcAddress(name); };
   gen_framebuffers = reinterpret_cast<PFNGLGENFRAMEBUFFERSPROC>(load("glGenFramebuffers"));
@@ -124,13 +175,54 @@ void DamageRenderer::Init() {
   blit_framebuffer = reinterpret_cast<PFNGLBLITFRAMEBUFFERPROC>(load("glBlitFramebuffer"));
   available_ = gen_framebuffers && delete_framebuffers && bind_framebuffer && framebuffer_texture_2d &&
                check_framebuffer_status && blit_framebuffer;
+  create_shader = reinterpret_cast<PFNGLCREATESHADERPROC>(load("glCreateShader"));
+  shader_source = reinterpret_cast<PFNGLSHADERSOURCEPROC>(load("glShaderSource"));
+  compile_shader = reinterpret_cast<PFNGLCOMPILESHADERPROC>(load("glCompileShader"));
+  delete_shader = reinterpret_cast<PFNGLDELETESHADERPROC>(load("glDeleteShader"));
+  create_program = reinterpret_cast<PFNGLCREATEPROGRAMPROC>(load("glCreateProgram"));
+  attach_shader = reinterpret_cast<PFNGLATTACHSHADERPROC>(load("glAttachShader"));
+  bind_attrib_location = reinterpret_cast<PFNGLBINDATTRIBLOCATIONPROC>(load("glBindAttribLocation"));
+  link_program = reinterpret_cast<PFNGLLINKPROGRAMPROC>(load("glLinkProgram"));
+  get_programiv = reinterpret_cast<PFNGLGETPROGRAMIVPROC>(load("glGetProgramiv"));
+  delete_program = reinterpret_cast<PFNGLDELETEPROGRAMPROC>(load("glDeleteProgram"));
+  use_program = reinterpret_cast<PFNGLUSEPROGRAMPROC>(load("glUseProgram"));
+  get_attrib_location = reinterpret_cast<PFNGLGETATTRIBLOCATIONPROC>(load("glGetAttribLocation"));
+  get_uniform_location = reinterpret_cast<PFNGLGETUNIFORMLOCATIONPROC>(load("glGetUniformLocation"));
+  get_uniformfv = reinterpret_cast<PFNGLGETUNIFORMFVPROC>(load("glGetUniformfv"));
+  uniform_matrix4fv = reinterpret_cast<PFNGLUNIFORMMATRIX4FVPROC>(load("glUniformMatrix4fv"));
+  const bool shaders = create_shader && shader_source && compile_shader && delete_shader && create_program &&
+                       attach_shader && bind_attrib_location && link_program && get_programiv && delete_program &&
+                       use_program && get_attrib_location && get_uniform_location && get_uniformfv &&
+                       uniform_matrix4fv;
+  const char* choice = std::getenv("PROCLAB_RENDERER");
+  const bool plain = choice != nullptr && std::string_view(choice) == "swap";
+  split_solid_ = shaders && !plain && SoftwareRenderer();
+  // The back buffer's path: only where pixels cost CPU (on a GPU the copy is nearly free, and
+  // swapping keeps vsync), and only under GLX with the extension.
+  copy_sub_buffer_ = nullptr;
+  Display* display = glXGetCurrentDisplay();
+  const GLXDrawable drawable = glXGetCurrentDrawable();
+  if (available_ && !plain && display != nullptr && drawable != 0 && SoftwareRenderer()) {
+    const char* extensions = glXQueryExtensionsString(display, DefaultScreen(display));
+    if (extensions != nullptr && std::string_view(extensions).find("GLX_MESA_copy_sub_buffer") != std::string_view::npos) {
+      copy_sub_buffer_ = reinterpret_cast<void*>(
+          glXGetProcAddressARB(reinterpret_cast<const GLubyte*>("glXCopySubBufferMESA")));
+      display_ = display;
+      drawable_ = drawable;
+      int first_event = 0, first_error = 0;
+      if (!XQueryExtension(display, "MIT-SHM", &shm_opcode, &first_event, &first_error)) shm_opcode = -1;
+      if (previous_handler == nullptr) previous_handler = XSetErrorHandler(OnXError);
+    }
+  }
   full_ = true;
 }
 
 void DamageRenderer::Shutdown() {
   if (framebuffer_ != 0) delete_framebuffers(1, &framebuffer_);
   if (texture_ != 0) glDeleteTextures(1, &texture_);
-  framebuffer_ = texture_ = 0;
+  if (check_framebuffer_ != 0) delete_framebuffers(1, &check_framebuffer_);
+  if (check_texture_ != 0) glDeleteTextures(1, &check_texture_);
+  framebuffer_ = texture_ = check_framebuffer_ = check_texture_ = 0;
   width_ = height_ = 0;
 }
 
@@ -168,11 +260,29 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
   };
   if (fb_width <= 0 || fb_height <= 0) {  // minimised: nothing drawn, nothing changes
     last_redrawn_ = 0;
+    copy_[0] = copy_[1] = copy_[2] = copy_[3] = 0;
     return;
   }
-  if (!available_ || ((fb_width != width_ || fb_height != height_) && !Resize(fb_width, fb_height))) {
+  if (check_requested_) DrawReference(data, fb_width, fb_height, clear);
+  if (copy_sub_buffer_ != nullptr && copy_failed) {
+    copy_sub_buffer_ = nullptr;  // the window system refused a copy: swap from now on
+    width_ = height_ = 0;
+  }
+  if (copy_sub_buffer_ != nullptr) {
+    // The back buffer is reallocated with the window: it holds nothing of the last frame. And
+    // Mesa learns the new size at a swap, not at a copy (a copy by the new size was refused):
+    // while the size changes, each frame is drawn whole and swapped, until it holds two frames.
+    if (fb_width != width_ || fb_height != height_) stable_frames_ = 0;
+    swapping_ = stable_frames_ < 2;
+    stable_frames_ = std::min(stable_frames_ + 1, 2);
+    if (swapping_ || swapped_) full_ = true;  // after a swap the back buffer holds nothing certain
+    swapped_ = swapping_;
+    width_ = fb_width;
+    height_ = fb_height;
+  } else if (!available_ || ((fb_width != width_ || fb_height != height_) && !Resize(fb_width, fb_height))) {
     last_redrawn_ = 1;
     draw_all();
+    if (check_requested_) CompareWithReference(fb_width, fb_height);
     return;
   }
   // Which framebuffer pixels each draw list can touch, and whether it changed.
@@ -255,7 +365,8 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
                       ? static_cast<double>(x1 - x0) * (y1 - y0) / (static_cast<double>(fb_width) * fb_height)
                       : 0;
 
-  bind_framebuffer(GL_FRAMEBUFFER, framebuffer_);
+  copy_[0] = x0, copy_[1] = y0, copy_[2] = x1, copy_[3] = y1;
+  bind_framebuffer(GL_FRAMEBUFFER, copy_sub_buffer_ != nullptr ? 0 : framebuffer_);
   if (last_redrawn_ > 0) {
     // Only the damaged rectangle: cleared, then every command clipped to it.
     const ImVec4 limit(static_cast<float>(x0) / scale.x + offset.x, static_cast<float>(y0) / scale.y + offset.y,
@@ -274,12 +385,153 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
     glClearColor(clear.x, clear.y, clear.z, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     glDisable(GL_SCISSOR_TEST);
+    if (split_solid_) {
+      // Solid triangles with the flat shader (the commands are already clipped to the rectangle,
+      // so what lies outside it is left out here too).
+      const ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
+      const SolidRunsInput input{.font = atlas.TexID,
+                                 .white_uv = atlas.TexUvWhitePixel,
+                                 .to_flat = [](const ImDrawList*, const ImDrawCmd* cmd) {
+                                   static_cast<DamageRenderer*>(cmd->UserCallbackData)->UseFlat();
+                                 },
+                                 .to_textured = [](const ImDrawList*, const ImDrawCmd* cmd) {
+                                   static_cast<DamageRenderer*>(cmd->UserCallbackData)->UseTextured();
+                                 },
+                                 .user = this};
+      bool flat = false;
+      imgui_program_ = 0;
+      flat_ready_ = false;
+      for (int l = 0; l < data->CmdListsCount; ++l) SplitSolidRuns(*data->CmdLists[l], input, flat, scratch_);
+    }
     ImGui_ImplOpenGL3_RenderDrawData(data);
   }
-  bind_framebuffer(GL_READ_FRAMEBUFFER, framebuffer_);
-  bind_framebuffer(GL_DRAW_FRAMEBUFFER, 0);
-  blit_framebuffer(0, 0, fb_width, fb_height, 0, 0, fb_width, fb_height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  if (copy_sub_buffer_ == nullptr) {
+    bind_framebuffer(GL_READ_FRAMEBUFFER, framebuffer_);
+    bind_framebuffer(GL_DRAW_FRAMEBUFFER, 0);
+    blit_framebuffer(0, 0, fb_width, fb_height, 0, 0, fb_width, fb_height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    bind_framebuffer(GL_FRAMEBUFFER, 0);
+  }  // else Present copies the rectangle to the window
+  if (check_requested_) CompareWithReference(fb_width, fb_height);
+}
+
+// ------------------------------------------------------------------ the solid triangles' shader
+
+void DamageRenderer::UseFlat() {
+  if (imgui_program_ == 0) glGetIntegerv(GL_CURRENT_PROGRAM, &imgui_program_);  // ImGui's, set up for this frame
+  const unsigned imgui = static_cast<unsigned>(imgui_program_);
+  if (flat_program_ == 0) {
+    // ImGui's vertex shader, and a fragment shader that takes the vertex colour as it is: the
+    // white pixel ImGui's shader would multiply it by is 1.0 in every channel.
+    static const char* const vertex_source =
+        "#version 330 core\n"
+        "uniform mat4 ProjMtx;\n"
+        "in vec2 Position;\n"
+        "in vec2 UV;\n"
+        "in vec4 Color;\n"
+        "out vec4 Frag_Color;\n"
+        "void main() { Frag_Color = Color; gl_Position = ProjMtx * vec4(Position.xy, 0, 1); }\n";
+    static const char* const fragment_source =
+        "#version 330 core\n"
+        "in vec4 Frag_Color;\n"
+        "out vec4 Out_Color;\n"
+        "void main() { Out_Color = Frag_Color; }\n";
+    const unsigned vertex = create_shader(GL_VERTEX_SHADER), fragment = create_shader(GL_FRAGMENT_SHADER);
+    shader_source(vertex, 1, &vertex_source, nullptr);
+    shader_source(fragment, 1, &fragment_source, nullptr);
+    compile_shader(vertex);
+    compile_shader(fragment);
+    flat_program_ = create_program();
+    attach_shader(flat_program_, vertex);
+    attach_shader(flat_program_, fragment);
+    // The attributes where ImGui's vertex array object feeds them.
+    for (const char* name : {"Position", "UV", "Color"}) {
+      const int location = get_attrib_location(imgui, name);
+      if (location >= 0) bind_attrib_location(flat_program_, static_cast<unsigned>(location), name);
+    }
+    link_program(flat_program_);
+    delete_shader(vertex);
+    delete_shader(fragment);
+    int linked = 0;
+    get_programiv(flat_program_, GL_LINK_STATUS, &linked);
+    flat_projection_ = linked != 0 ? get_uniform_location(flat_program_, "ProjMtx") : -1;
+    if (flat_projection_ < 0) {  // not usable here: ImGui's shader draws everything from now on
+      split_solid_ = false;
+      return;
+    }
+  }
+  if (flat_projection_ < 0) return;
+  if (!flat_ready_) {
+    float projection[16];
+    get_uniformfv(imgui, get_uniform_location(imgui, "ProjMtx"), projection);
+    use_program(flat_program_);
+    uniform_matrix4fv(flat_projection_, 1, GL_FALSE, projection);
+    flat_ready_ = true;
+  }
+  use_program(flat_program_);
+}
+
+void DamageRenderer::UseTextured() {
+  if (imgui_program_ != 0) use_program(static_cast<unsigned>(imgui_program_));
+}
+
+// ------------------------------------------------------------------------------- the check
+
+void DamageRenderer::DrawReference(ImDrawData* data, int width, int height, const ImVec4& clear) {
+  if (!available_) return;
+  if (check_framebuffer_ == 0) {
+    glGenTextures(1, &check_texture_);
+    glBindTexture(GL_TEXTURE_2D, check_texture_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_BGRA, GL_UNSIGNED_INT_8_8_8_8_REV, nullptr);
+    gen_framebuffers(1, &check_framebuffer_);
+    bind_framebuffer(GL_FRAMEBUFFER, check_framebuffer_);
+    framebuffer_texture_2d(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, check_texture_, 0);
+  } else {
+    glBindTexture(GL_TEXTURE_2D, check_texture_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_BGRA, GL_UNSIGNED_INT_8_8_8_8_REV, nullptr);
+    bind_framebuffer(GL_FRAMEBUFFER, check_framebuffer_);
+  }
+  glViewport(0, 0, width, height);
+  glClearColor(clear.x, clear.y, clear.z, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(data);  // ImGui's own renderer, everything, nothing left out
   bind_framebuffer(GL_FRAMEBUFFER, 0);
+}
+
+void DamageRenderer::CompareWithReference(int width, int height) {
+  check_requested_ = false;
+  if (check_framebuffer_ == 0) return;
+  const size_t size = static_cast<size_t>(width) * height * 4;
+  std::vector<unsigned char> reference(size), shown(size);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  bind_framebuffer(GL_READ_FRAMEBUFFER, check_framebuffer_);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, reference.data());
+  // What the window is given: the back buffer (after the offscreen framebuffer's copy to it).
+  bind_framebuffer(GL_READ_FRAMEBUFFER, 0);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, shown.data());
+  bind_framebuffer(GL_FRAMEBUFFER, 0);
+  check_ = Check{.done = true, .redrawn = last_redrawn_};
+  for (size_t p = 0; p < size; p += 4) {
+    int most = 0;
+    for (size_t c = 0; c < 3; ++c) most = std::max(most, std::abs(int{reference[p + c]} - int{shown[p + c]}));
+    check_.most = std::max(check_.most, most);
+    if (most > 2) ++check_.differing;
+  }
+}
+
+void DamageRenderer::Present(GLFWwindow* window) {
+  if (copy_sub_buffer_ == nullptr || swapping_) {
+    glfwSwapBuffers(window);
+    return;
+  }
+  int x0 = copy_[0], y0 = copy_[1], x1 = copy_[2], y1 = copy_[3];
+  if (expose_) x0 = y0 = 0, x1 = width_, y1 = height_;
+  expose_ = false;
+  if (x1 <= x0 || y1 <= y0) return;  // the window already shows this frame
+  // The rectangle's lower-left corner, in OpenGL's rows from the bottom; an implicit glFlush.
+  using CopySubBuffer = void (*)(Display*, GLXDrawable, int, int, int, int);
+  reinterpret_cast<CopySubBuffer>(copy_sub_buffer_)(static_cast<Display*>(display_), drawable_, x0, height_ - y1,
+                                                   x1 - x0, y1 - y0);
 }
 
 }  // namespace proclab::gui

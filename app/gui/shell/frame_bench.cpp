@@ -55,10 +55,15 @@ double ProcessCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-void FrameRecorder::Presented(double now_s, bool run_live) {
+void FrameRecorder::Presented(double now_s, bool run_live, const FramePhases& phases) {
   if (last_s_ >= 0) {
     intervals_ms_.push_back((now_s - last_s_) * 1e3);
-    if (run_live) live_ms_.push_back(intervals_ms_.back());
+    phases_.push_back(phases);
+    live_.push_back(run_live);
+    if (run_live) {
+      live_ms_.push_back(intervals_ms_.back());
+      live_phases_.push_back(phases);
+    }
   }
   last_s_ = now_s;
 }
@@ -71,6 +76,41 @@ nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& fram
                             double first_frame_ms, size_t events, int width, int height) {
   const FrameSummary all = SummariseFrames(frames.intervals_ms());
   const FrameSummary live = SummariseFrames(frames.live_intervals_ms());
+  nlohmann::json medians = nlohmann::json::object(), p95s = nlohmann::json::object();
+  const std::vector<FramePhases>& phases = frames.live_phases();
+  auto phase = [&](const char* name, double FramePhases::*field) {
+    std::vector<double> values;
+    for (const FramePhases& p : phases) values.push_back(p.*field);
+    const FrameSummary summary = SummariseFrames(std::move(values));
+    medians[name] = Round3(summary.median_ms);
+    p95s[name] = Round3(summary.p95_ms);
+  };
+  phase("wait", &FramePhases::wait_ms);
+  phase("sync", &FramePhases::sync_ms);
+  phase("layout", &FramePhases::layout_ms);
+  phase("render", &FramePhases::render_ms);
+  phase("swap", &FramePhases::swap_ms);
+  std::vector<double> redrawn, changed_ms;
+  for (size_t i = 0; i < phases.size(); ++i) {
+    redrawn.push_back(phases[i].redrawn);
+    if (phases[i].redrawn > 0) changed_ms.push_back(frames.live_intervals_ms()[i]);
+  }
+  const FrameSummary changed = SummariseFrames(std::move(changed_ms));
+  auto phases_json = [](const FramePhases& p) {
+    return nlohmann::json{{"wait", Round3(p.wait_ms)}, {"sync", Round3(p.sync_ms)}, {"layout", Round3(p.layout_ms)},
+                          {"render", Round3(p.render_ms)}, {"swap", Round3(p.swap_ms)}, {"redrawn", Round3(p.redrawn)}};
+  };
+  std::vector<size_t> order(frames.intervals());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const size_t slowest = std::min<size_t>(3, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<long>(slowest), order.end(),
+                    [&](size_t a, size_t b) { return frames.intervals_ms()[a] > frames.intervals_ms()[b]; });
+  nlohmann::json slow = nlohmann::json::array();
+  for (size_t k = 0; k < slowest; ++k) {
+    const size_t i = order[k];
+    slow.push_back({{"ms", Round3(frames.intervals_ms()[i])}, {"live", static_cast<bool>(frames.live()[i])},
+                    {"phases", phases_json(frames.phases()[i])}});
+  }
   return nlohmann::json{{"lesson", lesson},
                         {"frames", all.frames},
                         {"events", events},
@@ -81,6 +121,13 @@ nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& fram
                         {"frames_running", live.frames},
                         {"running_frame_ms_median", Round3(live.median_ms)},
                         {"running_frame_ms_p95", Round3(live.p95_ms)},
+                        {"running_changed_frames", changed.frames},
+                        {"running_changed_frame_ms_median", Round3(changed.median_ms)},
+                        {"running_changed_frame_ms_p95", Round3(changed.p95_ms)},
+                        {"running_phase_ms_median", medians},
+                        {"running_phase_ms_p95", p95s},
+                        {"running_redrawn_median", Round3(SummariseFrames(std::move(redrawn)).median_ms)},
+                        {"slowest_frames", slow},
                         {"width", width},
                         {"height", height}};
 }

@@ -123,6 +123,7 @@ void SelfTest::Build() {
   BuildQueueChecks();
   BuildPoolChecks();
   BuildLockChecks();
+  BuildRendererChecks();
   BuildProjectorChecks();  // before the save checks: their notice would show in its pictures
   BuildSaveChecks();
 }
@@ -938,6 +939,44 @@ void SelfTest::BuildProjectorChecks() {
     if (script_->failed()) return Check(false, script_->failure());
     return script_->finished();
   }, 300);
+}
+
+// ---------------------------------------------------------------------------- the renderer
+
+// The damage renderer redraws only what changed and, with a software renderer, copies only that
+// rectangle to the window and draws solid shapes without the texture (shell/damage_renderer.hpp):
+// while a heavy run changes the lanes every frame, and after it, what it leaves on screen must
+// be, pixel for pixel, the frame ImGui's own renderer draws whole.
+void SelfTest::BuildRendererChecks() {
+  OpenLesson("shared-data", {{"processes", "4"}, {"array-processes", "2"}, {"iterations", "300000"},
+                             {"sleep-ms", "0"}, {"window-us", "0"}});
+  Add("run shared-data for the renderer", [this] { return Check(app_->StartRun(1, false), "Run refused to start"); });
+  auto compare = [this](const std::string& when) {
+    auto asked = std::make_shared<bool>(false);
+    return [this, when, asked] {
+      DamageRenderer& renderer = app_->renderer();
+      if (!*asked) {
+        renderer.RequestCheck();
+        *asked = true;
+        return false;
+      }
+      const DamageRenderer::Check& check = renderer.check();
+      if (!check.done) return false;
+      return Check(check.differing == 0,
+                   when + ": " + std::to_string(check.differing) + " pixels differ from the frame drawn whole (by up to " +
+                       std::to_string(check.most) + " of 255; " + std::to_string(check.redrawn * 100) +
+                       "% of the window redrawn; copies rectangles: " + (renderer.copies_sub_buffer() ? "yes" : "no") +
+                       ", solid shapes flat: " + (renderer.splits_solid() ? "yes" : "no") + ")");
+    };
+  };
+  for (int i = 1; i <= 4; ++i) {
+    Add("let the live run change the lanes " + std::to_string(i), WaitFrames(4));
+    Add("the live frame " + std::to_string(i) + " is the frame drawn whole", compare("live frame " + std::to_string(i)));
+  }
+  Add("the renderer's run finishes", [this] { return !app_->run_busy() && app_->last_result() != nullptr; }, 60);
+  Add("draw the finished run", WaitFrames(3));
+  Add("the finished run is the frame drawn whole", compare("the finished run"));
+  OpenLesson("shared-data", {});  // its defaults again, for the checks after these
 }
 
 }  // namespace proclab::gui
