@@ -59,6 +59,30 @@ TEST_CASE("every lesson has titles, a purpose and parameter help in both languag
   }
 }
 
+TEST_CASE("every parameter has a label in words, in English and in Chinese, that is not its CLI name") {
+  // The Run pane, tooltips, trial lines and Try this items show the label; only the CLI says --name.
+  const std::regex cli_like(R"([a-z]+[-_][a-z]+)");  // window-us, wait_ms: a name, not words
+  for (const Lesson* lesson : Curriculum()) {
+    std::set<std::string_view> en, zh;
+    for (const ParamSpec& spec : lesson->params) {
+      INFO(std::string(lesson->id) + " --" + std::string(spec.name));
+      REQUIRE_FALSE(spec.label.en.empty());
+      REQUIRE_FALSE(spec.label.zh.empty());
+      const std::string label_en(spec.label.en), label_zh(spec.label.zh);
+      INFO(label_en << " / " << label_zh);
+      CHECK(label_en != spec.name);
+      CHECK(std::isupper(static_cast<unsigned char>(label_en[0])));  // a phrase, as the GUI writes it
+      CHECK_FALSE(std::regex_search(label_en, cli_like));
+      CHECK_FALSE(std::regex_search(label_zh, cli_like));
+      CHECK(std::any_of(label_zh.begin(), label_zh.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xE0; }));
+      CHECK(label_en.size() <= 36);  // fits the Run pane's label column at 1280x720, scale 2
+      CHECK(label_zh.size() <= 3 * 12);
+      CHECK(en.insert(spec.label.en).second);
+      CHECK(zh.insert(spec.label.zh).second);
+    }
+  }
+}
+
 TEST_CASE("every lesson has its text in English and Simplified Chinese, titled with a heading") {
   const std::filesystem::path assets = std::filesystem::path(PROCLAB_SOURCE_DIR) / "assets/lessons";
   for (const Lesson* lesson : Curriculum()) {

@@ -393,7 +393,8 @@ int Main(int argc, char** argv) {
       run->group("Lesson parameters");
       for (size_t i = 0; i < request.lesson->params.size(); ++i) {
         const ParamSpec& spec = request.lesson->params[i];
-        const std::string help = std::string(spec.help.en) + " [default " +
+        // The GUI's label first, so a terminal user can find the same control in the Run pane.
+        const std::string help = std::string(spec.label.en) + ". " + std::string(spec.help.en) + " [default " +
                                  (spec.default_is_cpu_count ? std::string("CPUs = ") : "") +
                                  spec.Format(spec.Default()) + "; " + spec.RangeText() + "]";
         request.param_options.push_back(

@@ -109,6 +109,9 @@ class App {
   bool step_mode = false;  // the Step mode checkbox
   bool live_stall_shown_ = false;
   int trial_count_ = 20;  // the "Run trials" button's batch
+  // The words the Run pane drew last frame for the parameters (labels, choice previews), for the
+  // self-test's check that no CLI name is on screen.
+  std::vector<std::string> run_pane_words;
   char schedule_text_[256] = "";  // step mode: steps typed or pasted, e.g. 1r,2r,1w,2w
   std::string schedule_error_;  // the status line said a live run is stuck (self-test)
 
