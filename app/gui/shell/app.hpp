@@ -28,6 +28,7 @@
 #include "app/gui/shell/theme.hpp"
 #include "app/gui/shell/widget_rects.hpp"
 #include "app/gui/views/view.hpp"
+#include "core/try_action.hpp"
 
 struct GLFWwindow;
 
@@ -59,6 +60,11 @@ class App {
   bool OpenProgram(const std::string& path, bool notice = true);
   PythonPrograms& python() { return python_; }
   void ShowNextView(int delta);  // the lesson's next (+1) or previous (-1) tab, wrapping around
+  // A lesson text's Try this item (shell/try_buttons.cpp): its settings on the lesson's defaults,
+  // step mode and schedule as it says, then run, trials or steps; false when a run is on or it
+  // could not start.
+  bool PressTry(const TryAction& action);
+  std::vector<TryAction> TryActionsOf(const Lesson& lesson, Language language);  // in the text's order
   // Presenter mode: the lesson list, text and code fold away, the run and its views take the
   // window, the text is larger.
   void SetPresenter(bool on);

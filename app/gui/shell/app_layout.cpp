@@ -12,6 +12,7 @@
 #include "app/gui/shell/app.hpp"
 #include "app/gui/views/python_views.hpp"
 #include "app/gui/shell/tab_row.hpp"
+#include "app/gui/shell/try_buttons.hpp"
 #include "core/clock.hpp"
 #include "core/step_schedule.hpp"
 #include "core/facts/explain.hpp"
@@ -243,7 +244,8 @@ void App::DrawLessonText(const ImVec2& pos, const ImVec2& size) {
   shown_language = lang;
   shown_text_error = !text.doc.has_value();
   if (text.doc) {
-    DrawMarkdown(*text.doc, fonts_, theme_.markdown);
+    LessonTryButtons buttons(*this, current, lang);
+    DrawMarkdown(*text.doc, fonts_, theme_.markdown, &buttons);
   } else {
     ImGui::PushFont(fonts_.h2);
     ImGui::TextUnformatted(std::string(current.title.In(lang)).c_str());

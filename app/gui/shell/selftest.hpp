@@ -49,6 +49,7 @@ class SelfTest : public Automation {
   void BuildLockChecks();    // rows, holders, a dead holder, the deadlock's cycle
   void BuildSaveChecks();    // the save popup: bad paths in words, trace and screenshot written
   void BuildProjectorChecks();  // keys press no focused widget; every size and scale fits
+  void BuildWordsChecks();   // the Run pane says labels, not CLI names; Try this buttons set and run
   std::string ProjectorScript();
 
   App* app_ = nullptr;  // set on the first frame
