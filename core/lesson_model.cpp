@@ -109,6 +109,16 @@ void ParamValues::SetText(std::string_view name, std::string_view text) {
   values_[index] = *value;
 }
 
+std::string ParamValues::Described(Language language) const {
+  std::string text;
+  for (size_t i = 0; i < specs_->size(); ++i) {
+    const ParamSpec& spec = (*specs_)[i];
+    if (i > 0) text += language == Language::kChinese ? "，" : ", ";
+    text += std::string(spec.label.In(language)) + " = " + spec.Format(values_[i]);
+  }
+  return text;
+}
+
 nlohmann::json ParamValues::ToJson() const {
   nlohmann::json json = nlohmann::json::object();
   for (size_t i = 0; i < specs_->size(); ++i) {

@@ -24,6 +24,7 @@ enum class ParamKind : uint8_t { kInt, kChoice };
 
 struct ParamSpec {
   std::string_view name;  // as typed on the command line: --name
+  LocalText label;        // what the GUI shows: words, short enough for the Run pane
   ParamKind kind = ParamKind::kInt;
   int64_t default_value = 0;  // for a choice: index into choices
   int64_t min = 0;
@@ -58,6 +59,8 @@ class ParamValues {
   void SetRaw(std::vector<int64_t> values) { values_ = std::move(values); }
   const std::vector<ParamSpec>& specs() const { return *specs_; }
   nlohmann::json ToJson() const;
+  // "Label = value, Label = value" in the GUI's words (the labels, not the CLI's names).
+  std::string Described(Language language) const;
 
  private:
   const ParamSpec& Spec(std::string_view name, size_t* index) const;

@@ -154,7 +154,7 @@ int CubeWorker(ChildContext& child) { return ServePool(child, Cube); }
 int ReturnAtOnce(ChildContext&) { return 0; }
 
 ParamSpec Count(int64_t max) {
-  return {.name = "count", .default_value = 1000, .min = 0, .max = max, .help = {"items", "数量"}};
+  return {.name = "count", .label = {"Count", "数量"}, .default_value = 1000, .min = 0, .max = max, .help = {"items", "数量"}};
 }
 
 // Time between the first kTaskStart and the last kTaskEnd over every child.
@@ -172,7 +172,7 @@ const Lesson& NoopBench() {
   static const Lesson lesson{
       .id = "bench-noop",
       .title = {"start and join", "启动与等待"},
-      .params = {{.name = "processes", .default_value = 2, .min = 1, .max = 64, .help = {"n", "n"}}},
+      .params = {{.name = "processes", .label = {"Processes", "进程数"}, .default_value = 2, .min = 1, .max = 64, .help = {"n", "n"}}},
       .child_count = [](const ParamValues& p) { return static_cast<int>(p.Get("processes")); },
       .child = ReturnAtOnce,
   };
@@ -185,6 +185,7 @@ const Lesson& IncrementBench() {
       .title = {"increments", "自增"},
       .params = {Count(100'000'000),
                  {.name = "mode",
+                  .label = {"Increment kind", "自增方式"},
                   .kind = ParamKind::kChoice,
                   .choices = {"unlocked", "locked", "atomic"},
                   .help = {"how", "方式"}}},
@@ -235,8 +236,8 @@ const Lesson& PoolBench() {
       .id = "bench-pool",
       .title = {"pool", "进程池"},
       .params = {Count(10'000'000),
-                 {.name = "tasks", .default_value = 2000, .min = 1, .max = 1'000'000, .help = {"n", "n"}},
-                 {.name = "workers", .default_value = 2, .min = 1, .max = 64, .help = {"n", "n"}}},
+                 {.name = "tasks", .label = {"Tasks", "任务数"}, .default_value = 2000, .min = 1, .max = 1'000'000, .help = {"n", "n"}},
+                 {.name = "workers", .label = {"Workers", "工作进程数"}, .default_value = 2, .min = 1, .max = 64, .help = {"n", "n"}}},
       .child_count = [](const ParamValues& p) { return static_cast<int>(p.Get("workers")); },
       .shared_bytes = [](const ParamValues& p) { return ProcessPool::SharedBytes(p.Get("count")); },
       .setup = [](ParentContext& p) { ProcessPool::Setup(p, /*trace=*/false); },
@@ -459,12 +460,14 @@ const Lesson& CostsLesson() {
       .params =
           {
               {.name = "size",
+               .label = {"Size", "规模"},
                .kind = ParamKind::kChoice,
                .default_value = kQuick,
                .choices = {"quick", "full"},
                .help = {"quick: a few seconds; full: the benchmark's full sizes (about a minute).",
                         "quick：几秒钟；full：完整规模（约一分钟）。"}},
               {.name = "python",
+               .label = {"Measure Python too", "也测量 Python"},
                .kind = ParamKind::kChoice,
                .default_value = kPythonOn,
                .choices = {"off", "on"},

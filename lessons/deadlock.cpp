@@ -167,12 +167,14 @@ const Lesson& DeadlockLesson() {
       .params =
           {
               {.name = "processes",
+               .label = {"Processes (one lock each)", "进程数（每个一把锁）"},
                .default_value = 2,
                .min = 2,
                .max = kMaxChildren,
                .help = {"How many children (and locks): each needs its own lock and the next one's.",
                         "子进程（以及锁）的数量：每个子进程需要自己的锁和下一个子进程的锁。"}},
               {.name = "order",
+               .label = {"Lock order", "加锁顺序"},
                .kind = ParamKind::kChoice,
                .default_value = kOpposite,
                .choices = {"opposite", "same"},
@@ -181,6 +183,7 @@ const Lesson& DeadlockLesson() {
                         "opposite：每个子进程先拿自己的锁（会形成环）；same：都先拿字母靠前的锁"
                         "（不会成环）。"}},
               {.name = "hold-ms",
+               .label = {"Hold the first lock (ms)", "持有第一把锁（毫秒）"},
                .default_value = 50,
                .min = 0,
                .max = 1000,

@@ -63,6 +63,7 @@ const Lesson& LocksLesson() {
                   "在每次“读-改-写”外加锁，总数就变得准确。"},
       .params = RaceParams({
           {.name = "kill-holder",
+           .label = {"Kill the lock holder", "杀死持锁的进程"},
            .kind = ParamKind::kChoice,
            .default_value = kOff,
            .choices = {"off", "on"},

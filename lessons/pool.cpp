@@ -249,6 +249,34 @@ void Transcript(const TrialResult& result, Language l, std::vector<std::string>&
     if (!chunk.ok) line += Pick(l, "  FAILED", "  失败");
     out.push_back(line);
   }
+  // Who got work, from the tasks' own pids: one worker taking everything is a fact to explain.
+  std::vector<std::pair<int, int>> per_worker;  // pid, tasks, in order of first task
+  for (const int pid : o->task_pids) {
+    auto it = std::find_if(per_worker.begin(), per_worker.end(), [&](const auto& w) { return w.first == pid; });
+    if (it == per_worker.end()) per_worker.emplace_back(pid, 1);
+    else ++it->second;
+  }
+  if (!per_worker.empty()) {
+    const std::string got = std::to_string(per_worker.size());
+    const std::string of = std::to_string(facts.children());
+    std::string who_en, who_zh;
+    for (const auto& [pid, count] : per_worker) {
+      who_en += (who_en.empty() ? "" : ", ") + std::string("pid ") + std::to_string(pid) + " took " + std::to_string(count);
+      who_zh += (who_zh.empty() ? "" : "，") + std::string("pid ") + std::to_string(pid) + " 拿到 " + std::to_string(count) + " 个";
+    }
+    const std::string tasks = std::to_string(o->tasks.size());
+    if (o->tasks.size() < static_cast<size_t>(facts.children()))
+      out.push_back(Pick(l, got + " of " + of + " workers got tasks (" + who_en + "): there are " + tasks + " tasks for " + of + " workers.",
+                         of + " 个工作进程中有 " + got + " 个拿到任务（" + who_zh + "）：" + tasks + " 个任务分给 " + of + " 个工作进程。"));
+    else if (per_worker.size() < static_cast<size_t>(facts.children()))
+      out.push_back(Pick(l, got + " of " + of + " workers got tasks (" + who_en + "). A worker that is free first takes "
+                             "the next task: these ended so soon that the same worker was free again before another asked.",
+                         of + " 个工作进程中有 " + got + " 个拿到任务（" + who_zh + "）。先空闲的工作进程拿下一个任务："
+                             "这些任务结束得太快，别的工作进程还没来要，同一个工作进程就又空闲了。"));
+    else
+      out.push_back(Pick(l, "All " + of + " workers got tasks (" + who_en + ").",
+                         "全部 " + of + " 个工作进程都拿到了任务（" + who_zh + "）。"));
+  }
   for (const PoolCallbackFact& callback : o->callbacks) {
     const std::string name = callback.error ? "error_callback" : "callback";
     const std::string ms = FormatMs(facts.Ms(callback.t_ns), l);
@@ -285,6 +313,7 @@ const Lesson& PoolLesson() {
       .params =
           {
               {.name = "workers",
+               .label = {"Workers", "工作进程数"},
                .default_value = 2,
                .min = 1,
                .max = 64,
@@ -292,33 +321,41 @@ const Lesson& PoolLesson() {
                         "进程池启动多少个工作进程（默认：每个 CPU 一个）。"},
                .default_is_cpu_count = true},
               {.name = "items",
+               .label = {"Items", "输入个数"},
                .default_value = 10,
                .min = 0,
                .max = 1'000'000,
-               .help = {"The inputs are range(items).", "输入为 range(items)。"}},
+               .help = {"How many inputs: range(items) in Python.", "输入的个数：即 Python 的 range(items)。"}},
               {.name = "chunksize",
+               .label = {"Chunk size (0: automatic)", "块大小（0：自动）"},
                .default_value = 0,
                .min = 0,
                .max = 1'000'000,
-               .help = {"Items per map task; 0 chooses like Python: items / (4 x workers), "
-                        "rounded up.",
-                        "map 每个任务包含的元素数；0 表示按 Python 的规则自动选择：items / (4 x "
-                        "workers)，向上取整。"}},
+               .help = {"Items per map task; 0 chooses like Python: the items divided by four "
+                        "times the workers, rounded up.",
+                        "map 每个任务包含的输入个数；0 表示按 Python 的规则自动选择：输入个数除以工作"
+                        "进程数的四倍，向上取整。"}},
               {.name = "task",
+               .label = {"Task", "任务"},
                .kind = ParamKind::kChoice,
-               .default_value = kCube,
+               // slow by default: a chunk that takes 100 ms outlasts a worker's start, so the
+               // work spreads; cube's chunks end in microseconds and one worker can take them all.
+               .default_value = kSlow,
                .choices = {"cube", "square", "slow", "fail", "crash"},
-               .help = {"What each worker computes: x**3, x**2, x**3 after sleeping delay-ms, "
-                        "x**3 but raising for item items/2, or x**3 but dying by SIGKILL at "
-                        "item items/2.",
-                        "每个工作进程计算什么：x**3、x**2、先睡 delay-ms 再算 x**3、对第 items/2 "
-                        "个元素抛出异常、或在第 items/2 个元素处被 SIGKILL 杀死。"}},
+               .help = {"What each worker computes: cube x**3, square x**2, slow (x**3 after the delay per "
+                        "item), fail (x**3 but raising for the middle item) or crash (x**3 but dying "
+                        "by SIGKILL at the middle item).",
+                        "每个工作进程计算什么：cube 求 x**3，square 求 x**2，slow 先等“每个输入的延时”"
+                        "再算 x**3，fail 对中间那个输入抛出异常，crash 在中间那个输入处被 SIGKILL 杀死。"}},
               {.name = "delay-ms",
-               .default_value = 100,
+               .label = {"Delay per item (ms)", "每个输入的延时（毫秒）"},
+               .default_value = 50,
                .min = 0,
                .max = 10'000,
-               .help = {"How long the slow task sleeps per item.", "slow 任务对每个元素睡眠多少毫秒。"}},
+               .help = {"How long the slow task sleeps per item, in milliseconds.",
+                        "slow 任务对每个输入睡眠多少毫秒。"}},
               {.name = "mode",
+               .label = {"How work is handed out", "分派方式"},
                .kind = ParamKind::kChoice,
                .default_value = kMap,
                .choices = {"map", "apply", "map_async", "apply_async"},

@@ -107,6 +107,7 @@ const Lesson& ProcessesLesson() {
       .params =
           {
               {.name = "processes",
+               .label = {"Processes", "进程数"},
                .default_value = 2,
                .min = 1,
                .max = 64,
@@ -114,11 +115,13 @@ const Lesson& ProcessesLesson() {
                         "启动多少个子进程（默认：每个 CPU 一个）。"},
                .default_is_cpu_count = true},
               {.name = "work",
+               .label = {"Numbers each child squares", "每个子进程求平方的个数"},
                .default_value = 1000,
                .min = 0,
                .max = 1'000'000'000,
                .help = {"How many numbers each child squares.", "每个子进程要计算平方的数字个数。"}},
               {.name = "fail",
+               .label = {"How the last child fails", "最后一个子进程如何失败"},
                .kind = ParamKind::kChoice,
                .default_value = kNone,
                .choices = {"none", "exit", "crash"},

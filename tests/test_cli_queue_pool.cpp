@@ -109,7 +109,7 @@ TEST_CASE("the pool lesson returns the ten cubes in order for any chunksize and 
     for (const char* chunksize : {"0", "1", "3", "10", "50"}) {
       INFO("workers " << workers << ", chunksize " << chunksize);
       const json trial =
-          RunTrial({"run", "pool", "--workers", workers, "--chunksize", chunksize});
+          RunTrial({"run", "pool", "--task", "cube", "--workers", workers, "--chunksize", chunksize});
       CHECK(trial.at("result") == json(kTenCubes));
       CHECK(trial.at("error").is_null());
       CHECK(trial.at("processes").size() == static_cast<size_t>(std::stoi(workers)));
@@ -120,7 +120,7 @@ TEST_CASE("the pool lesson returns the ten cubes in order for any chunksize and 
 TEST_CASE("the pool lesson gives the same cubes in every mode, with a callback per apply_async") {
   for (const char* mode : {"map", "apply", "map_async", "apply_async"}) {
     INFO(mode);
-    const json trial = RunTrial({"run", "pool", "--mode", mode, "--workers", "2"});
+    const json trial = RunTrial({"run", "pool", "--task", "cube", "--mode", mode, "--workers", "2"});
     CHECK(trial.at("result") == json(kTenCubes));
     if (std::string(mode) == "apply_async") CHECK(trial.at("callbacks").size() == 10);
     if (std::string(mode) == "map_async") CHECK(trial.at("callbacks").size() == 1);

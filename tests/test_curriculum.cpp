@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/try_action.hpp"
 #include "lessons/curriculum.hpp"
 #include "support.hpp"
 
@@ -55,6 +56,30 @@ TEST_CASE("every lesson has titles, a purpose and parameter help in both languag
       } else {
         CHECK(spec.Default() < static_cast<int64_t>(spec.choices.size()));
       }
+    }
+  }
+}
+
+TEST_CASE("every parameter has a label in words, in English and in Chinese, that is not its CLI name") {
+  // The Run pane, tooltips, trial lines and Try this items show the label; only the CLI says --name.
+  const std::regex cli_like(R"([a-z]+[-_][a-z]+)");  // window-us, wait_ms: a name, not words
+  for (const Lesson* lesson : Curriculum()) {
+    std::set<std::string_view> en, zh;
+    for (const ParamSpec& spec : lesson->params) {
+      INFO(std::string(lesson->id) + " --" + std::string(spec.name));
+      REQUIRE_FALSE(spec.label.en.empty());
+      REQUIRE_FALSE(spec.label.zh.empty());
+      const std::string label_en(spec.label.en), label_zh(spec.label.zh);
+      INFO(label_en << " / " << label_zh);
+      CHECK(label_en != spec.name);
+      CHECK(std::isupper(static_cast<unsigned char>(label_en[0])));  // a phrase, as the GUI writes it
+      CHECK_FALSE(std::regex_search(label_en, cli_like));
+      CHECK_FALSE(std::regex_search(label_zh, cli_like));
+      CHECK(std::any_of(label_zh.begin(), label_zh.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xE0; }));
+      CHECK(label_en.size() <= 36);  // fits the Run pane's label column at 1280x720, scale 2
+      CHECK(label_zh.size() <= 3 * 12);
+      CHECK(en.insert(spec.label.en).second);
+      CHECK(zh.insert(spec.label.zh).second);
     }
   }
 }
@@ -123,31 +148,113 @@ TEST_CASE("every lesson runs from proclab-cli with real children and leaves noth
         Curriculum().size() + 2);
 }
 
-TEST_CASE("every Try this item names the Run pane's controls, and each is a parameter of its lesson") {
-  // The GUI learner has controls, not flags: `--name value` stays only for what has no control
-  // of its own (a step schedule, a trial count, the costs lesson's size).
+namespace {
+
+// The items of a lesson text's Try this section: each list item's text, "1. ..." one a line.
+std::vector<std::string> TryItems(const std::string& text, const std::string& language) {
+  const size_t at = text.find(language == "en" ? "## Try this" : "## 动手试试");
+  std::vector<std::string> items;
+  if (at == std::string::npos) return items;
+  std::istringstream lines(text.substr(at));
+  std::string line;
+  const std::regex item(R"(^\d+\. )");
+  while (std::getline(lines, line))
+    if (std::regex_search(line, item)) items.push_back(line);
+  return items;
+}
+
+}  // namespace
+
+TEST_CASE("every Try this item parses, sets existing parameters in range, and names them by their labels") {
   const std::filesystem::path assets = std::filesystem::path(PROCLAB_SOURCE_DIR) / "assets/lessons";
-  const std::regex flag(R"(`--([a-z-]+))");
-  const std::regex control(R"(\*\*([a-z-]+)\*\* = )");
+  const std::regex flag(R"(`--[a-z])");  // a CLI flag: the GUI learner has controls, the terminal gets commands
   for (const Lesson* lesson : Curriculum()) {
-    if (lesson->id == "costs") continue;  // reworked with its view on another branch
+    std::vector<std::vector<TryAction>> per_language;
     for (const char* language : {"en", "zh-CN"}) {
       INFO(std::string(lesson->id) + " " + language);
+      const Language lang = std::string(language) == "en" ? Language::kEnglish : Language::kChinese;
       const std::string text = ReadFile(assets / language / (std::string(lesson->id) + ".md"));
-      const size_t at = text.find(std::string(language) == "en" ? "## Try this" : "## 动手试试");
-      REQUIRE(at != std::string::npos);
-      const std::string section = text.substr(at);
-      for (auto it = std::sregex_iterator(section.begin(), section.end(), flag); it != std::sregex_iterator(); ++it) {
-        const std::string name = (*it)[1].str();
-        INFO("--" << name);
-        CHECK((name == "step" || name == "trials" || name == "size" || name == "name"));  // "name": the intro's `--name value`
+      const std::vector<std::string> items = TryItems(text, language);
+      REQUIRE(items.size() >= 3);
+      std::vector<TryAction> actions;
+      for (const std::string& item : items) {
+        INFO(item);
+        CHECK_FALSE(std::regex_search(item, flag));
+        const std::vector<std::string> markers = FindTryMarkers(item);
+        // An item with nothing to set or run is a prediction to make, in a lesson without parameters.
+        if (!lesson->params.empty()) CHECK_FALSE(markers.empty());
+        for (const std::string& marker : markers) {
+          std::string error;
+          const auto action = ParseTryAction(marker, *lesson, &error);
+          INFO(error);
+          REQUIRE(action.has_value());
+          // The words name each control it sets by the Run pane's label, in bold.
+          for (const auto& [name, value] : action->settings) {
+            const auto spec = std::find_if(lesson->params.begin(), lesson->params.end(),
+                                           [&](const ParamSpec& p) { return p.name == name; });
+            REQUIRE(spec != lesson->params.end());
+            CHECK(item.find("**" + std::string(spec->label.In(lang)) + "**") != std::string::npos);
+          }
+          actions.push_back(*action);
+        }
       }
-      for (auto it = std::sregex_iterator(section.begin(), section.end(), control); it != std::sregex_iterator(); ++it) {
-        const std::string name = (*it)[1].str();
-        INFO(name);
-        CHECK(std::any_of(lesson->params.begin(), lesson->params.end(),
-                          [&](const ParamSpec& spec) { return spec.name == name; }));
-      }
+      // The markers are all the text has: none outside the Try this items.
+      CHECK(FindTryMarkers(text).size() == actions.size());
+      per_language.push_back(std::move(actions));
     }
+    INFO(lesson->id);
+    CHECK(per_language[0] == per_language[1]);  // en and zh-CN set and run the same things
   }
+}
+
+TEST_CASE("a Try this marker is refused with one clear reason when it names a wrong thing") {
+  const Lesson& pool = *FindLesson("pool");
+  const Lesson& shared = *FindLesson("shared-data");
+  std::string error;
+  CHECK_FALSE(ParseTryAction("try: tasks=slow run", pool, &error));
+  CHECK(error == "`try: tasks=slow run`: unknown parameter --tasks");
+  CHECK_FALSE(ParseTryAction("try: workers=0 run", pool, &error));
+  CHECK(error == "`try: workers=0 run`: --workers must be in 1..64, not 0");
+  CHECK_FALSE(ParseTryAction("try: task=slow task=cube", pool, &error));
+  CHECK(error.find("task is set twice") != std::string::npos);
+  CHECK_FALSE(ParseTryAction("try: trials 20", pool, &error));  // pool shows no trials
+  CHECK(error.find("has no trials") != std::string::npos);
+  CHECK_FALSE(ParseTryAction("try: step 1r,2r,1w,2w", pool, &error));
+  CHECK(error.find("has no step mode") != std::string::npos);
+  CHECK_FALSE(ParseTryAction("try: step 3r", shared, &error));  // two children take steps
+  CHECK_FALSE(ParseTryAction("try: run now", shared, &error));
+  CHECK_FALSE(ParseTryAction("try:", shared, &error));
+  const auto step = ParseTryAction("try: processes=3 step 3r,3w", shared, &error);
+  REQUIRE(step.has_value());
+  CHECK(step->then == TryAction::Then::kStep);
+  CHECK(step->schedule == "3r,3w");
+}
+
+TEST_CASE("a Try this item becomes the proclab-cli command that runs the same, in the terminal's text") {
+  const Lesson& shared = *FindLesson("shared-data");
+  std::string error;
+  const auto action = ParseTryAction("try: window-us=0 iterations=1000000 run", shared, &error);
+  REQUIRE(action.has_value());
+  CHECK(TryCommand(shared, *action) == "proclab-cli run shared-data --window-us 0 --iterations 1000000");
+  CHECK(TryCommand(shared, *ParseTryAction("try: trials 20", shared, &error)) ==
+        "proclab-cli run shared-data --trials 20");
+  CHECK(TryCommand(shared, *ParseTryAction("try: step 1r,2r,1w,2w", shared, &error)) ==
+        "proclab-cli run shared-data --step 1r,2r,1w,2w");
+  const ParamValues values = TryParams(shared, *action);  // the defaults, then the item's settings
+  ParamValues expected(shared.params);
+  expected.Set("window-us", 0);
+  expected.Set("iterations", 1'000'000);
+  CHECK(values.raw() == expected.raw());
+  CHECK(TerminalLessonText("1. Run `try: window-us=0 run` now, `try: bad`.", shared) ==
+        "1. Run ▶ `proclab-cli run shared-data --window-us 0` now, `try: bad`.");
+  // proclab-cli text prints it so, in both languages: no marker is left, every command is there.
+  for (const char* language : {"en", "zh-CN"}) {
+    INFO(language);
+    const auto result = test::RunProgram("proclab-cli", {"text", "pool", "--lang", language});
+    REQUIRE(result.exit_status == 0);
+    CHECK(result.out.find("`try:") == std::string::npos);
+    CHECK(result.out.find("▶ `proclab-cli run pool --delay-ms 200 --chunksize 10`") != std::string::npos);
+    CHECK(result.out.find("▶ `proclab-cli run pool --task crash --chunksize 1`") != std::string::npos);
+  }
+  CHECK(test::RunProgram("proclab-cli", {"text", "no-such-lesson"}).exit_status == 2);
 }

@@ -7,11 +7,13 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <numeric>
+#include <set>
 
 #include "core/clock.hpp"
 #include "core/process_pool.hpp"
 #include "core/run.hpp"
 #include "lessons/curriculum.hpp"
+#include "lessons/pool.hpp"
 
 using namespace proclab;
 
@@ -323,4 +325,58 @@ TEST_CASE("a worker SIGKILLed mid-task is replaced and its task fails naming its
   bool failed = false;
   for (const PoolTaskFact& task : pool->tasks) failed |= task.lane == replaced.dead_lane && !task.ok;
   CHECK(failed);
+}
+
+// ------------------------------------------------------------------ the lesson's defaults
+
+TEST_CASE("the pool lesson's defaults hand out more chunks than workers, each sleeping longer than a start") {
+  // The shape only: whether the work spreads is the scheduler's business (1 core, a busy machine).
+  const Lesson& lesson = *FindLesson("pool");
+  const ParamValues defaults(lesson.params);
+  CHECK(defaults.Text("task") == "slow");
+  CHECK(defaults.Text("mode") == "map");
+  CHECK(defaults.Get("chunksize") == 0);  // automatic, as Python chooses
+  const int64_t items = defaults.Get("items");
+  for (int workers = 1; workers <= std::max<int>(2, static_cast<int>(defaults.Get("workers"))) && workers <= 5; ++workers) {
+    INFO(workers << " workers");
+    const int64_t chunk = ProcessPool::AutoChunksize(items, workers);
+    CHECK((items + chunk - 1) / chunk >= workers);
+  }
+  // A chunk sleeps ~100 ms: a worker process starts in well under a millisecond here (costs).
+  CHECK(ProcessPool::AutoChunksize(items, 2) * defaults.Get("delay-ms") >= 100);
+}
+
+TEST_CASE("the pool's transcript says how many workers got tasks, as the run's own tasks say") {
+  const Lesson& lesson = *FindLesson("pool");
+  for (const char* task : {"cube", "slow"}) {
+    INFO(task);
+    ParamValues params(lesson.params);
+    params.SetText("task", task);
+    params.Set("workers", 2);
+    params.Set("delay-ms", 5);
+    Run run(lesson, params);
+    const TrialResult result = run.Execute();
+    const auto* outcome = result.Outcome<PoolOutcome>();
+    REQUIRE(outcome != nullptr);
+    std::set<int> pids(outcome->task_pids.begin(), outcome->task_pids.end());
+    // Every chunk slept at least its items' delays: a fact of the run, whatever the scheduler did.
+    if (std::string(task) == "slow")
+      for (const PoolTaskFact& chunk : outcome->tasks)
+        CHECK(chunk.end_ns - chunk.start_ns >= (chunk.last - chunk.first + 1) * 5'000'000);
+    for (Language language : {Language::kEnglish, Language::kChinese}) {
+      std::vector<std::string> lines;
+      lesson.transcript(result, language, lines);
+      const bool zh = language == Language::kChinese;
+      const std::string all = zh ? "全部 2 个工作进程都拿到了任务" : "All 2 workers got tasks";
+      const std::string one = zh ? "2 个工作进程中有 1 个拿到任务" : "1 of 2 workers got tasks";
+      const std::string why = zh ? "先空闲的工作进程拿下一个任务" : "A worker that is free first takes the next task";
+      const auto has = [&](const std::string& words) {
+        return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return line.find(words) != std::string::npos; });
+      };
+      CHECK(has(all) == (pids.size() == 2));
+      CHECK(has(one) == (pids.size() == 1));
+      CHECK(has(why) == (pids.size() == 1));
+      for (int pid : pids) CHECK(has("pid " + std::to_string(pid) + (zh ? " 拿到 " : " took ")));
+    }
+  }
 }

@@ -2,6 +2,7 @@
 // processes, and prints a transcript (or one JSON object) instead of drawing.
 //
 //   proclab-cli list [--json]
+//   proclab-cli text <lesson> [--lang en|zh-CN]     the lesson text, Try this items as commands
 //   proclab-cli run <lesson> [--<param> <value> ...] [--trials N] [--json] [--trace-out FILE]
 //                            [--step 1r,2r,1w,2w] [--engine cpp|python [--lines on|off]]
 //   proclab-cli trace PROGRAM.py [--json] [--trials N] [--step ...] [--lines on|off]
@@ -20,6 +21,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -36,6 +38,7 @@
 #include "core/segment.hpp"
 #include "core/trace_export.hpp"
 #include "core/trial_json.hpp"
+#include "core/try_action.hpp"
 #include "lessons/costs_benchmarks.hpp"
 #include "lessons/curriculum.hpp"
 
@@ -78,6 +81,22 @@ std::optional<std::string> FindLessonArgument(int argc, char** argv) {
     return arg;
   }
   return std::nullopt;
+}
+
+// `proclab-cli text LESSON`: the lesson's text as Markdown, each Try this item's marker turned
+// into the command that runs it (core/try_action.hpp); the GUI shows the same items as buttons.
+int PrintLessonText(const Lesson& lesson, Language language) {
+  const std::filesystem::path path = ThisInstall().assets_dir / "lessons" /
+                                     (language == Language::kChinese ? "zh-CN" : "en") /
+                                     (std::string(lesson.id) + ".md");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "proclab-cli: cannot read " << path.string() << '\n';
+    return 1;
+  }
+  const std::string markdown((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::cout << TerminalLessonText(markdown, lesson);
+  return 0;
 }
 
 // Only the curriculum's lessons run from the command line, not the benchmark programs.
@@ -337,6 +356,12 @@ int Main(int argc, char** argv) {
   bench->add_flag("--python", bench_python,
                   "What tracing a Python program costs: the lessons' programs and a tight loop, untraced and traced.");
 
+  std::string text_lesson, text_lang = "en";
+  CLI::App* text = app.add_subcommand("text", "Print a lesson's text, its Try this items as commands.");
+  text->add_option("lesson", text_lesson, "Lesson id (see: proclab-cli list).")->required();
+  text->add_option("--lang", text_lang, "The text's language: en (default) or zh-CN.")
+      ->check(CLI::IsMember({"en", "zh-CN"}));
+
   RunRequest request;
   CLI::App* run = app.add_subcommand("run", "Run a lesson with real child processes.");
   std::string lesson_id;
@@ -386,7 +411,8 @@ int Main(int argc, char** argv) {
       run->group("Lesson parameters");
       for (size_t i = 0; i < request.lesson->params.size(); ++i) {
         const ParamSpec& spec = request.lesson->params[i];
-        const std::string help = std::string(spec.help.en) + " [default " +
+        // The GUI's label first, so a terminal user can find the same control in the Run pane.
+        const std::string help = std::string(spec.label.en) + ". " + std::string(spec.help.en) + " [default " +
                                  (spec.default_is_cpu_count ? std::string("CPUs = ") : "") +
                                  spec.Format(spec.Default()) + "; " + spec.RangeText() + "]";
         request.param_options.push_back(
@@ -425,6 +451,8 @@ int Main(int argc, char** argv) {
       return BadInput("which lesson? e.g. proclab-cli run processes (see: proclab-cli list)");
     if (trace->parsed() && trace_request.program.empty())
       return BadInput("which program? e.g. proclab-cli trace race.py");
+    if (text->parsed() && text_lesson.empty())
+      return BadInput("which lesson? e.g. proclab-cli text shared-data (see: proclab-cli list)");
     if (!run->parsed() && !list->parsed())
       return BadInput("say what to do: proclab-cli list, or proclab-cli run <lesson> (see --help)");
     return BadInput(e.what());
@@ -441,6 +469,11 @@ int Main(int argc, char** argv) {
   }
 
   if (list->parsed()) return List(json);
+  if (text->parsed()) {
+    const Lesson* lesson = FindTaughtLesson(text_lesson);
+    if (lesson == nullptr) return BadInput("unknown lesson '" + text_lesson + "' (see: proclab-cli list)");
+    return PrintLessonText(*lesson, text_lang == "zh-CN" ? Language::kChinese : Language::kEnglish);
+  }
   if (bench->parsed()) return bench_python ? PythonBench(quick, bench_json, g_stop_signal) : Bench(quick, bench_json);
   if (trace->parsed()) return RunTrace(trace_request, g_stop_signal);
   if (request.lesson == nullptr)

@@ -40,7 +40,8 @@ int main() {
         std::printf(".TP\n.BR %s \" %s\"\n", name.c_str(), Troff(spec.RangeText()).c_str());
       else
         std::printf(".TP\n.BI %s \" N\"\n", name.c_str());
-      std::string help(spec.help.en);
+      // The Run pane's label (the proclab(1) GUI shows it), then what the parameter does.
+      std::string help = std::string(spec.label.en) + ". " + std::string(spec.help.en);
       if (!help.empty() && help.back() == '.') help.pop_back();
       // The default, unless the help already says it; the range of a number.
       std::string extra;

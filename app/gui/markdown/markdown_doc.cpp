@@ -117,7 +117,17 @@ int EnterSpan(MD_SPANTYPE type, void*, void* user) {
 }
 
 int LeaveSpan(MD_SPANTYPE type, void*, void* user) {
-  static_cast<Builder*>(user)->style &= static_cast<uint8_t>(~SpanBit(type));
+  auto& b = *static_cast<Builder*>(user);
+  b.style &= static_cast<uint8_t>(~SpanBit(type));
+  // A code span that is a Try this marker becomes a span of its own, kept apart from its neighbours.
+  if (type == MD_SPAN_CODE)
+    if (Block* block = b.Current(); block && !block->spans.empty()) {
+      Span& span = block->spans.back();
+      if ((span.style & kCode) != 0 && span.text.starts_with("try: ")) {
+        span.style = kTry;
+        block->spans.push_back(Span{"", b.style});  // the next text starts a new span
+      }
+    }
   return 0;
 }
 

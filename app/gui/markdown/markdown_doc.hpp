@@ -9,7 +9,9 @@
 
 namespace proclab::gui {
 
-enum SpanStyle : uint8_t { kPlain = 0, kBold = 1, kItalic = 2, kCode = 4 };
+// kTry: a code span that starts with `try: ` (a space after the colon), a "Try this" item's marker (core/try_action.hpp),
+// drawn as a button.
+enum SpanStyle : uint8_t { kPlain = 0, kBold = 1, kItalic = 2, kCode = 4, kTry = 8 };
 
 struct Span {
   std::string text;

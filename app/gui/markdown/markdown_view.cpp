@@ -2,30 +2,64 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 namespace proclab::gui {
 namespace {
 
 // Lays out styled spans as wrapped lines, one unit (word or CJK character) at a time.
+// A Try this marker as a button where the text reaches it (on the next line when it does not fit).
+void DrawTryButton(const Span& span, const std::string& label, TryButtons& buttons, int index, float left,
+                   float right, float line_height, ImVec2* pen, bool* line_empty) {
+  const float pad_y = std::max(0.0f, (line_height - ImGui::GetFontSize()) * 0.5f - 1.0f);
+  const float width = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+  if (!*line_empty && pen->x + width > right) {
+    pen->x = left;
+    pen->y += line_height;
+  }
+  ImGui::SetCursorScreenPos(ImVec2(pen->x, pen->y + (line_height - ImGui::GetFontSize() - 2 * pad_y) * 0.5f));
+  ImGui::PushID(index);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, pad_y));
+  const bool enabled = buttons.Enabled();
+  if (!enabled) ImGui::BeginDisabled();
+  const bool pressed = ImGui::Button(label.c_str());
+  if (!enabled) ImGui::EndDisabled();
+  ImGui::PopStyleVar();
+  buttons.Drawn(index, span.text, pressed && enabled);
+  ImGui::PopID();
+  pen->x += width + ImGui::GetFontSize() * 0.2f;
+  *line_empty = false;
+}
+
 void DrawSpans(const std::vector<Span>& spans, const Fonts& fonts, ImFont* base,
                const MarkdownColors& colors, float indent, float right_margin = 0,
-               float line_factor = 1.45f) {
+               float line_factor = 1.45f, TryButtons* buttons = nullptr, int* try_index = nullptr) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 start = ImGui::GetCursorScreenPos();
   const float left = ImGui::GetCursorScreenPos().x + indent;
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - right_margin;
   const float line_height = base->FontSize * line_factor;
   ImVec2 pen(left, ImGui::GetCursorScreenPos().y);
   bool line_empty = true;
   for (const Span& span : spans) {
+    if ((span.style & kTry) != 0 && buttons != nullptr && try_index != nullptr) {
+      const int index = (*try_index)++;
+      const std::string label = buttons->Label(index, span.text);
+      if (!label.empty()) {
+        DrawTryButton(span, label, *buttons, index, left, right, line_height, &pen, &line_empty);
+        continue;
+      }
+    }
     ImFont* font = base;
-    if ((span.style & kCode) != 0) font = fonts.mono;
+    const bool code = (span.style & (kCode | kTry)) != 0;
+    if (code) font = fonts.mono;
     else if ((span.style & kBold) != 0 && base == fonts.regular) font = fonts.bold;
     unsigned color = colors.text;
     if (base != fonts.regular) color = colors.heading;
     if ((span.style & kItalic) != 0) color = colors.emphasis;
-    if ((span.style & kCode) != 0) color = colors.code_text;
-    const float size = (span.style & kCode) != 0 ? font->FontSize : base->FontSize;
+    if (code) color = colors.code_text;
+    const float size = code ? font->FontSize : base->FontSize;
     for (std::string_view unit : BreakUnits(span.text)) {
       // Measure without trailing spaces so a line may end flush with the margin.
       std::string_view word = unit;
@@ -41,7 +75,7 @@ void DrawSpans(const std::vector<Span>& spans, const Fonts& fonts, ImFont* base,
       }
       if (line_empty && word.empty()) continue;  // no leading spaces on a line
       const float baseline_shift = (base->FontSize - size) * 0.5f + (line_height - base->FontSize) * 0.5f;
-      if ((span.style & kCode) != 0 && !word.empty())
+      if (code && !word.empty())
         draw->AddRectFilled(ImVec2(pen.x - 2, pen.y + baseline_shift - 1),
                             ImVec2(pen.x + word_width + 2, pen.y + baseline_shift + size + 2),
                             colors.code_bg, 3.0f);
@@ -51,7 +85,8 @@ void DrawSpans(const std::vector<Span>& spans, const Fonts& fonts, ImFont* base,
       line_empty = false;
     }
   }
-  const float height = pen.y + line_height - ImGui::GetCursorScreenPos().y;
+  const float height = pen.y + line_height - start.y;
+  ImGui::SetCursorScreenPos(start);  // a button moved the cursor: the block's box starts where it did
   ImGui::Dummy(ImVec2(right - left, height));
 }
 
@@ -63,8 +98,10 @@ void DrawWrappedText(std::string_view text, const Fonts& fonts, unsigned color, 
   DrawSpans({Span{std::string(text), kPlain}}, fonts, fonts.regular, colors, indent, right_margin, 1.25f);
 }
 
-void DrawMarkdown(const MarkdownDoc& doc, const Fonts& fonts, const MarkdownColors& colors) {
+void DrawMarkdown(const MarkdownDoc& doc, const Fonts& fonts, const MarkdownColors& colors,
+                  TryButtons* buttons) {
   const float em = fonts.regular->FontSize;
+  int try_index = 0;
   for (size_t i = 0; i < doc.blocks.size(); ++i) {
     const Block& block = doc.blocks[i];
     switch (block.kind) {
@@ -82,7 +119,8 @@ void DrawMarkdown(const MarkdownDoc& doc, const Fonts& fonts, const MarkdownColo
       }
       case BlockKind::kParagraph:
       case BlockKind::kQuote:
-        DrawSpans(block.spans, fonts, fonts.regular, colors, block.kind == BlockKind::kQuote ? em : 0);
+        DrawSpans(block.spans, fonts, fonts.regular, colors, block.kind == BlockKind::kQuote ? em : 0, 0, 1.45f,
+                  buttons, &try_index);
         ImGui::Dummy(ImVec2(0, em * 0.35f));
         break;
       case BlockKind::kListItem: {
@@ -99,7 +137,7 @@ void DrawMarkdown(const MarkdownDoc& doc, const Fonts& fonts, const MarkdownColo
           ImGui::GetWindowDrawList()->AddCircleFilled(
               ImVec2(p.x + indent - em * 0.65f, p.y + line_height * 0.5f), em * 0.16f, colors.text);
         }
-        DrawSpans(block.spans, fonts, fonts.regular, colors, indent);
+        DrawSpans(block.spans, fonts, fonts.regular, colors, indent, 0, 1.45f, buttons, &try_index);
         const bool last_of_list = i + 1 >= doc.blocks.size() ||
                                   doc.blocks[i + 1].kind != BlockKind::kListItem;
         ImGui::Dummy(ImVec2(0, last_of_list ? em * 0.35f : em * 0.1f));

@@ -441,6 +441,8 @@ std::string App::AllTexts() const {
     text += lesson->title.en;
     text += lesson->purpose.en;
     for (const ParamSpec& spec : lesson->params) {
+      text += spec.label.zh;
+      text += spec.label.en;
       text += spec.help.zh;
       text += spec.help.en;
     }

@@ -29,6 +29,7 @@
 #include "app/gui/shell/theme.hpp"
 #include "app/gui/shell/widget_rects.hpp"
 #include "app/gui/views/view.hpp"
+#include "core/try_action.hpp"
 
 struct GLFWwindow;
 
@@ -60,6 +61,11 @@ class App {
   bool OpenProgram(const std::string& path, bool notice = true);
   PythonPrograms& python() { return python_; }
   void ShowNextView(int delta);  // the lesson's next (+1) or previous (-1) tab, wrapping around
+  // A lesson text's Try this item (shell/try_buttons.cpp): its settings on the lesson's defaults,
+  // step mode and schedule as it says, then run, trials or steps; false when a run is on or it
+  // could not start.
+  bool PressTry(const TryAction& action);
+  std::vector<TryAction> TryActionsOf(const Lesson& lesson, Language language);  // in the text's order
   // Presenter mode: the lesson list, text and code fold away, the run and its views take the
   // window, the text is larger.
   void SetPresenter(bool on);
@@ -112,6 +118,9 @@ class App {
   bool step_mode = false;  // the Step mode checkbox
   bool live_stall_shown_ = false;
   int trial_count_ = 20;  // the "Run trials" button's batch
+  // The words the Run pane drew last frame for the parameters (labels, choice previews), for the
+  // self-test's check that no CLI name is on screen.
+  std::vector<std::string> run_pane_words;
   char schedule_text_[256] = "";  // step mode: steps typed or pasted, e.g. 1r,2r,1w,2w
   Sentence schedule_error_;  // why the typed schedule cannot run (empty: it can), in both languages
   std::vector<std::pair<int, char>> typed_schedule_;  // the typed schedule, parsed (Run and Space take it)

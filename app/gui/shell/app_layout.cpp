@@ -12,6 +12,7 @@
 #include "app/gui/shell/app.hpp"
 #include "app/gui/views/python_views.hpp"
 #include "app/gui/shell/tab_row.hpp"
+#include "app/gui/shell/try_buttons.hpp"
 #include "core/clock.hpp"
 #include "core/step_schedule.hpp"
 #include "core/facts/explain.hpp"
@@ -243,7 +244,8 @@ void App::DrawLessonText(const ImVec2& pos, const ImVec2& size) {
   shown_language = lang;
   shown_text_error = !text.doc.has_value();
   if (text.doc) {
-    DrawMarkdown(*text.doc, fonts_, theme_.markdown);
+    LessonTryButtons buttons(*this, current, lang);
+    DrawMarkdown(*text.doc, fonts_, theme_.markdown, &buttons);
   } else {
     ImGui::PushFont(fonts_.h2);
     ImGui::TextUnformatted(std::string(current.title.In(lang)).c_str());
@@ -334,30 +336,47 @@ void App::DrawParams() {
   const Language lang = settings_.language;
   const Lesson& current = lesson();
   std::vector<int64_t>& values = params_of(current);
+  run_pane_words.clear();
   const bool locked = run_busy();
   if (locked) ImGui::BeginDisabled();
   const float em = ImGui::GetFontSize();
-  const float label_w = em * 7.5f;
+  // One column for the labels (words, not the CLI's names): as wide as the widest, up to half the pane.
+  float widest = 0;
+  for (const ParamSpec& spec : current.params)
+    widest = std::max(widest, ImGui::CalcTextSize(std::string(spec.label.In(lang)).c_str()).x);
+  const float label_w = std::clamp(widest + ImGui::GetStyle().ItemSpacing.x * 2, em * 7.5f,
+                                   std::max(em * 7.5f, ImGui::GetContentRegionAvail().x * 0.5f));
   for (size_t i = 0; i < current.params.size(); ++i) {
     const ParamSpec& spec = current.params[i];
     ImGui::PushID(static_cast<int>(i));
     const float room = ImGui::GetContentRegionAvail().x;
-    const std::string name(spec.name);
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(name.c_str());
-    HelpTooltip(std::string(spec.help.In(lang)).c_str());
+    const std::string name(spec.label.In(lang));
+    run_pane_words.push_back(name);
     int64_t& value = values[i];
     const bool wide = spec.kind == ParamKind::kInt && spec.max - spec.min > 1000;
     const ImGuiStyle& style = ImGui::GetStyle();
     const float buttons_w = wide ? ImGui::CalcTextSize("÷10×10").x + style.FramePadding.x * 4 + 8 : 0;
-    // The field beside its name when both fit, else under it: nothing runs off the pane.
-    const bool beside = ImGui::CalcTextSize(name.c_str()).x + style.ItemSpacing.x <= label_w &&
-                        label_w + em * 6 + buttons_w <= room;
+    // The field beside its label when both fit, else under it (the label wrapped to the pane):
+    // nothing runs off the pane.
+    const float name_w = ImGui::CalcTextSize(name.c_str()).x;
+    const bool beside = name_w + style.ItemSpacing.x <= label_w && label_w + em * 6 + buttons_w <= room;
+    ImGui::AlignTextToFramePadding();
+    if (beside) {
+      ImGui::TextUnformatted(name.c_str());
+    } else {
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + room);
+      ImGui::TextWrapped("%s", name.c_str());
+      ImGui::PopTextWrapPos();
+    }
+    // Its whole width when shown on one line, so the projector checks see a cut label.
+    Remember(rects, "param-label:" + std::string(spec.name), beside || name_w <= room ? name_w : 0);
+    HelpTooltip(std::string(spec.help.In(lang)).c_str());
     if (beside) ImGui::SameLine(label_w);
     const float field_room = (beside ? room - label_w : room) - buttons_w;
     ImGui::SetNextItemWidth(std::max(std::min(field_room, em * 16.0f), std::min(em * 6, field_room)));
     if (spec.kind == ParamKind::kChoice) {
       const std::string preview = spec.Format(value);
+      run_pane_words.push_back(preview);
       if (ImGui::BeginCombo("##v", preview.c_str())) {
         for (size_t c = 0; c < spec.choices.size(); ++c) {
           if (ImGui::Selectable(std::string(spec.choices[c]).c_str(), value == static_cast<int64_t>(c)))

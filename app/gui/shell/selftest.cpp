@@ -13,6 +13,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <regex>
 
 #include "app/gui/settings/settings.hpp"
 #include "app/gui/shell/app.hpp"
@@ -124,6 +125,7 @@ void SelfTest::Build() {
   BuildPoolChecks();
   BuildLockChecks();
   BuildRendererChecks();
+  BuildWordsChecks();
   BuildProjectorChecks();  // before the save checks: their notice would show in its pictures
   BuildSaveChecks();
 }
@@ -977,6 +979,108 @@ void SelfTest::BuildRendererChecks() {
   Add("draw the finished run", WaitFrames(3));
   Add("the finished run is the frame drawn whole", compare("the finished run"));
   OpenLesson("shared-data", {});  // its defaults again, for the checks after these
+}
+
+}  // namespace proclab::gui
+
+namespace proclab::gui {
+
+// ------------------------------------------------------------------------- words, Try this
+
+void SelfTest::BuildWordsChecks() {
+  const auto lessons = Curriculum();
+  // 1. Every lesson, both languages: the Run pane draws each parameter's label, and no word it
+  // draws for the parameters is a CLI name (window-us) or looks like one.
+  for (int i = 0; i < static_cast<int>(lessons.size()); ++i) {
+    const Lesson* lesson = lessons[static_cast<size_t>(i)];
+    for (Language language : {Language::kEnglish, Language::kChinese}) {
+      const std::string tag = std::string(lesson->id) + " (" + LanguageCode(language) + ")";
+      Add("open " + tag + " for its words", [this, i, language] {
+        if (app_->run_busy()) return false;
+        app_->SetLanguage(language);
+        app_->SelectLesson(i);
+        return true;
+      }, 60);
+      Add("show " + tag + "'s Run pane", WaitFrames(3));
+      Add("the Run pane of " + tag + " says words", [this, lesson, language] {
+        const std::vector<std::string>& words = app_->run_pane_words;
+        const std::regex cli_like(R"(^[a-z]+(-[a-z]+)+$)");
+        for (const ParamSpec& spec : lesson->params) {
+          const std::string label(spec.label.In(language));
+          if (!Check(std::find(words.begin(), words.end(), label) != words.end(),
+                     "the Run pane does not show the label '" + label + "' of --" + std::string(spec.name)))
+            return false;
+        }
+        for (const std::string& word : words) {
+          for (const ParamSpec& spec : lesson->params)
+            if (!Check(word != spec.name, "the Run pane shows the raw name '" + word + "'")) return false;
+          if (!Check(!std::regex_search(word, cli_like), "the Run pane shows '" + word + "', a name, not words"))
+            return false;
+        }
+        return true;
+      });
+    }
+  }
+  // 2. Every Try this item of shared-data and pool, pressed: exactly its settings on the defaults,
+  // step mode and schedule as it says, and a run (or trials, or steps) started when it asks.
+  for (const char* id : {"shared-data", "pool"}) {
+    const auto it = std::find_if(lessons.begin(), lessons.end(), [&](const Lesson* l) { return l->id == id; });
+    if (it == lessons.end()) continue;
+    const int index = static_cast<int>(it - lessons.begin());
+    const Lesson* lesson = *it;
+    for (Language language : {Language::kEnglish, Language::kChinese}) {
+      const std::string tag = std::string(id) + " (" + LanguageCode(language) + ")";
+      Add("open " + tag + " for its Try this buttons", [this, index, language] {
+        if (app_->run_busy()) return false;
+        app_->SetLanguage(language);
+        app_->SelectLesson(index);
+        app_->ResetRun();
+        return true;
+      }, 60);
+      Add("show " + tag + "'s text", WaitFrames(3));
+      Add("every Try this item of " + tag + " is a button", [this, lesson, language] {
+        const size_t count = app_->TryActionsOf(*lesson, language).size();
+        if (!Check(count >= 4, std::to_string(count) + " Try this items")) return false;
+        for (size_t k = 1; k <= count; ++k)
+          if (!Check(app_->rects.count("try:" + std::to_string(k)) == 1, "Try this item " + std::to_string(k) + " has no button"))
+            return false;
+        return true;
+      });
+      const size_t count = 6;  // at most this many are pressed per lesson (each may start a run)
+      for (size_t k = 0; k < count; ++k) {
+        Add("press Try this item " + std::to_string(k + 1) + " of " + tag, [this, lesson, language, k] {
+          if (app_->run_busy()) return false;
+          const std::vector<TryAction> actions = app_->TryActionsOf(*lesson, language);
+          if (k >= actions.size()) return true;
+          const TryAction& action = actions[k];
+          // Something else set first, so the press has to put it back.
+          std::vector<int64_t>& raw = app_->params_of(*lesson);
+          if (!raw.empty()) raw[0] = lesson->params[0].kind == ParamKind::kInt ? lesson->params[0].max : 0;
+          app_->step_mode = action.then != TryAction::Then::kStep;
+          const bool started = app_->PressTry(action);
+          const std::string what = "item " + std::to_string(k + 1) + " (" + TryCommand(*lesson, action) + ")";
+          if (!Check(app_->params_of(*lesson) == TryParams(*lesson, action).raw(), what + " set other values") ||
+              !Check(app_->step_mode == (action.then == TryAction::Then::kStep), what + " left step mode wrong") ||
+              !Check(started == (action.then != TryAction::Then::kSet), what + (started ? " ran" : " did not run")) ||
+              !Check(action.then == TryAction::Then::kSet || app_->run_busy() || app_->last_result() != nullptr,
+                     what + " started nothing"))
+            return false;
+          if (action.then == TryAction::Then::kStep &&
+              !Check(std::string(app_->schedule_text_) == action.schedule, what + " left the schedule field at '" +
+                                                                             std::string(app_->schedule_text_) + "'"))
+            return false;
+          if (started) app_->StopRun();  // that it started is what is checked; some take seconds
+          return true;
+        }, 120);
+      }
+      Add("the last Try this run of " + tag + " ends", [this] { return !app_->run_busy(); }, 120);
+      Add("step mode off after " + tag, [this] {
+        app_->step_mode = false;
+        app_->schedule_text_[0] = '\0';
+        return true;
+      });
+    }
+  }
 }
 
 }  // namespace proclab::gui

@@ -51,6 +51,7 @@ class SelfTest : public Automation {
   void BuildProjectorChecks();  // keys press no focused widget; every size and scale fits
   void BuildScheduleFieldChecks();  // a bad typed schedule: its reason in both languages, nothing starts
   void BuildRendererChecks();   // the window shows each frame as drawn whole, live and after
+  void BuildWordsChecks();   // the Run pane says labels, not CLI names; Try this buttons set and run
   std::string ProjectorScript();
 
   App* app_ = nullptr;  // set on the first frame

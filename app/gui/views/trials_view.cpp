@@ -18,7 +18,7 @@ namespace proclab::gui {
 namespace {
 
 struct TrialSeries {
-  std::string label;  // "shared-data: processes=2, iterations=100 ..."
+  Sentence label;  // "Processes on the counter = 2, Increments per process = 100 ..." in both languages
   double expected = 0;
   bool has_expected = false;
   std::vector<double> values;
@@ -94,10 +94,8 @@ void TrialsView::TrialFinished(const TrialResult& result, bool step_mode) {
   const RaceOutcome* race = result.Outcome<RaceOutcome>();
   if (race == nullptr || result.stopped || step_mode || race->stuck) return;
   auto& all = series_[result.lesson_id];
-  std::string label = result.lesson_id + ":";
-  for (const ParamSpec& spec : result.params.specs())
-    label += (label.back() == ':' ? " " : ", ") + std::string(spec.name) + "=" + result.params.Text(spec.name);
-  auto it = std::find_if(all.begin(), all.end(), [&](const TrialSeries& s) { return s.label == label; });
+  const Sentence label{result.params.Described(Language::kEnglish), result.params.Described(Language::kChinese)};
+  auto it = std::find_if(all.begin(), all.end(), [&](const TrialSeries& s) { return s.label.en == label.en; });
   if (it == all.end()) {
     all.push_back(TrialSeries{.label = label});
     it = std::prev(all.end());
@@ -116,10 +114,13 @@ void TrialsView::PythonTrialFinished(const TrialResult& result, bool step_mode) 
   auto& all = series_[result.lesson_id];
   for (const auto& [id, slot] : result.facts.slots()) {
     if (slot.writes == 0 || slot.name.find('[') != std::string::npos) continue;
-    std::string label = slot.name + " · " + std::filesystem::path(outcome->program).filename().string();
-    for (const ParamSpec& spec : result.params.specs())
-      label += ", " + std::string(spec.name) + "=" + result.params.Text(spec.name);
-    auto it = std::find_if(all.begin(), all.end(), [&](const TrialSeries& s) { return s.label == label; });
+    const std::string program = slot.name + " · " + std::filesystem::path(outcome->program).filename().string();
+    Sentence label{program, program};
+    if (!result.params.specs().empty()) {
+      label.en += ", " + result.params.Described(Language::kEnglish);
+      label.zh += "，" + result.params.Described(Language::kChinese);
+    }
+    auto it = std::find_if(all.begin(), all.end(), [&](const TrialSeries& s) { return s.label.en == label.en; });
     if (it == all.end()) {
       all.push_back(TrialSeries{.label = label});
       it = std::prev(all.end());
@@ -162,7 +163,7 @@ void TrialsView::Draw(const ViewContext& ctx) {
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
     ImGui::PushFont(ctx.fonts.bold);
-    ImGui::TextWrapped("%s", s.label.c_str());
+    ImGui::TextWrapped("%s", s.label.In(ctx.language).c_str());
     ImGui::PopFont();
     double sum = 0;
     for (double v : s.values) sum += v;
