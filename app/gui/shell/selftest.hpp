@@ -50,6 +50,7 @@ class SelfTest : public Automation {
   void BuildSaveChecks();    // the save popup: bad paths in words, trace and screenshot written
   void BuildProjectorChecks();  // keys press no focused widget; every size and scale fits
   void BuildScheduleFieldChecks();  // a bad typed schedule: its reason in both languages, nothing starts
+  void BuildChineseChecks();  // every lesson, fault mode and view in zh-CN: no English sentence drawn
   std::string ProjectorScript();
 
   App* app_ = nullptr;  // set on the first frame
