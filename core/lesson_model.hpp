@@ -93,8 +93,9 @@ struct Lesson {
   // With step mode: how many children (the first ones) take steps; the rest run freely.
   int (*step_children)(const ParamValues&) = nullptr;
 
-  // A short Python equivalent of what the children do (shown beside the C++ code).
-  std::string_view python;
+  // A short Python equivalent of what the children do (shown beside the C++ code): the same code
+  // in both languages, its comments in each (zh empty: the same text as en).
+  LocalText python;
   // Whether `--step` (the learner as scheduler) is supported.
   bool steppable = false;
   // The GUI's tabs for this lesson, in order, by the views' ids ("lanes", "shared" ...): the

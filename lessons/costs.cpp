@@ -478,7 +478,7 @@ const Lesson& CostsLesson() {
       .child = ReturnAtOnce,
       .parent = MeasureEverything,
       .transcript = CostsTranscript,
-      .python = R"(import multiprocessing as mp, time
+      .python = {R"(import multiprocessing as mp, time
 
 def cube(x):
     return x * x * x
@@ -487,7 +487,7 @@ with mp.get_context('fork').Pool() as pool:
     start = time.perf_counter()
     pool.map(cube, range(1_000_000))
     print(1_000_000 / (time.perf_counter() - start), 'items/s')
-)",
+)"},  // no comments: the same in Chinese
       .views = {"costs", "transcript"},
   };
   return lesson;

@@ -196,7 +196,7 @@ const Lesson& DeadlockLesson() {
       .child = TakeTwoLocks,
       .parent = WatchForDeadlock,
       .transcript = Transcript,
-      .python = R"(from multiprocessing import Process, Lock
+      .python = {R"(from multiprocessing import Process, Lock
 import time
 
 def worker(first, second):
@@ -212,6 +212,22 @@ if __name__ == "__main__":
     p1.start(); p2.start()
     p1.join(); p2.join()     # never returns
 )",
+                 R"(from multiprocessing import Process, Lock
+import time
+
+def worker(first, second):
+    with first:              # 先拿一把锁……
+        time.sleep(0.05)     # ……拿着它做点事……
+        with second:         # ……再等另一把：如果它的持有者
+            pass             # 正在等我们这把，就永远等下去
+
+if __name__ == "__main__":
+    a, b = Lock(), Lock()
+    p1 = Process(target=worker, args=(a, b))   # 先 A，后 B
+    p2 = Process(target=worker, args=(b, a))   # 先 B，后 A：顺序相反
+    p1.start(); p2.start()
+    p1.join(); p2.join()     # 永远不会返回
+)"},
       .views = {"locks", "lanes", "processes", "transcript"},
   };
   return lesson;

@@ -118,7 +118,7 @@ const Lesson& LockGuardLesson() {
       .transcript = RaceTranscript,
       .summarise_trials = SummariseRaceTrials,
       .step_children = [](const ParamValues& p) { return static_cast<int>(p.Get("processes")); },
-      .python = R"(def add_100(number, lock):
+      .python = {R"(def add_100(number, lock):
     for _ in range(100):
         time.sleep(0.01)
         with lock:             # acquire ... release, even on an exception
@@ -130,6 +130,18 @@ lock.acquire()
 number.value += 1
 lock.release()
 )",
+                 R"(def add_100(number, lock):
+    for _ in range(100):
+        time.sleep(0.01)
+        with lock:             # 获取……释放，即使抛出异常也会释放
+            number.value += 1
+
+# 不用守卫的同样代码：两次调用之间一旦抛出异常，
+# 锁就永远处于被持有的状态
+lock.acquire()
+number.value += 1
+lock.release()
+)"},
       .steppable = true,
       .views = {"lanes", "shared", "locks", "trials", "processes", "transcript"},
   };

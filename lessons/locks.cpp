@@ -80,7 +80,7 @@ const Lesson& LocksLesson() {
       .transcript = RaceTranscript,
       .summarise_trials = SummariseRaceTrials,
       .step_children = [](const ParamValues& p) { return static_cast<int>(p.Get("processes")); },
-      .python = R"(from multiprocessing import Process, Value, Lock
+      .python = {R"(from multiprocessing import Process, Value, Lock
 
 def add_100(number, lock):
     for _ in range(100):
@@ -94,6 +94,20 @@ counter = Value('i', 0)
 # start two processes with args=(counter, lock), join them
 print(counter.value)         # 200, every time
 )",
+                 R"(from multiprocessing import Process, Value, Lock
+
+def add_100(number, lock):
+    for _ in range(100):
+        time.sleep(0.01)
+        lock.acquire()
+        number.value += 1    # 同一时刻只有一个进程
+        lock.release()
+
+lock = Lock()
+counter = Value('i', 0)
+# 用 args=(counter, lock) 启动两个进程，再 join 它们
+print(counter.value)         # 每次都是 200
+)"},
       .steppable = true,
       .views = {"lanes", "shared", "locks", "trials", "processes", "transcript"},
   };

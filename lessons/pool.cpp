@@ -367,7 +367,7 @@ const Lesson& PoolLesson() {
       .child = PoolWorker,
       .parent = DrivePool,
       .transcript = Transcript,
-      .python = R"(from multiprocessing import Pool
+      .python = {R"(from multiprocessing import Pool
 
 def cube(x):
     return x ** 3
@@ -380,6 +380,19 @@ if __name__ == "__main__":
         pool.close()
         pool.join()
 )",
+                 R"(from multiprocessing import Pool
+
+def cube(x):
+    return x ** 3
+
+if __name__ == "__main__":
+    with Pool() as pool:                      # 每个 CPU 一个工作进程
+        print(pool.map(cube, range(10)))      # [0, 1, 8, ..., 729]
+        done = pool.apply_async(cube, (4,), callback=print)
+        print(done.get(timeout=5))            # 64
+        pool.close()
+        pool.join()
+)"},
       .views = {"pool", "lanes", "processes", "transcript"},
   };
   return lesson;

@@ -132,7 +132,7 @@ const Lesson& ProcessesLesson() {
       .child = SquareNumbers,
       .parent = JoinAll,
       .transcript = Transcript,
-      .python = R"(from multiprocessing import Process
+      .python = {R"(from multiprocessing import Process
 import os
 
 def square_numbers(work):
@@ -145,6 +145,19 @@ for p in procs: p.start()
 for p in procs: p.join()      # wait for each to exit
 print([p.exitcode for p in procs])
 )",
+                 R"(from multiprocessing import Process
+import os
+
+def square_numbers(work):
+    for i in range(work):
+        result = i * i
+
+procs = [Process(target=square_numbers, args=(1000,))
+         for _ in range(os.cpu_count())]
+for p in procs: p.start()
+for p in procs: p.join()      # 等每个进程退出
+print([p.exitcode for p in procs])
+)"},
       .views = {"processes", "lanes", "transcript"},
   };
   return lesson;

@@ -246,7 +246,7 @@ const Lesson& QueueLesson() {
       .child = Produce,
       .parent = Consume,
       .transcript = Transcript,
-      .python = R"(from multiprocessing import Process, Queue
+      .python = {R"(from multiprocessing import Process, Queue
 
 def squares(q, n):
     for i in range(1, n + 1):
@@ -264,6 +264,24 @@ if __name__ == "__main__":
         print(q.get())            # drain first ...
     for p in producers: p.join()  # ... then join
 )",
+                 R"(from multiprocessing import Process, Queue
+
+def squares(q, n):
+    for i in range(1, n + 1):
+        q.put(i * i)
+
+def negatives(q, n):
+    for i in range(1, n + 1):
+        q.put(-i)
+
+if __name__ == "__main__":
+    q = Queue(maxsize=64)
+    producers = [Process(target=f, args=(q, 5)) for f in (squares, negatives)]
+    for p in producers: p.start()
+    for _ in range(10):
+        print(q.get())            # 先把队列取空……
+    for p in producers: p.join()  # ……再 join
+)"},
       .views = {"queue", "lanes", "processes", "transcript"},
   };
   return lesson;

@@ -117,13 +117,20 @@ const Lesson& QueueBasicsLesson() {
       .child = PutThreeGetOne,
       .parent = WaitForChild,
       .transcript = Transcript,
-      .python = R"(from multiprocessing import Queue
+      .python = {R"(from multiprocessing import Queue
 
 q = Queue()
 for n in (1, 2, 3):
     q.put(n)          # each new item joins at the back
 print(q.get())        # 1: the item that waited longest leaves first
 )",
+                 R"(from multiprocessing import Queue
+
+q = Queue()
+for n in (1, 2, 3):
+    q.put(n)          # 每个新元素排到队尾
+print(q.get())        # 1：等得最久的元素最先离开
+)"},
       .views = {"queue", "lanes", "processes", "transcript"},
   };
   return lesson;

@@ -58,7 +58,7 @@ const Lesson& SharedDataLesson() {
       .transcript = RaceTranscript,
       .summarise_trials = SummariseRaceTrials,
       .step_children = [](const ParamValues& p) { return static_cast<int>(p.Get("processes")); },
-      .python = R"(from multiprocessing import Process, Value, Array
+      .python = {R"(from multiprocessing import Process, Value, Array
 import time
 
 def add_100(number):
@@ -73,6 +73,21 @@ for p in ps: p.start()
 for p in ps: p.join()
 print(counter.value)        # often less than 200
 )",
+                 R"(from multiprocessing import Process, Value, Array
+import time
+
+def add_100(number):
+    for _ in range(100):
+        time.sleep(0.01)
+        number.value += 1   # 读、加、写：不是原子操作
+
+counter = Value('i', 0)
+nums = Array('d', [0.0, 100.0, 200.0])
+ps = [Process(target=add_100, args=(counter,)) for _ in range(2)]
+for p in ps: p.start()
+for p in ps: p.join()
+print(counter.value)        # 常常少于 200
+)"},
       .steppable = true,
       .views = {"lanes", "shared", "trials", "processes", "transcript"},
   };

@@ -129,3 +129,49 @@ TEST_CASE("the costs transcript in Chinese names every figure, with Python's col
   FindLesson("costs")->transcript(result, Language::kEnglish, english);
   CHECK(english.front().find("figure") != std::string::npos);  // the English table, as proclab-cli bench prints it
 }
+
+namespace {
+
+std::vector<std::string> PythonLines(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    lines.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// A Python line split into its code (trailing spaces dropped) and its comment ("" when none).
+// The shown programs have no '#' inside a string.
+std::pair<std::string, std::string> SplitComment(const std::string& line) {
+  const size_t hash = line.find('#');
+  std::string code = line.substr(0, hash);
+  while (!code.empty() && code.back() == ' ') code.pop_back();
+  return {code, hash == std::string::npos ? std::string() : line.substr(hash)};
+}
+
+}  // namespace
+
+TEST_CASE("every lesson's Python tab is the same code in both languages, with its comments in Chinese under zh-CN") {
+  static const std::regex call_args(R"(\w+=\([^)]*\))");  // args=(counter, lock): code quoted in a comment
+  for (const Lesson* lesson : Curriculum()) {
+    INFO(lesson->id);
+    const std::vector<std::string> en = PythonLines(lesson->python.In(Language::kEnglish));
+    const std::vector<std::string> zh = PythonLines(lesson->python.In(Language::kChinese));
+    REQUIRE(!en.empty());
+    REQUIRE(en.size() == zh.size());
+    for (size_t i = 0; i < en.size(); ++i) {
+      const auto [en_code, en_comment] = SplitComment(en[i]);
+      const auto [zh_code, zh_comment] = SplitComment(zh[i]);
+      INFO("line " << i + 1 << ": " << en[i] << " | " << zh[i]);
+      CHECK(en_code == zh_code);
+      CHECK(en_comment.empty() == zh_comment.empty());
+      CHECK(EnglishLeft(std::regex_replace(zh_comment, call_args, " ")).empty());
+    }
+  }
+  CHECK(SplitComment("    q.put(n)          # 每个新元素排到队尾") == std::pair<std::string, std::string>{"    q.put(n)", "# 每个新元素排到队尾"});
+  CHECK_FALSE(EnglishLeft("# take one lock ...").empty());  // what the check would find left in English
+}

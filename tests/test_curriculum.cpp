@@ -45,7 +45,7 @@ TEST_CASE("every lesson has titles, a purpose and parameter help in both languag
     CHECK_FALSE(lesson->title.zh.empty());
     CHECK_FALSE(lesson->purpose.en.empty());
     CHECK_FALSE(lesson->purpose.zh.empty());
-    CHECK_FALSE(lesson->python.empty());
+    CHECK_FALSE(lesson->python.en.empty());
     for (const ParamSpec& spec : lesson->params) {
       INFO(spec.name);
       CHECK_FALSE(spec.help.en.empty());

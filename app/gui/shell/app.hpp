@@ -124,6 +124,10 @@ class App {
   char schedule_text_[256] = "";  // step mode: steps typed or pasted, e.g. 1r,2r,1w,2w
   Sentence schedule_error_;  // why the typed schedule cannot run (empty: it can), in both languages
   std::vector<std::pair<int, char>> typed_schedule_;  // the typed schedule, parsed (Run and Space take it)
+  // The self-test's language check: set it, and the next frame's text as ImGui draws it (its
+  // log: widgets, tooltips, popups; not the views' own draw-list text) lands in captured_text_.
+  bool capture_text_ = false;
+  std::string captured_text_;
 
  private:
   // app.cpp

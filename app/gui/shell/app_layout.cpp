@@ -324,7 +324,7 @@ void App::DrawCode(const ImVec2& pos, const ImVec2& size) {
     } else if (names[static_cast<size_t>(tab)] == "code:child") {
       code_tab(child_code.empty() ? "// (no child code was cut from the lesson source)" : child_code, true);
     } else {
-      code_tab(current.python, false);
+      code_tab(current.python.In(lang), false);
     }
   }
   ImGui::End();

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <regex>
 
@@ -121,6 +122,7 @@ void SelfTest::Build() {
   BuildLessonChecks();
   BuildStepChecks();
   BuildScheduleFieldChecks();
+  BuildChineseChecks();
   BuildQueueChecks();
   BuildPoolChecks();
   BuildLockChecks();
@@ -505,6 +507,122 @@ void SelfTest::BuildScheduleFieldChecks() {
     app_->SetLanguage(Language::kEnglish);
     return true;
   });
+}
+
+// ------------------------------------------------------------------------------ Chinese
+
+namespace {
+
+// Two English words in a row left in what the Chinese UI drew, once code and names are taken
+// out: the lesson's parameter names and choices (command-line names), the multiprocessing API,
+// signals, units, process names, paths. Empty when there are none.
+std::string EnglishDrawn(std::string text, const Lesson& lesson) {
+  // The lesson text and the code pane (App::Frame marks them).
+  for (size_t from; (from = text.find("[not checked]")) != std::string::npos;) {
+    const size_t to = text.find("[/not checked]", from);
+    text.erase(from, to == std::string::npos ? std::string::npos : to + 14 - from);
+  }
+  std::string names;
+  for (const ParamSpec& spec : lesson.params) {
+    names += "|" + std::string(spec.name);
+    for (std::string_view choice : spec.choices) names += "|" + std::string(choice);
+  }
+  const std::regex code(
+      R"((?:^|[^A-Za-z_-])(?:ProcLab|Python|multiprocessing|C\+\+|Value|Array|Lock|Queue|Pool|Process|MainProcess|pid|)"
+      R"(error_callback|callback|map_async|apply_async|map|apply|join|close|terminate|put|get|with lock|chunksize|range|)"
+      R"(cube|square|slow|fail|crash|os\.cpu_count\(\)|EOWNERDEAD|SIG[A-Z]+|English|Perfetto|chrome|tracing|)"
+      R"(ms|ns|r|w|on|off)" + names + R"()(?![A-Za-z_])|[A-Za-z]+Worker-\d+|Process-\d+|/[^ ]*|'[^']*'|`[^`]*`)");
+  static const std::regex two_words(R"([A-Za-z]{2,}[ ,]+[A-Za-z]{2,})");
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const std::string left = std::regex_replace(line, code, " ");
+    std::smatch m;
+    if (std::regex_search(left, m, two_words)) return m.str() + " in: " + line;
+  }
+  return {};
+}
+
+}  // namespace
+
+void SelfTest::BuildChineseChecks() {
+  // Each lesson in the cases that reach its other texts (a crash, a dead holder, a stall, a
+  // replaced pool worker, step mode), each of its tabs drawn in Chinese, the lanes hovered (their
+  // tooltip): no English sentence in what ImGui drew. What was drawn is kept in DIR/zh-*.txt.
+  struct Case {
+    const char* lesson;
+    std::vector<std::pair<std::string, std::string>> params;
+    bool step = false;
+  };
+  const std::vector<Case> cases = {
+      {"processes", {}},
+      {"processes", {{"fail", "crash"}}},
+      {"shared-data", {{"iterations", "20"}, {"sleep-ms", "0"}}},
+      {"shared-data", {{"iterations", "2"}, {"array-processes", "0"}}, true},
+      {"locks", {{"iterations", "20"}, {"sleep-ms", "1"}, {"kill-holder", "on"}}},
+      {"lock-guard", {{"style", "manual"}, {"fail-inside", "on"}, {"iterations", "10"}, {"sleep-ms", "0"}}},
+      {"queue-basics", {}},
+      {"queue", {{"items", "40"}, {"capacity", "4"}, {"join-before-drain", "on"}}},
+      {"pool", {}},
+      {"pool", {{"task", "crash"}}},
+      {"pool", {{"task", "fail"}}},
+      {"deadlock", {}},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    const Lesson* lesson = FindLesson(c.lesson);
+    if (lesson == nullptr) continue;
+    const std::string name = std::string(c.lesson) + "-" + std::to_string(++n);
+    OpenLesson(c.lesson, c.params);
+    Add("Chinese: " + name, [this] {
+      app_->SetLanguage(Language::kChinese);
+      return true;
+    });
+    if (c.step) {
+      Add("Chinese: step " + name, [this] {
+        app_->step_mode = true;
+        return Check(app_->StartRun(1, true, {{0, 'r'}, {1, 'r'}, {0, 'w'}, {1, 'w'}}), "Run refused to start");
+      });
+      Add("Chinese: the steps of " + name + " end", [this] { return !app_->run_busy(); }, 60);
+    } else {
+      Add("Chinese: run " + name, [this] { return Check(app_->StartRun(1, false), "Run refused to start"); });
+      Add("Chinese: the run of " + name + " ends", [this] { return !app_->run_busy(); }, 90);
+    }
+    for (std::string_view view : lesson->views) {
+      const std::string what = name + " " + std::string(view);
+      Add("Chinese: show " + what, [this, view] {
+        app_->ShowView(view);
+        return true;
+      });
+      Add("Chinese: draw " + what, WaitFrames(3));
+      // The lanes' tooltip: the mouse in the middle of the view.
+      if (view == "lanes")
+        Add("Chinese: hover " + what, [this] {
+          const auto it = app_->rects.find("view-area");
+          if (it == app_->rects.end()) return true;
+          mouse_ = ImVec2((it->second.min.x + it->second.max.x) * 0.5f, it->second.min.y + (it->second.max.y - it->second.min.y) * 0.3f);
+          inject_ = true;
+          return step_frame_ >= 3;
+        });
+      Add("Chinese: capture " + what, [this] {
+        app_->capture_text_ = true;
+        return true;
+      });
+      Add("Chinese: check " + what, [this, what, lesson] {
+        if (app_->capture_text_) return false;  // not drawn yet
+        inject_ = false;
+        std::ofstream(dir_ + "/zh-" + what + ".txt") << app_->captured_text_;
+        const std::string left = EnglishDrawn(app_->captured_text_, *lesson);
+        return Check(left.empty(), what + " in Chinese shows English: " + left);
+      });
+    }
+    Add("Chinese: leave " + name, [this, lesson] {
+      app_->params_of(*lesson) = ParamValues(lesson->params).raw();  // the later checks expect defaults
+      app_->step_mode = false;
+      app_->SetLanguage(Language::kEnglish);
+      return true;
+    });
+  }
 }
 
 // ------------------------------------------------------------------------------------ queue

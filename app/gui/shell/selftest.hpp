@@ -52,6 +52,7 @@ class SelfTest : public Automation {
   void BuildScheduleFieldChecks();  // a bad typed schedule: its reason in both languages, nothing starts
   void BuildRendererChecks();   // the window shows each frame as drawn whole, live and after
   void BuildWordsChecks();   // the Run pane says labels, not CLI names; Try this buttons set and run
+  void BuildChineseChecks();  // every lesson, fault mode and view in zh-CN: no English sentence drawn
   std::string ProjectorScript();
 
   App* app_ = nullptr;  // set on the first frame

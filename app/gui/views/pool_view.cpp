@@ -351,7 +351,7 @@ void PoolView::Draw(const ViewContext& ctx) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
       const std::string& error =
           ctx.language == Language::kChinese && !outcome->error_zh.empty() ? outcome->error_zh : outcome->error;
-      ImGui::TextWrapped("%s: %s", ctx.T(Str::kPoolError), error.c_str());
+      ImGui::TextWrapped(ctx.language == Language::kChinese ? "%s：%s" : "%s: %s", ctx.T(Str::kPoolError), error.c_str());
       ImGui::PopStyleColor();
     }
   }
