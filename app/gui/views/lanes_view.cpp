@@ -230,7 +230,12 @@ void LanesView::Draw(const ViewContext& ctx) {
     l.number = ctx.run.python ? l.name : std::to_string(i + 1);
     if (!role.empty()) l.name += " · " + role, l.number += " · " + role;
     l.step = counter != nullptr ? LastStepText(facts, *counter, i, ctx.language) : std::string();
-    widest = std::max({widest, ImGui::CalcTextSize(l.name.c_str()).x + em * 0.6f, ImGui::CalcTextSize(l.step.c_str()).x + em * 0.6f});
+    // One line (many lanes): the number, what it updates and the pid side by side.
+    const std::string pid = "pid " + std::to_string(facts.child(i).record.pid);
+    const float one_line = ImGui::CalcTextSize(l.number.c_str()).x + em * 0.4f +
+                           ctx.fonts.mono->CalcTextSizeA(ctx.fonts.mono->FontSize, FLT_MAX, 0, pid.c_str()).x;
+    widest = std::max({widest, ImGui::CalcTextSize(l.name.c_str()).x + em * 0.6f, ImGui::CalcTextSize(l.step.c_str()).x + em * 0.6f,
+                       one_line + em * 0.6f});
   }
   const float label_w = std::min(widest, std::max(em * 7.2f, width * 0.34f));
   shown_.label_w = label_w;

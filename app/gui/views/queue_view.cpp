@@ -402,8 +402,10 @@ void QueueView::Draw(const ViewContext& ctx) {
     const size_t p = static_cast<size_t>(std::find(producers.begin(), producers.end(), trip.producer) - producers.begin());
     // From the producer's box edge (it used to start half inside the box).
     const ImVec2 from(producer_out[p].x - 2, producer_out[p].y - slot_h * 0.5f);
-    const float target = std::min(static_cast<float>(put_done - got_done) - shift, static_cast<float>(visible - 1));
-    item_at(trip, Lerp(from, slot_min(target), f));
+    const float place = static_cast<float>(put_done - got_done) - shift;
+    const float target = std::min(place, static_cast<float>(visible - 1));
+    // Into a hidden slot (the "+N"): it fades as it lands, not covering the tail's item.
+    item_at(trip, Lerp(from, slot_min(target), f), place > static_cast<float>(visible - 1) ? 1.0f - f : 1.0f);
   }
   ImGui::Dummy(ImVec2(width, rows_h + em * 1.2f));
 

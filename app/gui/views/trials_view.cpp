@@ -118,11 +118,21 @@ void Histogram(const ViewContext& ctx, const TrialSeries& series, ImVec2 size) {
     const float x = p.x + static_cast<float>((at - binned.lo) / (binned.hi - binned.lo)) * plot_w;
     draw->AddLine(ImVec2(x, p.y), ImVec2(x, p.y + plot_h), theme.text, 2);
   }
-  // The x axis: the lowest and highest value, its name between them.
-  std::snprintf(text, sizeof text, "%g", binned.lo);
-  draw->AddText(ImVec2(p.x, p.y + plot_h + 2), theme.dim, text);
+  // The x axis: each bar's value under it where they all fit, else the lowest and the highest;
+  // its name below.
   std::snprintf(text, sizeof text, "%g", binned.integers ? binned.hi - 1 : binned.hi);
-  draw->AddText(ImVec2(p.x + plot_w - ImGui::CalcTextSize(text).x, p.y + plot_h + 2), theme.dim, text);
+  const bool each = binned.integers && ImGui::CalcTextSize(text).x + em * 0.4f < bar_w;
+  for (int b = 0; each && b < bins; ++b) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", binned.bins[static_cast<size_t>(b)].lo);
+    draw->AddText(ImVec2(p.x + bar_w * (static_cast<float>(b) + 0.5f) - ImGui::CalcTextSize(value).x * 0.5f, p.y + plot_h + 2),
+                  theme.dim, value);
+  }
+  if (!each) {
+    draw->AddText(ImVec2(p.x + plot_w - ImGui::CalcTextSize(text).x, p.y + plot_h + 2), theme.dim, text);
+    std::snprintf(text, sizeof text, "%g", binned.lo);
+    draw->AddText(ImVec2(p.x, p.y + plot_h + 2), theme.dim, text);
+  }
   const char* axis = ctx.T(Str::kHistValueAxis);
   draw->AddText(ImVec2(p.x + (plot_w - ImGui::CalcTextSize(axis).x) * 0.5f, p.y + plot_h + 2 + em * 1.1f), theme.dim, axis);
   ImGui::Dummy(size);
