@@ -472,6 +472,14 @@ void LanesView::Draw(const ViewContext& ctx) {
           ImGui::Text("%s %d · %.3f ms · %s", ctx.T(Str::kChild), lane_index + 1, t_mouse / 1e6,
                       StateName(state, ctx.language));
         }
+        // Past its end: how and when it ended, as the transcript and the Processes tab say it.
+        const ChildFacts& hovered_child = facts.child(lane_index);
+        if ((state == LaneState::kExited || state == LaneState::kKilled) && hovered_child.ended()) {
+          char text[256];
+          std::snprintf(text, sizeof text, ctx.T(Str::kEndedAt), HowItEnded(hovered_child, ctx.language).c_str(),
+                        LifeTimeText(facts, hovered_child.end_ns(), ctx.language).c_str());
+          ImGui::TextUnformatted(text);
+        }
       } else {
         ImGui::Text("%s · %.3f ms", ctx.T(Str::kParent), t_mouse / 1e6);
         for (const JoinFact& join : facts.joins()) {

@@ -41,8 +41,8 @@ void ProcessesView::Draw(const ViewContext& ctx) {
   ImGui::TableSetupColumn(ctx.T(Str::kChild), ImGuiTableColumnFlags_WidthStretch, 0.5f);
   ImGui::TableSetupColumn(ctx.T(Str::kPid), ImGuiTableColumnFlags_WidthStretch, 0.7f);
   ImGui::TableSetupColumn(ctx.T(Str::kState), ImGuiTableColumnFlags_WidthStretch, 1.1f);
-  ImGui::TableSetupColumn(ctx.T(Str::kExitStatus), ImGuiTableColumnFlags_WidthStretch, 2.0f);
-  ImGui::TableSetupColumn(ctx.T(Str::kLifeTimes), ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn(ctx.T(Str::kExitStatus), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  ImGui::TableSetupColumn(ctx.T(Str::kLifeTimes), ImGuiTableColumnFlags_WidthStretch, 1.9f);
   ImGui::TableSetupColumn(ctx.T(Str::kJoinWait), ImGuiTableColumnFlags_WidthStretch, 1.1f);
   ImGui::TableHeadersRow();
   for (int i = 0; i < facts.children(); ++i) {
