@@ -72,6 +72,7 @@ void AddChildEvent(ChildFacts& child, const Event& e) {
       break;
     case EventKind::kFinished:  // its code returned; it has ended once it is reaped (below)
       child.finished_ns = t;
+      now.waiting_lock = now.blocked = now.step_wait = now.in_task = false;  // it waits for nothing now
       break;
     case EventKind::kFailed:  // reported an error: it goes on running until it returns
       child.failed_ns = t;
