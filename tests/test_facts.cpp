@@ -419,7 +419,8 @@ TEST_CASE("child facts: a child that reports an error goes on running; its end i
   CHECK(child.end_ns() == 50);
   CHECK(child.StateAt(25) == LaneState::kRunning);  // not "exited" at its error
   CHECK(child.StateAt(35) == LaneState::kLockWait);
-  CHECK(child.StateAt(45) == LaneState::kExited);
+  CHECK(child.StateAt(45) == LaneState::kRunning);  // its code returned, it is not reaped yet
+  CHECK(child.StateAt(50) == LaneState::kExited);   // exited when reaped: the end every report gives
   CHECK(child.StateAt(60) == LaneState::kExited);
   CHECK(child.StateAt(6) == LaneState::kStarting);
   CHECK(child.StateAt(1) == LaneState::kNone);

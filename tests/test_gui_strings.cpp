@@ -227,8 +227,17 @@ TEST_CASE("the live model's facts mark the write that overwrote another child's 
                 At(1400, 0, EventKind::kWrite, 0, 1, 0), At(1600, 0, EventKind::kFinished)});
   trace.Append({At(1100, 1, EventKind::kStarted), At(1300, 1, EventKind::kRead, 0, 0),
                 At(1500, 1, EventKind::kWrite, 0, 1, 1), At(1600, 1, EventKind::kFinished)});
+  // Both reaped at 1650, after their code returned at 1600: that is when their lanes end.
+  std::vector<ChildRecord> children(2);
+  for (int i = 0; i < 2; ++i) {
+    children[static_cast<size_t>(i)].index = i;
+    children[static_cast<size_t>(i)].state = ChildState::kExited;
+    children[static_cast<size_t>(i)].exit_status = 0;
+    children[static_cast<size_t>(i)].spawn_ns = 1050;
+    children[static_cast<size_t>(i)].end_ns = 1650;
+  }
   LiveModel model;
-  model.Sync(trace, {});
+  model.Sync(trace, children);
   const SlotFacts* counter = model.facts().slot(0);
   REQUIRE(counter != nullptr);
   CHECK(counter->writes == 2);
@@ -241,6 +250,7 @@ TEST_CASE("the live model's facts mark the write that overwrote another child's 
   CHECK(marks.lane(1)[0].t_ns == 1500);
   CHECK(marks.update(model.facts(), marks.lane(1)[0]).read.field == 0);
   CHECK(model.facts().child(1).StateAt(1550) == LaneState::kRunning);
+  CHECK(model.facts().child(1).StateAt(1620) == LaneState::kRunning);  // returned, not yet reaped
   CHECK(model.facts().child(1).StateAt(1700) == LaneState::kExited);
   CHECK(model.lane(1).size() == 4);  // the events, kept for tooltips
 }

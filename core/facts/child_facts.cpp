@@ -70,9 +70,9 @@ void AddChildEvent(ChildFacts& child, const Event& e) {
       child.pid = e.a;
       child.parent_pid = e.b;
       break;
-    case EventKind::kFinished:
+    case EventKind::kFinished:  // its code returned; it has ended once it is reaped (below)
       child.finished_ns = t;
-      now.finished = true;
+      now.waiting_lock = now.blocked = now.step_wait = now.in_task = false;  // it waits for nothing now
       break;
     case EventKind::kFailed:  // reported an error: it goes on running until it returns
       child.failed_ns = t;
@@ -122,7 +122,7 @@ void AddChildEvent(ChildFacts& child, const Event& e) {
       break;
     case EventKind::kTaskStart:
       now.in_task = true;
-      child.tasks.push_back({t, 0, e.a, e.b});
+      child.tasks.push_back({t, 0, e.a, e.b, e.object});
       break;
     case EventKind::kTaskEnd:
     case EventKind::kTaskFailed:

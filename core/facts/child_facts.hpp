@@ -53,12 +53,14 @@ struct TaskSpan {
   int64_t start_ns = 0;
   int64_t end_ns = 0;  // 0 while the task runs
   int64_t first = 0, last = 0;
+  uint32_t object = 0;  // the pool it ran for (a Python process's own run() has none declared)
 };
 
 struct ChildFacts {
   ChildRecord record;        // pid, spawn, reap time, exit status or signal (from the supervisor)
   int64_t started_ns = 0;    // passed the start barrier (kStarted)
-  int64_t finished_ns = 0;   // its code returned (kFinished)
+  int64_t finished_ns = 0;   // its code returned (kFinished); its lane shows it exited at its end
+                             // (end_ns, the reaping), the one end time every report gives
   int64_t failed_ns = 0;     // it reported an error (kFailed); it may go on running
   std::string error;         // what it reported
   bool killed_by_proclab = false;  // the signal that ended it came from the parent (kKill)

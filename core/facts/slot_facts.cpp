@@ -72,6 +72,10 @@ void AddSlotEvent(SlotFacts& slot, int lane, const Event& event) {
   const int64_t erased = ErasedBy(mine.last_read, value, replaced);
   mine.has_read = false;
   if (erased == 0) return;
+  if (erased < 0) {
+    ++slot.bringing_back_writes;
+    slot.brought_back -= erased;
+  }
   mine.erased += erased;
   slot.lost += erased;
   if (slot.lost_updates.size() < SlotFacts::kMaxListed)

@@ -76,6 +76,10 @@ struct SlotFacts {
   // kMaxListed each: a run of 128 children racing flat out makes hundreds of millions; the
   // counts above stay exact, and `listed_all` says whether the lists are whole.
   static constexpr size_t kMaxListed = 1'000'000;
+  // Writes that erased a negative number of updates (they wrote over a value older than the one
+  // they read, so they brought back updates an earlier write had erased), and how many they
+  // brought back: `lost` is what stayed lost after them. From the events seen.
+  int64_t bringing_back_writes = 0, brought_back = 0;
   std::vector<WriteFact> write_log;
   std::vector<LostUpdate> lost_updates;
   bool listed_all = true;

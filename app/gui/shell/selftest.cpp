@@ -128,6 +128,7 @@ void SelfTest::Build() {
   BuildLockChecks();
   BuildRendererChecks();
   BuildWordsChecks();
+  BuildViewWordsChecks();
   BuildProjectorChecks();  // before the save checks: their notice would show in its pictures
   BuildSaveChecks();
 }
@@ -621,6 +622,61 @@ void SelfTest::BuildChineseChecks() {
       app_->step_mode = false;
       app_->SetLanguage(Language::kEnglish);
       return true;
+    });
+  }
+}
+
+// --------------------------------------------------------------- the views' words (issue #12)
+
+void SelfTest::BuildViewWordsChecks() {
+  // Step mode: the Shared data tab shows the counter before the first step (it said "This
+  // lesson has no shared counter"), and each lane says what its child updates.
+  if (const Lesson* shared = FindLesson("shared-data"); shared != nullptr && shared->steppable) {
+    OpenLesson("shared-data", {});
+    Add("views: step mode on", [this] {
+      app_->step_mode = true;
+      return true;
+    });
+    Add("views: show the step mode", WaitFrames(3));
+    Add("views: start in step mode", [this] { return Check(app_->StartRun(1, true), "Run refused to start"); });
+    Add("views: the first child waits for its first step", [this] {
+      const ShownRun run = app_->shown();
+      return run.live && run.facts->children() > 0 && run.facts->child(0).StateNow() == LaneState::kStepWait;
+    }, 20);
+    Add("views: show the Shared data tab before any step", [this] {
+      app_->ShowView("shared");
+      return true;
+    });
+    Add("views: draw it", WaitFrames(3));
+    Add("views: the counter is on the Shared data tab before the first step", [this] {
+      const SharedView* view = app_->ViewAs<SharedView>("shared");
+      return Check(app_->shown_view() == "shared" && view->shown().counter,
+                   "the Shared data tab shows no counter before the first step of a stepped run");
+    });
+    Add("views: stop the stepped run", [this] {
+      app_->StopRun();
+      return true;
+    });
+    Add("views: the stepped run ends", [this] { return !app_->run_busy(); }, 20);
+    Add("views: step mode off", [this] {
+      app_->step_mode = false;
+      return true;
+    });
+  }
+  // locks --kill-holder: the Shared data tab says the killed holder read and never wrote back.
+  if (FindLesson("locks") != nullptr) {
+    OpenLesson("locks", {{"kill-holder", "on"}, {"iterations", "4"}, {"sleep-ms", "0"}});
+    RunAndWait("locks --kill-holder on", 60);
+    Add("views: show the Shared data tab of the killed holder's run", [this] {
+      app_->ShowView("shared");
+      return true;
+    });
+    Add("views: draw the killed holder", WaitFrames(3));
+    Add("views: the killed holder read the counter and never wrote it back, in words", [this] {
+      const SharedView* view = app_->ViewAs<SharedView>("shared");
+      return Check(app_->shown_view() == "shared" && view->shown().never_wrote_back == 1,
+                   "the Shared data tab says " + std::to_string(view->shown().never_wrote_back) +
+                       " children were killed between their read and their write, expected 1");
     });
   }
 }

@@ -47,6 +47,7 @@ class SelfTest : public Automation {
   void BuildQueueChecks();   // replay, order, predicted order, the stall
   void BuildPoolChecks();    // results in order, states, a replaced worker, callbacks, live
   void BuildLockChecks();    // rows, holders, a dead holder, the deadlock's cycle
+  void BuildViewWordsChecks();  // the counter before a first step; a killed holder that never wrote back
   void BuildSaveChecks();    // the save popup: bad paths in words, trace and screenshot written
   void BuildProjectorChecks();  // keys press no focused widget; every size and scale fits
   void BuildScheduleFieldChecks();  // a bad typed schedule: its reason in both languages, nothing starts

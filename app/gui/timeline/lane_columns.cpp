@@ -1,6 +1,8 @@
 #include "app/gui/timeline/lane_columns.hpp"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 
 namespace proclab::gui {
 
@@ -54,6 +56,14 @@ uint32_t StatesSeen(const RunFacts& facts) {
       seen |= 1u << static_cast<unsigned>(child.changes[k].state);
   }
   return seen;
+}
+
+std::string TaskLabel(const RunFacts& facts, const TaskSpan& task) {
+  if (facts.pool(task.object) == nullptr && task.first == task.last) return {};
+  char text[48];
+  if (task.first == task.last) std::snprintf(text, sizeof text, "%" PRId64, task.first);
+  else std::snprintf(text, sizeof text, "%" PRId64 "–%" PRId64, task.first, task.last);
+  return text;
 }
 
 size_t FirstEventAt(std::span<const Event> events, int64_t t_ns) {

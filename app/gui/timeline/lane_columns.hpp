@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/event.hpp"
@@ -31,6 +32,11 @@ void AggregateColumns(const ChildFacts& child, int64_t t_begin, int64_t t_end, i
 // Which states occur in any child's lane (bit per LaneState), for the legend: from each lane's
 // last summary block plus the few changes after it.
 uint32_t StatesSeen(const RunFacts& facts);
+
+// A task's label on its lane: the items of a pool's task ("7", "0–99"), or a range of items a
+// child worked on ("0–999"); "" for a task that names no items (a Python process's run(), which
+// the tracer marks as a task 0..0 of no pool: it drew a stray "0").
+std::string TaskLabel(const RunFacts& facts, const TaskSpan& task);
 
 // How many of `events` (one lane, in time order) fall in [t_begin, t_end), by binary search.
 size_t CountEvents(std::span<const Event> events, int64_t t_begin, int64_t t_end);

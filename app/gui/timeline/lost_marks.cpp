@@ -15,6 +15,7 @@ void LostMarks::Update(const RunFacts& facts) {
     size_t& taken = taken_[id];
     for (; taken < slot.lost_updates.size(); ++taken) {
       const LostUpdate& lost = slot.lost_updates[taken];
+      if (lost.erased <= 0) continue;  // it brought updates back: nothing of others' lost there
       std::vector<LostMark>& marks = lanes_[lost.lane];
       // Each slot's marks come in its lane's order; marks of several slots interleave, so
       // insert from the back (nearly always at the end).

@@ -1,4 +1,5 @@
-// The lost updates of a run by lane, in time order: where the lanes view draws its marks, found
+// The lost updates of a run by lane, in time order (writes that erased others' updates; not
+// those that brought some back): where the lanes view draws its marks, found
 // per pixel by binary search. Built from the slots' lost-update facts as they grow (each write
 // that erased others' updates: core/facts/slot_facts.hpp), not by looking at writes again.
 #pragma once

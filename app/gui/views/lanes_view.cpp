@@ -8,11 +8,13 @@
 #include "app/gui/views/lanes_view.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <string>
 
+#include "app/gui/timeline/lane_words.hpp"
 #include "core/facts/explain.hpp"
 #include "lessons/shared_counter.hpp"
 
@@ -158,8 +160,11 @@ void LanesView::DrawHeadline(const ViewContext& ctx) {
     ImGui::PopStyleColor();
   }
   if (array_lost > 0) {
-    ImGui::SameLine();
-    ImGui::Text("  %s: %" PRId64, ctx.T(Str::kArrayLost), array_lost);
+    char text[96];
+    std::snprintf(text, sizeof text, "%s: %" PRId64, ctx.T(Str::kArrayLost), array_lost);
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(text).x) ImGui::NewLine();  // not cut at the edge
+    ImGui::TextUnformatted(text);
   }
 }
 
@@ -212,7 +217,28 @@ void LanesView::Draw(const ViewContext& ctx) {
 
   // Geometry.
   const std::span<const Event> parent_events = ctx.run.Events(kParentFactLane);
-  const float label_w = em * 7.2f;
+  // The label column fits the widest label ("child 3 · array", "read 100 → wrote 101"), within
+  // a third of the width.
+  const SlotFacts* counter = facts.slot(kCounterSlot);
+  std::vector<LaneLabelLines>& labels = labels_;
+  labels.resize(static_cast<size_t>(lanes));
+  float widest = em * 7.2f;
+  for (int i = 0; i < lanes; ++i) {
+    LaneLabelLines& l = labels[static_cast<size_t>(i)];
+    const std::string role = LaneRole(facts, i, ctx.language);
+    l.name = ctx.run.python ? LaneLabel(ctx, i) : std::string(ctx.T(Str::kChild)) + " " + std::to_string(i + 1);
+    l.number = ctx.run.python ? l.name : std::to_string(i + 1);
+    if (!role.empty()) l.name += " · " + role, l.number += " · " + role;
+    l.step = counter != nullptr ? LastStepText(facts, *counter, i, ctx.language) : std::string();
+    // One line (many lanes): the number, what it updates and the pid side by side.
+    const std::string pid = "pid " + std::to_string(facts.child(i).record.pid);
+    const float one_line = ImGui::CalcTextSize(l.number.c_str()).x + em * 0.4f +
+                           ctx.fonts.mono->CalcTextSizeA(ctx.fonts.mono->FontSize, FLT_MAX, 0, pid.c_str()).x;
+    widest = std::max({widest, ImGui::CalcTextSize(l.name.c_str()).x + em * 0.6f, ImGui::CalcTextSize(l.step.c_str()).x + em * 0.6f,
+                       one_line + em * 0.6f});
+  }
+  const float label_w = std::min(widest, std::max(em * 7.2f, width * 0.34f));
+  shown_.label_w = label_w;
   const float axis_h = em * 1.4f;
   const ImVec2 top_left = ImGui::GetCursorScreenPos();
   const float track_x0 = top_left.x + label_w;
@@ -220,7 +246,7 @@ void LanesView::Draw(const ViewContext& ctx) {
   const float track_w = std::max(track_x1 - track_x0, 10.0f);
   const float avail_h = height - (top_left.y - origin.y) - axis_h - em * 2.4f;
   const float parent_rows = parent_events.empty() ? 0.2f : 1.0f;
-  const float lane_h = lanes > 0 ? std::clamp(avail_h / (static_cast<float>(lanes) + parent_rows), em * 1.1f, em * 3.2f) : em * 2;
+  const float lane_h = lanes > 0 ? std::clamp(avail_h / (static_cast<float>(lanes) + parent_rows), em * 1.1f, em * 3.4f) : em * 2;
   const float lanes_y0 = top_left.y + axis_h;
 
   // View range: follow the whole run, or what the user zoomed to.
@@ -270,27 +296,41 @@ void LanesView::Draw(const ViewContext& ctx) {
   // Lanes.
   const int column_count = static_cast<int>(track_w);
   const int64_t t0 = facts.t0_ns();
-  const SlotFacts* counter = facts.slot(kCounterSlot);
+  // A label line in the label column, cut at its edge (`max_w` from `at`); its box is kept for
+  // the checks that no two overlap.
+  auto add_label = [&](ImFont* font, ImVec2 at, ImU32 color, const std::string& text, float max_w) {
+    if (font == nullptr) font = ImGui::GetFont();
+    const float size = font == ImGui::GetFont() ? em : font->FontSize;
+    const ImVec2 extent = font->CalcTextSizeA(size, FLT_MAX, 0, text.c_str());
+    const ImVec4 clip(at.x, at.y, at.x + std::max(max_w, 0.0f), at.y + extent.y);
+    draw->AddText(font, size, at, color, text.c_str(), nullptr, 0, &clip);
+    shown_.labels.push_back({ImVec2(at.x, at.y), ImVec2(std::min(at.x + extent.x, clip.z), at.y + extent.y)});
+  };
   for (int i = 0; i < lanes; ++i) {
     const ChildFacts& child = facts.child(i);
     const float y0 = lanes_y0 + lane_h * static_cast<float>(i);
     const float bar_y0 = y0 + lane_h * 0.14f, bar_y1 = y0 + lane_h * 0.86f;
     draw->AddRectFilled(ImVec2(track_x0, bar_y0), ImVec2(track_x1, bar_y1), theme.lane_bg);
     ++shown_.rows;
-    // Label: child number and pid.
-    char label[64];
-    const bool two_lines = lane_h > em * 2.1f;
-    std::snprintf(label, sizeof label, "%s %d", ctx.T(Str::kChild), i + 1);
-    if (!two_lines) std::snprintf(label, sizeof label, "%d", i + 1);
-    if (ctx.run.python) std::snprintf(label, sizeof label, "%s", LaneLabel(ctx, i).c_str());  // MainProcess, Process-1
-    draw->AddText(ImVec2(top_left.x, y0 + (lane_h - em * (two_lines ? 2.0f : 1.0f)) * 0.5f), theme.text, label);
+    // Label: child number, what it updates, pid and (room allowing) its last read and write,
+    // stacked so that no line reaches into the next lane.
+    const LaneLabelLines& l = labels[static_cast<size_t>(i)];
+    const float mono_h = ctx.fonts.mono->FontSize;
+    const bool two_lines = lane_h > em + mono_h + em * 0.15f;
+    const bool three_lines = !l.step.empty() && lane_h > 2 * em + mono_h + em * 0.1f;
+    const float text_h = three_lines ? 2 * em + mono_h : two_lines ? em + mono_h : em;
+    float text_y = y0 + (lane_h - text_h) * 0.5f;
+    const std::string& first = two_lines ? l.name : l.number;
+    add_label(nullptr, ImVec2(top_left.x, text_y), theme.text, first, label_w - em * 0.4f);
     if (child.record.pid > 0) {
       // Every lane is labelled with its pid: below the name, or beside the number.
-      const float x = two_lines ? top_left.x : top_left.x + ImGui::CalcTextSize(label).x + em * 0.4f;
-      const float y = two_lines ? y0 + lane_h * 0.5f : y0 + (lane_h - em) * 0.5f + 1;
-      std::snprintf(label, sizeof label, "pid %d", child.record.pid);
-      draw->AddText(ctx.fonts.mono, ctx.fonts.mono->FontSize, ImVec2(x, y), theme.dim, label);
+      char pid[32];
+      std::snprintf(pid, sizeof pid, "pid %d", child.record.pid);
+      const float x = two_lines ? top_left.x : top_left.x + ImGui::CalcTextSize(first.c_str()).x + em * 0.4f;
+      const float y = two_lines ? text_y + em : text_y + (em - mono_h) * 0.5f;
+      add_label(ctx.fonts.mono, ImVec2(x, y), theme.dim, pid, top_left.x + label_w - em * 0.4f - x);
     }
+    if (three_lines) add_label(nullptr, ImVec2(top_left.x, text_y + em + mono_h), theme.accent, l.step, label_w - em * 0.4f);
     // Columns, merged into runs of equal state.
     SummariseColumns(child, t0 + static_cast<int64_t>(begin_ns_), t0 + static_cast<int64_t>(end_ns_), column_count,
                      columns_);
@@ -346,9 +386,9 @@ void LanesView::Draw(const ViewContext& ctx) {
       const int64_t next_t = std::max(task.start_ns + 1, t0 + static_cast<int64_t>(t_of(std::floor(xa) + 1)));
       task_it = std::lower_bound(task_it + 1, tasks.end(), next_t, task_by_start);
       if (xb - xa < em * 2.5f) continue;
-      char text[48];
-      if (task.first == task.last) std::snprintf(text, sizeof text, "%" PRId64, task.first);
-      else std::snprintf(text, sizeof text, "%" PRId64 "–%" PRId64, task.first, task.last);
+      const std::string label = TaskLabel(facts, task);
+      if (label.empty()) continue;
+      const char* text = label.c_str();
       const float tw = ImGui::CalcTextSize(text).x;
       if (tw + 6 > xb - xa) continue;
       draw->AddRect(ImVec2(xa, bar_y0), ImVec2(xb, bar_y1), theme.panel_bg, 0, 0, 1.5f);
@@ -376,18 +416,24 @@ void LanesView::Draw(const ViewContext& ctx) {
       const float tw = ImGui::CalcTextSize(text).x;
       draw->AddText(ImVec2(track_x1 - tw - 4, bar_y0), theme.text, text);
     }
-    const SlotFacts::PerLane* mine = counter != nullptr ? counter->lanes.Find(i) : nullptr;
-    if (mine != nullptr && (mine->reads > 0 || mine->writes > 0) && lane_h > em * 2.9f) {
-      const std::string text = "r " + (mine->reads > 0 ? mine->last_read.Text() : std::string("—")) + " · w " +
-                               (mine->has_written ? mine->last_written.Text() : std::string("—"));
-      draw->AddText(ctx.fonts.mono, ctx.fonts.mono->FontSize, ImVec2(top_left.x, y0 + lane_h * 0.5f + em * 0.95f),
-                    theme.accent, text.c_str());
-    }
   }
   // The parent's own events, as ticks on a thin row.
   if (!parent_events.empty()) {
     const float y0 = lanes_y0 + lane_h * static_cast<float>(lanes);
     draw->AddText(ImVec2(top_left.x, y0 + (lane_h - em) * 0.5f), theme.dim, ctx.T(Str::kParent));
+    // Its join() of each child, from the run's join facts: the same begin and end the Processes
+    // tab and the transcript give.
+    for (const JoinFact& join : facts.joins()) {
+      const float xa = std::max(x_of(static_cast<double>(join.begin_ns - t0)), track_x0);
+      const float xb = std::min(x_of(static_cast<double>((join.end_ns != 0 ? join.end_ns : facts.last_ns()) - t0)), track_x1);
+      if (xb < track_x0 || xa > track_x1) continue;
+      draw->AddRectFilled(ImVec2(xa, y0 + lane_h * 0.2f), ImVec2(std::max(xb, xa + 1), y0 + lane_h * 0.8f),
+                          (LaneColor(join.lane) & 0x00FFFFFF) | 0x90000000);
+      char text[32];
+      std::snprintf(text, sizeof text, ctx.T(Str::kJoinOf), join.lane + 1);
+      const float tw = ImGui::CalcTextSize(text).x;
+      if (tw + 6 < xb - xa) draw->AddText(ImVec2((xa + xb - tw) * 0.5f, y0 + (lane_h - em) * 0.5f), theme.text, text);
+    }
     // One tick per pixel at most, each next event found by binary search.
     float x_from = track_x0;
     while (x_from <= track_x1) {
@@ -426,8 +472,21 @@ void LanesView::Draw(const ViewContext& ctx) {
           ImGui::Text("%s %d · %.3f ms · %s", ctx.T(Str::kChild), lane_index + 1, t_mouse / 1e6,
                       StateName(state, ctx.language));
         }
+        // Past its end: how and when it ended, as the transcript and the Processes tab say it.
+        const ChildFacts& hovered_child = facts.child(lane_index);
+        if ((state == LaneState::kExited || state == LaneState::kKilled) && hovered_child.ended()) {
+          char text[256];
+          std::snprintf(text, sizeof text, ctx.T(Str::kEndedAt), HowItEnded(hovered_child, ctx.language).c_str(),
+                        LifeTimeText(facts, hovered_child.end_ns(), ctx.language).c_str());
+          ImGui::TextUnformatted(text);
+        }
       } else {
         ImGui::Text("%s · %.3f ms", ctx.T(Str::kParent), t_mouse / 1e6);
+        for (const JoinFact& join : facts.joins()) {
+          const int64_t t = t0 + static_cast<int64_t>(t_mouse);
+          if (t < join.begin_ns || (join.end_ns != 0 && t > join.end_ns)) continue;
+          ImGui::TextUnformatted(JoinText(ctx, facts, join).c_str());
+        }
       }
       ImGui::PushFont(ctx.fonts.mono);
       size_t shown = 0;

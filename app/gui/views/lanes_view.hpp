@@ -3,6 +3,7 @@
 // the last frame showed.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "app/gui/timeline/lane_columns.hpp"
@@ -25,6 +26,11 @@ class LanesView : public View {
     bool stall_headline = false;  // what got stuck was drawn above it
     int64_t counter = 0, lost = 0, lost_marks = 0;
     ImVec2 lanes_min, lanes_max;  // where the lanes were drawn (the projector checks)
+    struct Box {
+      ImVec2 min, max;
+    };
+    std::vector<Box> labels;  // every line of the lanes' labels, as drawn (none may overlap)
+    float label_w = 0;        // the label column's width
   };
   const Shown& shown() const { return shown_; }
 
@@ -34,6 +40,10 @@ class LanesView : public View {
   bool follow_ = true;               // fit the whole run (until the user zooms or pans)
   LostMarks marks_;
   std::vector<ColumnSummary> columns_;  // scratch, kept between frames
+  struct LaneLabelLines {
+    std::string name, number, step;  // "child 3 · array", "3 · array", "read 100 → wrote 101"
+  };
+  std::vector<LaneLabelLines> labels_;  // scratch, kept between frames
   Shown shown_;
 };
 

@@ -8,6 +8,7 @@
 #include "app/gui/views/view.hpp"
 #include "core/clock.hpp"
 #include "core/process_pool.hpp"
+#include "lessons/common.hpp"
 #include "lessons/processes.hpp"
 
 namespace proclab::gui {
@@ -40,11 +41,10 @@ void ProcessesView::Draw(const ViewContext& ctx) {
   ImGui::TableSetupColumn(ctx.T(Str::kChild), ImGuiTableColumnFlags_WidthStretch, 0.5f);
   ImGui::TableSetupColumn(ctx.T(Str::kPid), ImGuiTableColumnFlags_WidthStretch, 0.7f);
   ImGui::TableSetupColumn(ctx.T(Str::kState), ImGuiTableColumnFlags_WidthStretch, 1.1f);
-  ImGui::TableSetupColumn(ctx.T(Str::kExitStatus), ImGuiTableColumnFlags_WidthStretch, 2.0f);
-  ImGui::TableSetupColumn(ctx.T(Str::kRuntime), ImGuiTableColumnFlags_WidthStretch, 0.9f);
+  ImGui::TableSetupColumn(ctx.T(Str::kExitStatus), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  ImGui::TableSetupColumn(ctx.T(Str::kLifeTimes), ImGuiTableColumnFlags_WidthStretch, 1.9f);
   ImGui::TableSetupColumn(ctx.T(Str::kJoinWait), ImGuiTableColumnFlags_WidthStretch, 1.1f);
   ImGui::TableHeadersRow();
-  const int64_t now = facts.last_ns();
   for (int i = 0; i < facts.children(); ++i) {
     const ChildFacts& child = facts.child(i);
     const ChildRecord& record = child.record;
@@ -85,17 +85,17 @@ void ProcessesView::Draw(const ViewContext& ctx) {
       }
     }
     ImGui::TableNextColumn();
-    const int64_t from = record.spawn_ns;
-    const int64_t to = record.end_ns != 0 ? record.end_ns : now;
-    if (from != 0 && to > from) ImGui::Text("%.2f %s", NsToMs(to - from), ctx.T(Str::kMs));
-    else ImGui::TextDisabled("—");
+    // Spawned → reaped: the times the transcript says it started and ended at, and where its
+    // lane begins and ends.
+    ImGui::TextUnformatted(ChildLifeText(facts, i, ctx.language).c_str());
     ImGui::TableNextColumn();
     bool joined = false;
     for (const JoinFact& join : facts.joins())
       if (join.lane == i) {
         joined = true;
-        if (join.end_ns != 0) ImGui::Text("%.2f %s", NsToMs(join.end_ns - join.begin_ns), ctx.T(Str::kMs));
+        if (join.end_ns != 0) ImGui::TextUnformatted(FormatMs(NsToMs(join.end_ns - join.begin_ns), ctx.language).c_str());
         else ImGui::TextDisabled("%s", ctx.T(Str::kJoinWaiting));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", JoinText(ctx, facts, join).c_str());
       }
     if (!joined) ImGui::TextDisabled("—");
   }

@@ -136,9 +136,10 @@ void Chip(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, const char* lab
   if (outline) draw->AddRect(min, max, color, 4, 0, 2.0f);
   else draw->AddRectFilled(min, max, color, 4);
   const ImVec2 size = ImGui::CalcTextSize(label);
+  // The label fades with its chip (a fading chip left its number behind on the consumer's box).
   if (size.x < max.x - min.x - 2)
     draw->AddText(ImVec2((min.x + max.x - size.x) * 0.5f, (min.y + max.y - size.y) * 0.5f),
-                  outline ? color : IM_COL32(255, 255, 255, 255), label);
+                  outline ? color : (IM_COL32(255, 255, 255, 0) | (color & IM_COL32(0, 0, 0, 255))), label);
 }
 
 // A row of value chips that wraps; `color(i)` picks each chip's colour.
@@ -294,7 +295,9 @@ void QueueView::Draw(const ViewContext& ctx) {
   const float mid_y = origin.y + rows_h * 0.5f;
   const float slots_left = origin.x + box_w + em * 1.2f;
   const float slots_right = origin.x + width - box_w - em * 1.2f;
-  const float slots_w = std::max(slots_right - slots_left, em * 4);
+  // The slots stay between the boxes however narrow the view (they used to reach into the
+  // producers' boxes below 4 em).
+  const float slots_w = std::max(slots_right - slots_left, 1.0f);
   const int64_t used = std::max<int64_t>({queue->max_depth, int64_t{4}});
   const int64_t wanted = capacity > 0 ? std::min(capacity, std::max<int64_t>(used, 4)) : used;
   const int visible = static_cast<int>(std::clamp<int64_t>(
@@ -304,6 +307,8 @@ void QueueView::Draw(const ViewContext& ctx) {
     return ImVec2(slots_right - slot_w * (pos + 1) + 2, mid_y - slot_h * 0.5f);
   };
 
+  shown_ = Shown{};
+  shown_.consumer = {ImVec2(origin.x + width - box_w, mid_y - box_h * 0.5f), ImVec2(origin.x + width, mid_y + box_h * 0.5f)};
   // Slots.
   for (int i = 0; i < visible; ++i) {
     const ImVec2 a = slot_min(static_cast<float>(i));
@@ -340,6 +345,7 @@ void QueueView::Draw(const ViewContext& ctx) {
     draw->AddText(ImVec2(a.x + em * 0.4f, a.y + em * 1.45f),
                   blocked ? theme.State(LaneState::kQueueBlocked) : theme.dim, line.c_str());
     producer_out[p] = ImVec2(b.x + em * 0.2f, (a.y + b.y) * 0.5f);
+    shown_.producers.push_back({a, b});
   }
 
   // Consumer box.
@@ -369,28 +375,37 @@ void QueueView::Draw(const ViewContext& ctx) {
     const ImU32 color = (LaneColor(trip.producer) & 0x00FFFFFF) |
                         (static_cast<ImU32>(255 * std::clamp(alpha, 0.0f, 1.0f)) << 24);
     Chip(draw, ImVec2(min.x + 2, min.y + 2), ImVec2(min.x + slot_w - 6, min.y + slot_h - 2), color, label.c_str());
+    if (alpha > 0) shown_.chips.push_back({ImVec2(min.x + 2, min.y + 2), ImVec2(min.x + slot_w - 6, min.y + slot_h - 2)});
   };
   for (int i = got_done + (flying_out ? 1 : 0); i < put_done; ++i) {
     const float pos = static_cast<float>(i - got_done) - shift;
     if (pos >= static_cast<float>(visible)) break;
-    item_at(trips_[static_cast<size_t>(i)], slot_min(pos));
+    // One from beyond the last visible slot fades in at it (sliding in, it reached past the
+    // slots into the producers' boxes).
+    const float last = static_cast<float>(visible - 1);
+    item_at(trips_[static_cast<size_t>(i)], slot_min(std::min(pos, last)), pos > last ? 1.0f - (pos - last) : 1.0f);
   }
   if (put_done - got_done > visible) {
+    // Above the tail slot: to its left it ran into the producers' boxes.
     const std::string more = "+" + std::to_string(put_done - got_done - visible);
-    draw->AddText(ImVec2(slots_left - ImGui::CalcTextSize(more.c_str()).x - 4, mid_y - em * 0.5f), theme.warn, more.c_str());
+    const ImVec2 tail = slot_min(static_cast<float>(visible - 1));
+    draw->AddText(ImVec2(tail.x, tail.y - em - 2), theme.warn, more.c_str());
   }
   if (flying_out) {
     const ImVec2 from = slot_min(0);
-    // Into the consumer's box edge, fading as it arrives (the box keeps its text readable).
-    const ImVec2 to(ca.x - slot_w * 0.4f, mid_y - slot_h * 0.5f);
+    // Up to the consumer's box, fading as it arrives; never over the box (it hid its text).
+    const ImVec2 to(std::max(ca.x - slot_w + 4, from.x), mid_y - slot_h * 0.5f);
     item_at(trips_[static_cast<size_t>(got_done)], Lerp(from, to, f), f < 0.6f ? 1.0f : (1.0f - f) / 0.4f);
   }
   if (put_done < static_cast<int>(trips_.size()) && trips_[static_cast<size_t>(put_done)].put_step == k) {
     const QueueTrip& trip = trips_[static_cast<size_t>(put_done)];
     const size_t p = static_cast<size_t>(std::find(producers.begin(), producers.end(), trip.producer) - producers.begin());
-    const ImVec2 from(producer_out[p].x - slot_w * 0.5f, producer_out[p].y - slot_h * 0.5f);
-    const float target = std::min(static_cast<float>(put_done - got_done) - shift, static_cast<float>(visible - 1));
-    item_at(trip, Lerp(from, slot_min(target), f));
+    // From the producer's box edge (it used to start half inside the box).
+    const ImVec2 from(producer_out[p].x - 2, producer_out[p].y - slot_h * 0.5f);
+    const float place = static_cast<float>(put_done - got_done) - shift;
+    const float target = std::min(place, static_cast<float>(visible - 1));
+    // Into a hidden slot (the "+N"): it fades as it lands, not covering the tail's item.
+    item_at(trip, Lerp(from, slot_min(target), f), place > static_cast<float>(visible - 1) ? 1.0f - f : 1.0f);
   }
   ImGui::Dummy(ImVec2(width, rows_h + em * 1.2f));
 

@@ -49,6 +49,17 @@ class QueueView : public View {
   std::vector<int64_t> DeliveredOrder() const;  // values in the order the consumer got them
   bool too_many() const { return too_many_; }
   bool stall_shown() const { return stall_shown_; }  // the join-before-drain stall explained
+  void SetPlayhead(double position) { playhead_ = position, playing_ = false; }
+
+  // Where the last frame drew the diagram's boxes and item chips (no chip may cover a box).
+  struct Box {
+    ImVec2 min, max;
+  };
+  struct Shown {
+    Box consumer;
+    std::vector<Box> producers, chips;
+  };
+  const Shown& shown() const { return shown_; }
 
  private:
   std::map<std::string, std::string> guesses_;  // per lesson
@@ -64,6 +75,7 @@ class QueueView : public View {
   bool too_many_ = false;
   bool stall_shown_ = false;
   double last_time_ = -1;
+  Shown shown_;
 };
 
 }  // namespace proclab::gui

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/gui/timeline/lane_words.hpp"
 #include "app/gui/views/python_views.hpp"
 #include "lessons/shared_counter.hpp"
 
@@ -37,6 +38,7 @@ void SharedView::DrawPrediction(const ViewContext& ctx) {
 void SharedView::Draw(const ViewContext& ctx) {
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
+  shown_ = Shown{};
   ImGui::BeginChild("shared");
   if (ctx.run.python && !ctx.run.empty()) {  // a Python program's own Values, not the lesson's counter
     DrawPythonShared(ctx);
@@ -52,6 +54,7 @@ void SharedView::Draw(const ViewContext& ctx) {
     return;
   }
   const RunFacts& facts = *ctx.run.facts;
+  shown_.counter = true;
 
   // The counter: live from its facts, after the run the lesson's own numbers.
   SectionTitle(ctx, Str::kCounterTitle);
@@ -78,27 +81,47 @@ void SharedView::Draw(const ViewContext& ctx) {
   // Step mode: what each stepping child last read and wrote.
   if (ctx.run.step_mode && counter != nullptr) {
     for (int i = 0; i < facts.children(); ++i) {
-      const SlotFacts::PerLane* mine = counter->lanes.Find(i);
       const ChildFacts& child = facts.child(i);
-      if (child.pending_step < 0 && (mine == nullptr || (mine->reads == 0 && mine->writes == 0))) continue;
-      const std::string read = mine != nullptr && mine->reads > 0 ? mine->last_read.Text() : "—";
-      const std::string wrote = mine != nullptr && mine->has_written ? mine->last_written.Text() : "—";
+      const std::string step = LastStepText(facts, *counter, i, ctx.language);
+      if (child.pending_step < 0 && step.empty()) continue;
       const bool waiting = ctx.run.live && child.StateNow() == LaneState::kStepWait;
-      ImGui::Text("%s %d:  %s %s   %s %s%s", ctx.T(Str::kChild), i + 1, ctx.T(Str::kStepRead), read.c_str(),
-                  ctx.T(Str::kStepWrite), wrote.c_str(),
+      ImGui::Text("%s %d:  %s%s", ctx.T(Str::kChild), i + 1, step.empty() ? "—" : step.c_str(),
                   waiting ? (std::string("   (") + ctx.T(Str::kStepWaiting) + ")").c_str() : "");
     }
   }
-  // The counter's lost updates in words: who overwrote whose value (the latest few).
+  // A child killed between its read and its write (the lock holder the locks lesson kills).
+  if (counter != nullptr) {
+    for (int i = 0; i < facts.children(); ++i) {
+      const std::string text = NeverWroteBackText(facts, *counter, i, ctx.language);
+      if (text.empty()) continue;
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.warn));
+      ImGui::TextWrapped("%s", text.c_str());
+      ImGui::PopStyleColor();
+      ++shown_.never_wrote_back;
+    }
+  }
+  // The counter's lost updates in words: who overwrote whose value (the latest few that lost
+  // something; writes that brought updates back are counted on one line after them).
   if (counter != nullptr && !counter->lost_updates.empty()) {
     const auto& updates = race != nullptr ? race->lost_updates : counter->lost_updates;
-    const size_t from = updates.size() > 4 ? updates.size() - 4 : 0;
+    std::vector<size_t> losing;
+    for (size_t k = updates.size(); k-- > 0 && losing.size() < 4;)
+      if (updates[k].erased > 0) losing.insert(losing.begin(), k);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.dim));
-    for (size_t k = from; k < updates.size(); ++k) {
+    for (const size_t k : losing) {
       const LostUpdate& u = updates[k];
       ImGui::TextWrapped("%s %s", MsText(facts, u.t_ns, 2, ctx.language).c_str(), LostUpdateText(ctx, u).c_str());
+      ++shown_.lost_lines;
     }
-    if (from > 0) ImGui::TextDisabled("… +%zu", from);
+    const size_t before = losing.empty() ? 0 : losing.front();
+    if (before > 0) ImGui::TextDisabled("… %s", ctx.T(Str::kEarlierLost));
+    if (counter->bringing_back_writes > 0) {
+      char text[400];
+      std::snprintf(text, sizeof text, ctx.T(Str::kBroughtBackTotal), static_cast<long long>(counter->bringing_back_writes),
+                    static_cast<long long>(counter->brought_back));
+      ImGui::TextWrapped("%s", text);
+      shown_.brought_back_line = true;
+    }
     ImGui::PopStyleColor();
   }
   ImGui::Spacing();

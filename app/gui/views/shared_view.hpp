@@ -21,8 +21,18 @@ class SharedView : public View {
   void SetGuess(std::string_view lesson, std::string text) { guesses_[std::string(lesson)] = std::move(text); }
   const std::string& guess(std::string_view lesson) { return guesses_[std::string(lesson)]; }
 
+  // What the last frame showed (the self-test reads it).
+  struct Shown {
+    bool counter = false;            // the counter's numbers (also before a stepped run's first step)
+    int lost_lines = 0;              // lost updates said in words (each erased something)
+    bool brought_back_line = false;  // writes that brought updates back, on one line
+    int never_wrote_back = 0;        // children killed between their read and their write
+  };
+  const Shown& shown() const { return shown_; }
+
  private:
   std::map<std::string, std::string> guesses_;  // per lesson
+  Shown shown_;
 };
 
 }  // namespace proclab::gui

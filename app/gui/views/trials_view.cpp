@@ -9,12 +9,63 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
+#include "app/gui/views/trials_view.hpp"
 #include "app/gui/views/view.hpp"
 #include "core/python_run.hpp"
 #include "lessons/shared_counter.hpp"
 
 namespace proclab::gui {
+
+HistogramBins BinValues(const std::vector<double>& values, std::optional<double> expected) {
+  HistogramBins out;
+  if (values.empty()) return out;
+  double lo = *std::min_element(values.begin(), values.end());
+  double hi = *std::max_element(values.begin(), values.end());
+  if (expected) lo = std::min(lo, *expected), hi = std::max(hi, *expected);
+  const bool integers = std::all_of(values.begin(), values.end(), [](double v) { return v == std::floor(v); }) &&
+                        (!expected || *expected == std::floor(*expected));
+  out.integers = integers && hi - lo + 1 <= 40;
+  int bins = 24;
+  double width = 0;
+  if (out.integers) {
+    bins = static_cast<int>(hi - lo + 1);
+    width = 1;
+    hi = lo + bins;  // each whole number has its bin [v, v + 1)
+  } else {
+    if (hi <= lo) hi = lo + 1;
+    width = (hi - lo) / bins;
+  }
+  out.lo = lo, out.hi = hi;
+  out.bins.resize(static_cast<size_t>(bins));
+  for (int b = 0; b < bins; ++b) out.bins[static_cast<size_t>(b)].lo = lo + width * b, out.bins[static_cast<size_t>(b)].hi = lo + width * (b + 1);
+  for (size_t k = 0; k < values.size(); ++k) {
+    const int b = std::clamp(static_cast<int>((values[k] - lo) / width), 0, bins - 1);
+    out.bins[static_cast<size_t>(b)].trials.push_back(static_cast<int>(k + 1));
+  }
+  for (const HistogramBin& bin : out.bins) out.top = std::max(out.top, static_cast<int>(bin.trials.size()));
+  return out;
+}
+
+std::string BinRangeText(const HistogramBins& bins, const HistogramBin& bin) {
+  char text[64];
+  if (bins.integers) std::snprintf(text, sizeof text, "%g", bin.lo);
+  else std::snprintf(text, sizeof text, "%.4g – %.4g", bin.lo, bin.hi);
+  return text;
+}
+
+std::string BinTooltip(const HistogramBins& bins, const HistogramBin& bin, Language language) {
+  char text[128];
+  std::snprintf(text, sizeof text, Tr(Str::kHistBarTip, language), BinRangeText(bins, bin).c_str(),
+                static_cast<int>(bin.trials.size()));
+  std::string out = std::string(text) + "\n" + Tr(Str::kHistWhich, language) + (language == Language::kChinese ? "：" : ": ");
+  const size_t listed = std::min<size_t>(bin.trials.size(), 30);
+  for (size_t i = 0; i < listed; ++i) out += (i > 0 ? ", " : "") + std::to_string(bin.trials[i]);
+  if (bin.trials.size() > listed) out += " … +" + std::to_string(bin.trials.size() - listed);
+  return out;
+}
+
 namespace {
 
 struct TrialSeries {
@@ -25,50 +76,65 @@ struct TrialSeries {
   std::vector<double> lost;  // a Python run's: lost updates per trial
 };
 
+// A histogram with its axes: values along x (lowest, highest, the axis's name), trials counted up
+// y (0, the tallest bar, the axis's name), the expected value marked, a tooltip per bar.
 void Histogram(const ViewContext& ctx, const TrialSeries& series, ImVec2 size) {
   const Theme& theme = ctx.theme;
   const float em = ImGui::GetFontSize();
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  const ImVec2 p = ImGui::GetCursorScreenPos();
-  double lo = *std::min_element(series.values.begin(), series.values.end());
-  double hi = *std::max_element(series.values.begin(), series.values.end());
-  if (series.has_expected) {
-    lo = std::min(lo, series.expected);
-    hi = std::max(hi, series.expected);
-  }
-  const bool integers = std::all_of(series.values.begin(), series.values.end(),
-                                    [](double v) { return v == std::floor(v); });
-  int bins = 24;
-  if (integers && hi - lo + 1 <= 40) bins = static_cast<int>(hi - lo + 1);
-  if (hi <= lo) hi = lo + 1;
-  const double width = integers && hi - lo + 1 <= 40 ? 1.0 : (hi - lo) / bins;
-  std::vector<int> counts(static_cast<size_t>(bins), 0);
-  for (double v : series.values) {
-    const int b = static_cast<int>((v - lo) / width);
-    counts[static_cast<size_t>(std::clamp(b, 0, bins - 1))]++;
-  }
-  const int top = std::max(1, *std::max_element(counts.begin(), counts.end()));
-  const float plot_h = size.y - em * 1.6f;
-  const float bar_w = size.x / static_cast<float>(bins);
-  draw->AddRectFilled(p, ImVec2(p.x + size.x, p.y + plot_h), theme.lane_bg);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const HistogramBins binned = BinValues(series.values, series.has_expected ? std::optional<double>(series.expected) : std::nullopt);
+  const int bins = static_cast<int>(binned.bins.size());
+  char text[64];
+  std::snprintf(text, sizeof text, "%d", binned.top);
+  const float axis_w = ImGui::CalcTextSize(text).x + em * 0.5f;
+  const ImVec2 p(origin.x + axis_w, origin.y + em * 1.2f);  // the plot's top left
+  const float plot_w = std::max(size.x - axis_w, em * 4);
+  const float plot_h = std::max(size.y - em * 1.2f - em * 2.6f, em * 2);
+  const float bar_w = plot_w / static_cast<float>(bins);
+  draw->AddRectFilled(p, ImVec2(p.x + plot_w, p.y + plot_h), theme.lane_bg);
+  // The y axis: its name above, 0 and the tallest count beside it.
+  draw->AddText(ImVec2(origin.x, origin.y), theme.dim, ctx.T(Str::kHistCountAxis));
+  draw->AddText(ImVec2(p.x - ImGui::CalcTextSize(text).x - em * 0.25f, p.y), theme.dim, text);
+  draw->AddText(ImVec2(p.x - ImGui::CalcTextSize("0").x - em * 0.25f, p.y + plot_h - em), theme.dim, "0");
+  draw->AddLine(ImVec2(p.x, p.y), ImVec2(p.x, p.y + plot_h), theme.dim);
+  draw->AddLine(ImVec2(p.x, p.y + plot_h), ImVec2(p.x + plot_w, p.y + plot_h), theme.dim);
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const bool hover_plot = !ctx.instant && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) && mouse.x >= p.x &&
+                          mouse.x < p.x + plot_w && mouse.y >= p.y && mouse.y < p.y + plot_h;
   for (int b = 0; b < bins; ++b) {
-    if (counts[static_cast<size_t>(b)] == 0) continue;
+    const HistogramBin& bin = binned.bins[static_cast<size_t>(b)];
     const float x0 = p.x + bar_w * static_cast<float>(b) + 1;
-    const float h = plot_h * static_cast<float>(counts[static_cast<size_t>(b)]) / static_cast<float>(top);
-    const double bin_lo = lo + width * b;
-    const bool at_expected = series.has_expected && series.expected >= bin_lo && series.expected < bin_lo + width;
+    if (hover_plot && mouse.x >= x0 - 1 && mouse.x < x0 - 1 + bar_w && !bin.trials.empty())
+      ImGui::SetTooltip("%s", BinTooltip(binned, bin, ctx.language).c_str());
+    if (bin.trials.empty()) continue;
+    const float h = plot_h * static_cast<float>(bin.trials.size()) / static_cast<float>(binned.top);
+    const bool at_expected = series.has_expected && series.expected >= bin.lo && series.expected < bin.hi;
     draw->AddRectFilled(ImVec2(x0, p.y + plot_h - h), ImVec2(x0 + std::max(bar_w - 2, 1.0f), p.y + plot_h),
                         at_expected || !series.has_expected ? theme.good : theme.bad);
   }
   if (series.has_expected) {
-    const float x = p.x + static_cast<float>((series.expected - lo) / (hi - lo + (integers ? 1 : 0))) * size.x + bar_w * 0.5f;
+    const double at = series.expected + (binned.integers ? 0.5 : 0.0);  // the middle of its bar
+    const float x = p.x + static_cast<float>((at - binned.lo) / (binned.hi - binned.lo)) * plot_w;
     draw->AddLine(ImVec2(x, p.y), ImVec2(x, p.y + plot_h), theme.text, 2);
   }
-  char text[64];
-  std::snprintf(text, sizeof text, "%g", lo);
-  draw->AddText(ImVec2(p.x, p.y + plot_h + 2), theme.dim, text);
-  std::snprintf(text, sizeof text, "%g", hi);
-  draw->AddText(ImVec2(p.x + size.x - ImGui::CalcTextSize(text).x, p.y + plot_h + 2), theme.dim, text);
+  // The x axis: each bar's value under it where they all fit, else the lowest and the highest;
+  // its name below.
+  std::snprintf(text, sizeof text, "%g", binned.integers ? binned.hi - 1 : binned.hi);
+  const bool each = binned.integers && ImGui::CalcTextSize(text).x + em * 0.4f < bar_w;
+  for (int b = 0; each && b < bins; ++b) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", binned.bins[static_cast<size_t>(b)].lo);
+    draw->AddText(ImVec2(p.x + bar_w * (static_cast<float>(b) + 0.5f) - ImGui::CalcTextSize(value).x * 0.5f, p.y + plot_h + 2),
+                  theme.dim, value);
+  }
+  if (!each) {
+    draw->AddText(ImVec2(p.x + plot_w - ImGui::CalcTextSize(text).x, p.y + plot_h + 2), theme.dim, text);
+    std::snprintf(text, sizeof text, "%g", binned.lo);
+    draw->AddText(ImVec2(p.x, p.y + plot_h + 2), theme.dim, text);
+  }
+  const char* axis = ctx.T(Str::kHistValueAxis);
+  draw->AddText(ImVec2(p.x + (plot_w - ImGui::CalcTextSize(axis).x) * 0.5f, p.y + plot_h + 2 + em * 1.1f), theme.dim, axis);
   ImGui::Dummy(size);
 }
 

@@ -3,6 +3,10 @@
 
 #include <cstdio>
 
+#include "app/gui/timeline/lane_words.hpp"
+#include "core/clock.hpp"
+#include "lessons/common.hpp"
+
 namespace proclab::gui {
 
 const char* StateName(LaneState state, Language language) {
@@ -75,6 +79,7 @@ std::string LostUpdateText(const ViewContext& ctx, const LostUpdate& lost) {
   char text[320];
   const std::string writer = LaneLabel(ctx, lost.lane);
   // Who wrote the value it overwrote is found once the run is over (FinaliseSlot).
+  if (lost.erased < 0) return BroughtBackText(writer, lost, ctx.language);  // it lost nothing
   const bool known = lost.overwritten_lane != kNoLane;
   const std::string other = known ? LaneLabel(ctx, lost.overwritten_lane) : std::string();
   std::snprintf(text, sizeof text, ctx.T(known ? Str::kLostUpdateDetail : Str::kLostUpdateDetailLive), writer.c_str(),
@@ -86,6 +91,27 @@ std::string LostUpdateText(const ViewContext& ctx, const LostUpdate& lost) {
 std::string MsText(const RunFacts& facts, int64_t t_ns, int decimals, Language language) {
   char text[48];
   std::snprintf(text, sizeof text, "%.*f %s", decimals, facts.Ms(t_ns), Tr(Str::kMs, language));
+  return text;
+}
+
+std::string LifeTimeText(const RunFacts& facts, int64_t t_ns, Language language) {
+  return FormatMs(facts.Ms(t_ns), language);
+}
+
+std::string ChildLifeText(const RunFacts& facts, int lane, Language language) {
+  const ChildRecord& record = facts.child(lane).record;
+  if (record.spawn_ns == 0) return "—";
+  return LifeTimeText(facts, record.spawn_ns, language) + " → " +
+         (record.done() ? LifeTimeText(facts, record.end_ns, language) : std::string("…"));
+}
+
+std::string JoinText(const ViewContext& ctx, const RunFacts& facts, const JoinFact& join) {
+  char text[200];
+  const std::string begin = LifeTimeText(facts, join.begin_ns, ctx.language);
+  const std::string end = join.end_ns != 0 ? LifeTimeText(facts, join.end_ns, ctx.language) : "…";
+  const std::string wait = join.end_ns != 0 ? FormatMs(NsToMs(join.end_ns - join.begin_ns), ctx.language)
+                                            : std::string(ctx.T(Str::kJoinWaiting));
+  std::snprintf(text, sizeof text, ctx.T(Str::kJoinSpanTip), join.lane + 1, begin.c_str(), end.c_str(), wait.c_str());
   return text;
 }
 

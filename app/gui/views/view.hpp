@@ -74,5 +74,12 @@ void DrawNotes(const ViewContext& ctx, ImU32 color);
 std::string LostUpdateText(const ViewContext& ctx, const LostUpdate& lost);
 // "12.35 ms" (or "12.35 毫秒") from a time on the run's clock (ms since its start).
 std::string MsText(const RunFacts& facts, int64_t t_ns, int decimals = 1, Language language = Language::kEnglish);
+// A moment of a child's life or a join, as the transcript writes it ("12.2 ms"): the lanes'
+// tooltips, the Processes tab and the transcript give one time per fact, in one format.
+std::string LifeTimeText(const RunFacts& facts, int64_t t_ns, Language language);
+// A child's life in the Processes tab: "0.58 ms → 12.2 ms" (spawned → reaped; "…" while alive).
+std::string ChildLifeText(const RunFacts& facts, int lane, Language language);
+// The parent's join() of a child: which, when it began and returned, how long it waited.
+std::string JoinText(const ViewContext& ctx, const RunFacts& facts, const JoinFact& join);
 
 }  // namespace proclab::gui
