@@ -175,3 +175,11 @@ TEST_CASE("every lesson's Python tab is the same code in both languages, with it
   CHECK(SplitComment("    q.put(n)          # 每个新元素排到队尾") == std::pair<std::string, std::string>{"    q.put(n)", "# 每个新元素排到队尾"});
   CHECK_FALSE(EnglishLeft("# take one lock ...").empty());  // what the check would find left in English
 }
+
+TEST_CASE("the pool's queues are named in the learner's language; names that are code stay as declared") {
+  CHECK(ShownObjectName("task queue", Language::kChinese) == "任务队列");
+  CHECK(ShownObjectName("result queue", Language::kChinese) == "结果队列");
+  CHECK(ShownObjectName("result queue", Language::kEnglish) == "result queue");
+  CHECK(ShownObjectName("counter", Language::kChinese) == "counter");
+  CHECK(ShownObjectName("", Language::kChinese).empty());
+}

@@ -25,10 +25,18 @@ std::string LaneName(const RunFacts& facts, int lane, Language language) {
   return (language == Language::kChinese ? "子进程 " : "child ") + std::to_string(lane + 1);
 }
 
+std::string ShownObjectName(std::string_view declared, Language language) {
+  if (language == Language::kChinese) {
+    if (declared == "task queue") return "任务队列";
+    if (declared == "result queue") return "结果队列";
+  }
+  return std::string(declared);
+}
+
 std::string LockName(const RunFacts& facts, uint32_t lock, Language language) {
   if ((lock & kQueueLockBit) != 0) {
     const uint32_t queue = lock & ~kQueueLockBit;
-    std::string name = facts.NameOf(ObjectKind::kQueue, queue);
+    std::string name = ShownObjectName(facts.NameOf(ObjectKind::kQueue, queue), language);
     if (name.empty()) name = std::to_string(queue);
     return language == Language::kChinese ? "队列“" + name + "”内部的锁"
                                           : "the lock inside queue '" + name + "'";

@@ -30,5 +30,8 @@ Sentence ExplainStall(const RunFacts& facts, const StallFact& stall);
 std::string LaneName(const RunFacts& facts, int lane, Language language);
 // "'lock'" or "lock 3" when it has no name.
 std::string LockName(const RunFacts& facts, uint32_t lock, Language language);
+// An object's declared name as a learner reads it: names that are words (the pool's "task queue"
+// and "result queue") in the language; names that are code (counter, lock, q) as declared.
+std::string ShownObjectName(std::string_view declared, Language language);
 
 }  // namespace proclab

@@ -78,7 +78,7 @@ std::string DescribeEvent(const RunFacts& facts, const Event& e, Language langua
   const std::string kind = zh ? std::string(KindZh(e.kind)) : std::string(EventKindName(e.kind));
   const SlotValue a{e.a, e.type}, b{e.b, e.type};
   auto name = [&](ObjectKind what) {
-    const std::string n = facts.NameOf(what, e.object);
+    const std::string n = ShownObjectName(facts.NameOf(what, e.object), zh ? Language::kChinese : Language::kEnglish);
     return n.empty() ? std::to_string(e.object) : n;
   };
   switch (e.kind) {
