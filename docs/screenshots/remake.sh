@@ -10,6 +10,7 @@ build=${1:-build}
 out=docs/screenshots
 shots=$(mktemp -d)
 export XDG_CONFIG_HOME=$shots/config  # start from defaults; leave the user's settings alone
+# (each picture names its language: the app remembers the last one)
 display=:$((100 + RANDOM % 800))
 Xvfb "$display" -screen 0 1920x1080x24 >/dev/null 2>&1 &
 xvfb=$!
@@ -23,16 +24,16 @@ for name in presenter-en queue-replay pool-crash shared-data-stepped; do
 done
 
 app() { "$build/bin/proclab" --size 1280x720 "$@"; }
-app --lesson shared-data --run --screenshot "$out/shared-data-en.png"
+app --lang en --lesson shared-data --run --screenshot "$out/shared-data-en.png"
 app --lesson locks --lang zh-CN --run --screenshot "$out/locks-zh-CN.png"
 app --lang zh-CN --python tests/python/syntax_error.py --run --view console \
   --screenshot "$out/python-syntax-error-zh-CN.png"
 
 # A live Python run, the mouse over Process-1's lane: its line and events at that moment.
-"$build/bin/proclab" --size 1600x900 --lesson shared-data --engine python --sleep-ms 40 --run \
-  --screenshot "$out/python-live-hover.png" --screenshot-live 4500 &
+"$build/bin/proclab" --lang en --size 1600x900 --lesson shared-data --engine python --sleep-ms 40 --run \
+  --screenshot "$out/python-live-hover.png" --screenshot-live 3500 &
 app_pid=$!
-sleep 3.5
+sleep 2.5
 xdotool mousemove 1300 560
 wait $app_pid
 echo "Remade: $(ls "$out"/*.png | wc -l) pictures in $out"
