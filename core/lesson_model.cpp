@@ -23,6 +23,31 @@ std::string ParamSpec::Format(int64_t value) const {
   return std::to_string(value);
 }
 
+namespace {
+
+// Choice names that are words, in Chinese. Names that are code (map, apply_async) have none.
+std::string_view ChoiceInChinese(std::string_view choice) {
+  static constexpr std::pair<std::string_view, std::string_view> kWords[] = {
+      {"off", "关闭"},      {"on", "开启"},       {"none", "无"},         {"exit", "退出"},
+      {"crash", "崩溃"},    {"guard", "守卫"},    {"manual", "手动"},     {"opposite", "相反顺序"},
+      {"same", "相同顺序"}, {"cube", "立方"},     {"square", "平方"},     {"slow", "慢任务"},
+      {"fail", "抛出异常"}, {"quick", "快速"},    {"full", "完整"},       {"unlocked", "不加锁"},
+      {"locked", "加锁"},   {"atomic", "原子操作"},
+  };
+  for (const auto& [name, words] : kWords)
+    if (name == choice) return words;
+  return {};
+}
+
+}  // namespace
+
+std::string ParamSpec::Shown(int64_t value, Language language) const {
+  const std::string name = Format(value);
+  if (kind != ParamKind::kChoice || language != Language::kChinese) return name;
+  const std::string_view words = ChoiceInChinese(name);
+  return words.empty() ? name : std::string(words) + "（" + name + "）";
+}
+
 std::string ParamSpec::RangeText() const {
   if (kind == ParamKind::kChoice) {
     std::string text;
@@ -114,7 +139,7 @@ std::string ParamValues::Described(Language language) const {
   for (size_t i = 0; i < specs_->size(); ++i) {
     const ParamSpec& spec = (*specs_)[i];
     if (i > 0) text += language == Language::kChinese ? "，" : ", ";
-    text += std::string(spec.label.In(language)) + " = " + spec.Format(values_[i]);
+    text += std::string(spec.label.In(language)) + " = " + spec.Shown(values_[i], language);
   }
   return text;
 }

@@ -35,6 +35,9 @@ struct ParamSpec {
 
   int64_t Default() const;
   std::string Format(int64_t value) const;  // a number, or the choice's name
+  // What the GUI shows for a value: Format's, and under Chinese a choice in words with its name
+  // after it ("开启（on）"), so a text that names the value still finds it.
+  std::string Shown(int64_t value, Language language) const;
   // Parses text typed by a user; on failure returns nullopt and a one-line reason.
   std::optional<int64_t> Parse(std::string_view text, std::string* error) const;
   std::string RangeText() const;  // "1..64" or "none | exit | crash"

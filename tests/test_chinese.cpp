@@ -3,6 +3,7 @@
 // transcript's branches: failures, a stall, a dead holder, a crashed pool worker, step mode.
 #include <catch2/catch.hpp>
 #include <regex>
+#include <set>
 #include <string>
 
 #include "core/facts/explain.hpp"
@@ -182,4 +183,30 @@ TEST_CASE("the pool's queues are named in the learner's language; names that are
   CHECK(ShownObjectName("result queue", Language::kEnglish) == "result queue");
   CHECK(ShownObjectName("counter", Language::kChinese) == "counter");
   CHECK(ShownObjectName("", Language::kChinese).empty());
+}
+
+TEST_CASE("every choice a learner picks in the Run pane is in words under Chinese, its name beside it") {
+  // Names that are the multiprocessing API stay as they are.
+  const std::set<std::string> code = {"map", "apply", "map_async", "apply_async"};
+  std::vector<const Lesson*> lessons(Curriculum().begin(), Curriculum().end());
+  for (const Lesson* lesson : lessons)
+    for (const ParamSpec& spec : lesson->params)
+      for (size_t c = 0; c < spec.choices.size(); ++c) {
+        const std::string name(spec.choices[c]);
+        const std::string zh = spec.Shown(static_cast<int64_t>(c), Language::kChinese);
+        INFO(lesson->id << " --" << spec.name << " " << name << ": " << zh);
+        CHECK(spec.Shown(static_cast<int64_t>(c), Language::kEnglish) == name);
+        if (code.count(name) != 0) {
+          CHECK(zh == name);
+        } else {
+          CHECK(zh.size() > name.size() + 6);  // words, then （name）
+          CHECK(zh.ends_with("（" + name + "）"));
+        }
+      }
+  // The trials' series title says the choice the same way.
+  const Lesson& guard = *FindLesson("lock-guard");
+  ParamValues values(guard.params);
+  values.SetText("style", "manual");
+  CHECK_THAT(values.Described(Language::kChinese), Catch::Contains("手动（manual）"));
+  CHECK_THAT(values.Described(Language::kEnglish), Catch::Contains("= manual"));
 }

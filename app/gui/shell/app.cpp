@@ -476,6 +476,7 @@ std::string App::AllTexts() const {
       text += spec.label.en;
       text += spec.help.zh;
       text += spec.help.en;
+      for (size_t c = 0; c < spec.choices.size(); ++c) text += spec.Shown(static_cast<int64_t>(c), Language::kChinese);
     }
     text += lesson->python.en;
     text += lesson->python.zh;

@@ -375,11 +375,11 @@ void App::DrawParams() {
     const float field_room = (beside ? room - label_w : room) - buttons_w;
     ImGui::SetNextItemWidth(std::max(std::min(field_room, em * 16.0f), std::min(em * 6, field_room)));
     if (spec.kind == ParamKind::kChoice) {
-      const std::string preview = spec.Format(value);
+      const std::string preview = spec.Shown(value, lang);
       run_pane_words.push_back(preview);
       if (ImGui::BeginCombo("##v", preview.c_str())) {
         for (size_t c = 0; c < spec.choices.size(); ++c) {
-          if (ImGui::Selectable(std::string(spec.choices[c]).c_str(), value == static_cast<int64_t>(c)))
+          if (ImGui::Selectable(spec.Shown(static_cast<int64_t>(c), lang).c_str(), value == static_cast<int64_t>(c)))
             value = static_cast<int64_t>(c);
         }
         ImGui::EndCombo();
