@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -66,6 +67,11 @@ const InstallLayout& ThisInstall() {
     return found;
   }();
   return layout;
+}
+
+fs::path LessonTextFile(const fs::path& assets_dir, std::string_view id, Language language) {
+  return assets_dir / "lessons" / (language == Language::kChinese ? "zh-CN" : "en") /
+         (std::string(id) + ".md");
 }
 
 }  // namespace proclab

@@ -15,6 +15,9 @@
 // CMake's GNUInstallDirs, compiled in).
 #pragma once
 #include <filesystem>
+#include <string_view>
+
+#include "core/language.hpp"
 
 namespace proclab {
 
@@ -33,5 +36,9 @@ InstallLayout LayoutFor(const std::filesystem::path& exe);
 // The running program's layout, computed once. $PROCLAB_ASSETS and $PROCLAB_BENCH_SCRIPT, when
 // set and not empty, replace assets_dir and bench_script (tests, and trying edited texts).
 const InstallLayout& ThisInstall();
+
+// A lesson's text in `language` under an assets directory: lessons/<en|zh-CN>/<id>.md.
+std::filesystem::path LessonTextFile(const std::filesystem::path& assets_dir, std::string_view id,
+                                     Language language);
 
 }  // namespace proclab

@@ -86,9 +86,7 @@ std::optional<std::string> FindLessonArgument(int argc, char** argv) {
 // `proclab-cli text LESSON`: the lesson's text as Markdown, each Try this item's marker turned
 // into the command that runs it (core/try_action.hpp); the GUI shows the same items as buttons.
 int PrintLessonText(const Lesson& lesson, Language language) {
-  const std::filesystem::path path = ThisInstall().assets_dir / "lessons" /
-                                     (language == Language::kChinese ? "zh-CN" : "en") /
-                                     (std::string(lesson.id) + ".md");
+  const std::filesystem::path path = LessonTextFile(ThisInstall().assets_dir, lesson.id, language);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "proclab-cli: cannot read " << path.string() << '\n';

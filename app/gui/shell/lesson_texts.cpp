@@ -12,8 +12,7 @@ namespace proclab::gui {
 std::string AssetsDir() { return ThisInstall().assets_dir.string(); }
 
 std::string LessonTextPath(const std::string& assets, std::string_view id, Language language) {
-  return assets + "/lessons/" + (language == Language::kChinese ? "zh-CN" : "en") + "/" +
-         std::string(id) + ".md";
+  return LessonTextFile(assets, id, language).string();
 }
 
 namespace {
