@@ -248,6 +248,47 @@ TEST_CASE("lock facts: a holder that died is recorded with who recovered the loc
   CHECK(Facts(events, {Killed(0, 1, 55), Exited(1, 1, 80)}).lock(0)->owner_deaths[0].by_stop);
 }
 
+TEST_CASE("lock facts: a dead holder's hold ends when the lock is recovered, though its reaping comes later") {
+  // Child 1 dies holding the lock; child 2 recovers it at 60; child 1 is reaped only at 75.
+  const std::vector<Event> events = {E(10, 0, EventKind::kLockAcquired, 0), E(50, 1, EventKind::kLockWait, 0),
+                                     E(60, 1, EventKind::kLockOwnerDied, 0, 0), E(60, 1, EventKind::kLockAcquired, 0),
+                                     E(70, 1, EventKind::kLockReleased, 0)};
+  auto check = [](const RunFacts& facts) {
+    const LockFacts* lock = facts.lock(0);
+    REQUIRE(lock != nullptr);
+    REQUIRE(lock->spans.size() == 3);
+    const auto it = std::find_if(lock->spans.begin(), lock->spans.end(), [](const LockSpan& s) { return s.lane == 0; });
+    REQUIRE(it != lock->spans.end());
+    const LockSpan& dead = *it;
+    CHECK(dead.kind == LockSpanKind::kHold);
+    CHECK(dead.begin_ns == 10);
+    CHECK(dead.end_ns == 60);  // not 75: from 60 on the lock is child 2's
+    CHECK(dead.cut);
+    CHECK(lock->lanes.Find(0)->hold_ns == 50);
+    // Holds never overlap: at any moment at most one lane holds it.
+    for (const LockSpan& a : lock->spans)
+      for (const LockSpan& b : lock->spans)
+        if (&a != &b && a.kind == LockSpanKind::kHold && b.kind == LockSpanKind::kHold)
+          CHECK((a.end_ns <= b.begin_ns || b.end_ns <= a.begin_ns));
+  };
+  SECTION("folded in time order, live: the recoverer is the holder at once") {
+    RunFacts facts(0);
+    facts.Add(events);
+    CHECK(facts.lock(0)->Holder() == kNoLane);  // released at 70
+    facts.UpdateChildren({Killed(0, 1, 75), Exited(1, 1, 80)}, {true, true});
+    check(facts);
+  }
+  SECTION("folded lane by lane, the recoverer's lane first") {
+    RunFacts facts(0);
+    std::vector<Event> first, second;
+    for (const Event& e : events) (e.worker == 1 ? first : second).push_back(e);
+    facts.Add(first);
+    facts.Add(second);
+    facts.UpdateChildren({Killed(0, 1, 75), Exited(1, 1, 80)}, {true, true});
+    check(facts);
+  }
+}
+
 TEST_CASE("the wait-for graph: two children each holding what the other waits for is a cycle") {
   const RunFacts facts = Facts({
       E(10, 0, EventKind::kLockAcquired, 0), E(11, 1, EventKind::kLockAcquired, 1),

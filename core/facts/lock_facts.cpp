@@ -78,9 +78,20 @@ void AddLockEvent(LockFacts& lock, int lane, const Event& event) {
     case EventKind::kLockGaveUp:  // acquire(timeout=...) ran out: the wait ends, no hold begins
       EndSpan(lock, mine, mine.open_wait, t);
       break;
-    case EventKind::kLockOwnerDied:
-      lock.owner_deaths.push_back({t, static_cast<int>(event.a), lane});
+    case EventKind::kLockOwnerDied: {
+      const int dead = static_cast<int>(event.a);
+      lock.owner_deaths.push_back({t, dead, lane});
+      // The kernel gave the lock away because its holder was gone: the dead lane's hold ended
+      // by now, though its reaping may come later (otherwise two holds would overlap).
+      if (dead != lane && lock.lanes.Find(dead) != nullptr) {
+        LockFacts::PerLane& theirs = lock.lanes[dead];
+        if (theirs.open_hold >= 0 && lock.spans[static_cast<size_t>(theirs.open_hold)].begin_ns <= t) {
+          lock.spans[static_cast<size_t>(theirs.open_hold)].cut = true;
+          EndSpan(lock, theirs, theirs.open_hold, t);
+        }
+      }
       break;
+    }
     default:
       break;
   }
@@ -92,7 +103,13 @@ void CloseLockSpans(LockFacts& lock, int lane, int64_t t_ns) {
   for (int open : {mine.open_wait, mine.open_hold})
     if (open >= 0) lock.spans[static_cast<size_t>(open)].cut = true;
   EndSpan(lock, mine, mine.open_wait, t_ns);
-  EndSpan(lock, mine, mine.open_hold, t_ns);
+  // A hold whose owner-died recovery was folded before the hold itself still ends at the recovery.
+  int64_t hold_end = t_ns;
+  if (mine.open_hold >= 0)
+    for (const LockFacts::OwnerDied& death : lock.owner_deaths)
+      if (death.dead_lane == lane && death.t_ns >= lock.spans[static_cast<size_t>(mine.open_hold)].begin_ns)
+        hold_end = std::min(hold_end, death.t_ns);
+  EndSpan(lock, mine, mine.open_hold, hold_end);
 }
 
 std::optional<Deadlock> FindDeadlock(const std::map<uint32_t, LockFacts>& locks) {
