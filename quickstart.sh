@@ -55,11 +55,14 @@ if [ "$mode" = test ]; then
     export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+    # -O1 -g1 (line tables), as the sanitizers' own documentation suggests: reports still name
+    # file and line, and the build takes about half as long as -O2 -g (test_cli.cpp: 70 -> 38 s).
+    sanitized_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
+      "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" -DPROCLAB_GUI=OFF)
     asan=${PROCLAB_ASAN_DIR:-$build-asan}
     tsan=${PROCLAB_TSAN_DIR:-$build-tsan}
     echo "== AddressSanitizer + UndefinedBehaviorSanitizer: $asan"
-    cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROCLAB_SANITIZE=address \
-      -DPROCLAB_GUI=OFF >/dev/null
+    cmake -S . -B "$asan" -G Ninja -DPROCLAB_SANITIZE=address "${sanitized_flags[@]}" >/dev/null
     cmake --build "$asan" -j "$(nproc)" --target proclab-tests
     # Not the soak (ASan keeps freed memory in quarantine, so resident size grows by design), the
     # benchmarks, the lessons' deliberate crash ([crash]: UBSan reports its null store before
@@ -68,8 +71,7 @@ if [ "$mode" = test ]; then
     # tracer is not built there, since a sanitized module cannot load into python3).
     "$asan/bin/proclab-tests" "~[soak]~[bench]~[gui]~[crash]~[large]~[python]"
     echo "== ThreadSanitizer: $tsan"
-    cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROCLAB_SANITIZE=thread \
-      -DPROCLAB_GUI=OFF >/dev/null
+    cmake -S . -B "$tsan" -G Ninja -DPROCLAB_SANITIZE=thread "${sanitized_flags[@]}" >/dev/null
     cmake --build "$tsan" -j "$(nproc)" --target proclab-thread-tests
     "$tsan/bin/proclab-thread-tests" "[tsan]"
   fi
