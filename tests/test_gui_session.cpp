@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/gui/session/run_session.hpp"
+#include "app/gui/session/sync_pace.hpp"
 #include "app/gui/views/view.hpp"
 #include "core/clock.hpp"
 #include "core/facts/explain.hpp"
@@ -125,6 +126,57 @@ TEST_CASE("the facts the GUI folds from a run's events are the run's own facts")
     CHECK(live.child(c).changes.size() == own.child(c).changes.size());
     CHECK(live.child(c).StateNow() == own.child(c).StateNow());
   }
+}
+
+TEST_CASE("the sync pace takes in fewer events per frame on a slow machine, more on a fast one, within bounds") {
+  SyncPace pace;
+  const size_t first = pace.budget();
+  CHECK(first > SyncPace::kFewest);
+  CHECK(first < SyncPace::kMost);
+  // 120,000 events that took 20 ms: 167 ns each, so about 3 ms is ~18,000 events.
+  for (int i = 0; i < 20; ++i) pace.Took(120'000, 20.0);
+  CHECK(pace.budget() < first);
+  CHECK(pace.ns_per_event() == Approx(166.7).epsilon(0.05));
+  CHECK(pace.budget() == Approx(SyncPace::kTargetMs * 1e6 / pace.ns_per_event()).epsilon(0.01));
+  // One frame preempted for a second moves the estimate by at most a factor (1 + 3/4 * ...).
+  const double before = pace.ns_per_event();
+  pace.Took(20'000, 1000.0);
+  CHECK(pace.ns_per_event() <= 1.75 * before + 1e-9);
+  // Fast frames: the budget grows to its ceiling, never past it; frames with few events are ignored.
+  for (int i = 0; i < 60; ++i) pace.Took(400'000, 0.4);
+  CHECK(pace.budget() == SyncPace::kMost);
+  pace.Took(10, 500.0);
+  CHECK(pace.budget() == SyncPace::kMost);
+  // Dreadfully slow: never fewer than the floor, so a run always moves on.
+  for (int i = 0; i < 60; ++i) pace.Took(5'000, 1000.0);
+  CHECK(pace.budget() == SyncPace::kFewest);
+}
+
+TEST_CASE("paced by the default budget, a heavy live run ends with the run's own facts") {
+  const Lesson& shared = *FindLesson("shared-data");
+  RunSession session;
+  REQUIRE(session.Start(shared, Params(shared, {{"processes", "4"}, {"iterations", "2000000"}, {"sleep-ms", "0"},
+                                                {"window-us", "0"}})));
+  size_t most = 0, previous = 0;
+  std::vector<std::shared_ptr<const TrialResult>> finished;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((session.busy() || finished.empty()) && std::chrono::steady_clock::now() < deadline) {
+    const size_t budget = session.pace().budget();
+    for (auto& result : session.Update()) finished.push_back(result);
+    if (session.live()) {
+      const size_t now = session.live_model().events();
+      if (now >= previous) most = std::max(most, now - previous);
+      CHECK(now - previous <= budget + 1'000 * (session.live_model().facts().children() + 2));
+      previous = now;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(16));
+  }
+  REQUIRE(finished.size() == 1);
+  CHECK(most > 0);  // the views were shown the run live
+  const ShownRun shown = session.Shown(shared);
+  CHECK(!shown.live);
+  CHECK(shown.facts == &finished[0]->facts);  // the run's own facts, whatever the live view had reached
+  CHECK(shown.facts->events() == finished[0]->trace.size());
 }
 
 TEST_CASE("a run forgotten as it starts is never shown") {

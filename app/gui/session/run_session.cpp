@@ -3,6 +3,7 @@
 #include "app/gui/shell/ui_strings.hpp"
 #include "core/python_program.hpp"
 #include <algorithm>
+#include <chrono>
 
 namespace proclab::gui {
 
@@ -96,7 +97,7 @@ void RunSession::Clear() {
 
 bool RunSession::busy() const { return runner_->busy(); }
 
-std::vector<std::shared_ptr<const TrialResult>> RunSession::Update(size_t budget) {
+std::vector<std::shared_ptr<const TrialResult>> RunSession::Update(std::optional<size_t> budget) {
   std::vector<std::shared_ptr<const TrialResult>> finished;
   for (FinishedTrial& done : runner_->TakeFinished()) {
     if (done.generation == live_generation_) live_ = false;  // its live model is stale now
@@ -111,8 +112,14 @@ std::vector<std::shared_ptr<const TrialResult>> RunSession::Update(size_t budget
   }
   // The live run (or the next trial of a batch; a newer run replaces the model). A run the
   // controller still holds has not finished, so its model is current.
-  if (lesson_ != nullptr && runner_->busy() && runner_->SyncLive(live_model_, &live_generation_, budget))
-    live_ = live_model_.started();
+  if (lesson_ != nullptr && runner_->busy()) {
+    const size_t before = live_model_.events();
+    const auto began = std::chrono::steady_clock::now();
+    const bool synced = runner_->SyncLive(live_model_, &live_generation_, budget.value_or(pace_.budget()));
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - began;
+    if (live_model_.events() > before) pace_.Took(live_model_.events() - before, took.count());
+    if (synced) live_ = live_model_.started();
+  }
   // Once the views read the result's own facts, the copy of its events is not needed.
   if (!live_ && live_model_.started() && live_generation_ == result_generation_) live_model_.Reset();
   return finished;

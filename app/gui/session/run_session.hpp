@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "app/gui/session/live_model.hpp"
 #include "app/gui/session/run_controller.hpp"
+#include "app/gui/session/sync_pace.hpp"
 #include "core/run.hpp"
 
 namespace proclab::gui {
@@ -73,8 +75,10 @@ class RunSession {
   void Shutdown() { runner_.reset(); }
 
   // Once per frame: the trials that finished since the last call (every trial of a batch, of
-  // whatever lesson), then the live run's new events, at most `budget` of them.
-  std::vector<std::shared_ptr<const TrialResult>> Update(size_t budget);
+  // whatever lesson), then the live run's new events, at most `budget` of them (by default as
+  // many as the pace lets in: about SyncPace::kTargetMs of work).
+  std::vector<std::shared_ptr<const TrialResult>> Update(std::optional<size_t> budget = std::nullopt);
+  const SyncPace& pace() const { return pace_; }
 
   bool busy() const;  // a run is under way, or finished trials wait for Update
   int trial() const { return runner_->trial(); }
@@ -105,6 +109,7 @@ class RunSession {
   std::shared_ptr<const TrialResult> result_;
   uint64_t result_generation_ = 0;
   std::string error_;
+  SyncPace pace_;
 };
 
 }  // namespace proclab::gui

@@ -30,9 +30,6 @@ constexpr float kBaseFontPx = 19.0f;
 // three panes, and presenting (the self-test's projector checks hold them to it).
 constexpr float kPanesScalePer720 = 1.25f;
 constexpr float kPresenterScalePer720 = 1.7f;
-// Events the views take in per frame from a live run: ~2-4 ms of work, more than a run's rings
-// deliver per frame, so the views keep up and no frame stalls.
-constexpr size_t kSyncBudgetPerFrame = 120'000;
 
 // Every character the texts and the UI use, in both languages (the glyphs the fonts need).
 std::string& CachedFontText() {
@@ -444,7 +441,7 @@ void App::HandleKeys() {
 // -------------------------------------------------------------------------------- results
 
 void App::TakeResults() {
-  for (const auto& result : session_.Update(kSyncBudgetPerFrame)) {
+  for (const auto& result : session_.Update()) {
     settings_.lessons_run.insert(result->lesson_id);
     const bool stepped = session_.Shown(lesson()).step_mode;
     for (const auto& view : views_) view->TrialFinished(*result, stepped);
