@@ -260,7 +260,7 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
   };
   if (fb_width <= 0 || fb_height <= 0) {  // minimised: nothing drawn, nothing changes
     last_redrawn_ = 0;
-    copy_[0] = copy_[1] = copy_[2] = copy_[3] = 0;
+    copies_.clear();
     return;
   }
   if (check_requested_) DrawReference(data, fb_width, fb_height, clear);
@@ -311,13 +311,13 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
     }
     current_.push_back(state);
   }
-  int x0 = fb_width, y0 = fb_height, x1 = 0, y1 = 0;
+  damage_.clear();
   auto damage = [&](const ListState& s) {
     if (s.x1 <= s.x0 || s.y1 <= s.y0) return;  // draws nothing
-    x0 = std::min(x0, s.x0), y0 = std::min(y0, s.y0), x1 = std::max(x1, s.x1), y1 = std::max(y1, s.y1);
+    damage_.push_back({std::max(s.x0, 0), std::max(s.y0, 0), std::min(s.x1, fb_width), std::min(s.y1, fb_height)});
   };
   if (full_ || std::memcmp(&clear, &clear_, sizeof clear) != 0) {
-    x0 = y0 = 0, x1 = fb_width, y1 = fb_height;
+    damage_.push_back({0, 0, fb_width, fb_height});
   } else {
     // A list that is new, changed, or moved in the drawing order damages where it is now and
     // where it was; a list that went away damages where it was.
@@ -346,7 +346,7 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
       if (!kept) damage(before);
     }
   }
-  x0 = std::max(x0, 0), y0 = std::max(y0, 0), x1 = std::min(x1, fb_width), y1 = std::min(y1, fb_height);
+  MergeDamage(damage_, kMostRectangles);
   std::swap(previous_, current_);
   // Keep this frame's lists for the next comparison (reusing last frame's storage).
   std::swap(snapshots_, spare_snapshots_);
@@ -361,33 +361,30 @@ void DamageRenderer::Render(ImDrawData* data, int fb_width, int fb_height, const
   }
   full_ = false;
   clear_ = clear;
-  last_redrawn_ = x1 > x0 && y1 > y0
-                      ? static_cast<double>(x1 - x0) * (y1 - y0) / (static_cast<double>(fb_width) * fb_height)
-                      : 0;
+  int64_t redrawn = 0;
+  for (const DamageRect& r : damage_) redrawn += r.area();
+  last_redrawn_ = static_cast<double>(redrawn) / (static_cast<double>(fb_width) * fb_height);
 
-  copy_[0] = x0, copy_[1] = y0, copy_[2] = x1, copy_[3] = y1;
+  copies_ = damage_;
   bind_framebuffer(GL_FRAMEBUFFER, copy_sub_buffer_ != nullptr ? 0 : framebuffer_);
-  if (last_redrawn_ > 0) {
-    // Only the damaged rectangle: cleared, then every command clipped to it.
-    const ImVec4 limit(static_cast<float>(x0) / scale.x + offset.x, static_cast<float>(y0) / scale.y + offset.y,
-                       static_cast<float>(x1) / scale.x + offset.x, static_cast<float>(y1) / scale.y + offset.y);
-    for (int l = 0; l < data->CmdListsCount; ++l) {
-      for (ImDrawCmd& cmd : data->CmdLists[l]->CmdBuffer) {
-        cmd.ClipRect.x = std::max(cmd.ClipRect.x, limit.x);
-        cmd.ClipRect.y = std::max(cmd.ClipRect.y, limit.y);
-        cmd.ClipRect.z = std::min(cmd.ClipRect.z, limit.z);
-        cmd.ClipRect.w = std::min(cmd.ClipRect.w, limit.w);
-      }
-    }
+  if (!damage_.empty()) {
+    // Only the damaged rectangles: each cleared, then every command drawn clipped to each one it meets.
+    limits_.clear();
+    for (const DamageRect& r : damage_)
+      limits_.push_back(ImVec4(static_cast<float>(r.x0) / scale.x + offset.x, static_cast<float>(r.y0) / scale.y + offset.y,
+                               static_cast<float>(r.x1) / scale.x + offset.x, static_cast<float>(r.y1) / scale.y + offset.y));
+    for (int l = 0; l < data->CmdListsCount; ++l) ClipToDamage(*data->CmdLists[l], limits_, scratch_);
     glViewport(0, 0, fb_width, fb_height);
     glEnable(GL_SCISSOR_TEST);
-    glScissor(x0, fb_height - y1, x1 - x0, y1 - y0);  // OpenGL's rows start at the bottom
     glClearColor(clear.x, clear.y, clear.z, 1);
-    glClear(GL_COLOR_BUFFER_BIT);
+    for (const DamageRect& r : damage_) {
+      glScissor(r.x0, fb_height - r.y1, r.x1 - r.x0, r.y1 - r.y0);  // OpenGL's rows start at the bottom
+      glClear(GL_COLOR_BUFFER_BIT);
+    }
     glDisable(GL_SCISSOR_TEST);
     if (split_solid_) {
-      // Solid triangles with the flat shader (the commands are already clipped to the rectangle,
-      // so what lies outside it is left out here too).
+      // Solid triangles with the flat shader (the commands are already clipped to the rectangles,
+      // so what lies outside them is left out here too).
       const ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
       const SolidRunsInput input{.font = atlas.TexID,
                                  .white_uv = atlas.TexUvWhitePixel,
@@ -524,14 +521,14 @@ void DamageRenderer::Present(GLFWwindow* window) {
     glfwSwapBuffers(window);
     return;
   }
-  int x0 = copy_[0], y0 = copy_[1], x1 = copy_[2], y1 = copy_[3];
-  if (expose_) x0 = y0 = 0, x1 = width_, y1 = height_;
+  if (expose_) copies_.assign(1, DamageRect{0, 0, width_, height_});
   expose_ = false;
-  if (x1 <= x0 || y1 <= y0) return;  // the window already shows this frame
-  // The rectangle's lower-left corner, in OpenGL's rows from the bottom; an implicit glFlush.
+  // Each rectangle's lower-left corner, in OpenGL's rows from the bottom; an implicit glFlush.
+  // None: the window already shows this frame.
   using CopySubBuffer = void (*)(Display*, GLXDrawable, int, int, int, int);
-  reinterpret_cast<CopySubBuffer>(copy_sub_buffer_)(static_cast<Display*>(display_), drawable_, x0, height_ - y1,
-                                                   x1 - x0, y1 - y0);
+  for (const DamageRect& r : copies_)
+    reinterpret_cast<CopySubBuffer>(copy_sub_buffer_)(static_cast<Display*>(display_), drawable_, r.x0,
+                                                     height_ - r.y1, r.x1 - r.x0, r.y1 - r.y0);
 }
 
 }  // namespace proclab::gui

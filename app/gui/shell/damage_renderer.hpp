@@ -1,5 +1,6 @@
 // Draws ImGui's frame into an offscreen framebuffer kept between frames, redrawing only the
-// rectangle whose draw lists changed since the last frame, then copies it to the window.
+// rectangles whose draw lists changed since the last frame (shell/damage_rects.hpp), then
+// copies them to the window.
 // Why: with software OpenGL (Mesa's llvmpipe: Xvfb, VMs and classroom PCs without a GPU)
 // every pixel drawn costs CPU; redrawing a whole 1280x720 window takes ~20 ms there, while in
 // most frames only the lanes and a status line change. Without framebuffer objects it falls
@@ -7,7 +8,7 @@
 // With a software renderer and GLX_MESA_copy_sub_buffer it draws into the window's back buffer
 // instead, never swaps it (so it keeps last frame's pixels), and copies only the damaged
 // rectangle to the window: under llvmpipe the copy of a whole 1920x1080 framebuffer to the
-// window took ~17 ms a frame, the rectangle's copy well under 1 ms. With a software renderer it
+// window took ~17 ms a frame, the rectangles' copy well under 1 ms. With a software renderer it
 // also draws solid triangles with a shader that samples no texture (shell/solid_runs.hpp).
 // PROCLAB_RENDERER=swap in the environment turns both off (to compare).
 #pragma once
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "app/gui/shell/damage_rects.hpp"
 #include "app/gui/shell/solid_runs.hpp"
 
 struct GLFWwindow;
@@ -33,7 +35,7 @@ class DamageRenderer {
   void Present(GLFWwindow* window);
   // The window system lost the window's pixels (exposed): the next Present copies all of it.
   void Exposed() { expose_ = true; }
-  // Draws into the back buffer and copies the damaged rectangle to the window (see above).
+  // Draws into the back buffer and copies the damaged rectangles to the window (see above).
   bool copies_sub_buffer() const { return copy_sub_buffer_ != nullptr; }
   bool splits_solid() const { return split_solid_; }  // solid triangles drawn without the texture
 
@@ -78,7 +80,12 @@ class DamageRenderer {
   void* copy_sub_buffer_ = nullptr;
   void* display_ = nullptr;
   unsigned long drawable_ = 0;
-  int copy_[4] = {0, 0, 0, 0};  // the rectangle Present copies (framebuffer pixels, rows from the top)
+  // At most this many damaged rectangles a frame (measured live at 1920x1080: lanes, status
+  // line, header and a tab; more only add per-rectangle costs).
+  static constexpr size_t kMostRectangles = 4;
+  std::vector<DamageRect> damage_;  // this frame's, merged (framebuffer pixels, rows from the top)
+  std::vector<DamageRect> copies_;  // the rectangles Present copies
+  std::vector<ImVec4> limits_;      // damage_ in ImGui's coordinates
   bool expose_ = false;
   int stable_frames_ = 0;   // frames drawn at this size (the copy waits until Mesa knows it)
   bool swapping_ = false;   // this frame is swapped (drawn whole), not copied
