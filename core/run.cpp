@@ -35,10 +35,20 @@ Run::~Run() {
 std::string Run::DefaultWorkerPath() { return ThisInstall().worker.string(); }
 
 void Run::RequestStop() {
+  int64_t unset = 0;
+  stop_requested_ns_.compare_exchange_strong(unset, MonotonicNs());
   stop_requested_ = true;
   // Freeze now; the run thread kills them (and records why) as soon as it sees the request.
   std::lock_guard lock(freeze_mutex_);
   for (int fd : freeze_fds_) syscall(SYS_pidfd_send_signal, fd, SIGSTOP, nullptr, 0);
+}
+
+double TrialResult::StopToEndedMs() const {
+  if (!stopped || stop_ns == 0) return 0;
+  int64_t last = stop_ns;
+  for (const ChildRecord& child : children)
+    if (child.done()) last = std::max(last, child.end_ns);
+  return static_cast<double>(last - stop_ns) / 1e6;
 }
 
 void Run::PostStep(int child, char what) { step_requests_.Post(child, what); }
@@ -166,6 +176,8 @@ TrialResult Run::Execute() {
     }
   } catch (const RunStopped&) {
     result.stopped = true;
+    // A signal's flag can be seen here before its watcher calls RequestStop: then now.
+    result.stop_ns = stop_requested_ns_.load() != 0 ? stop_requested_ns_.load() : MonotonicNs();
     header->stop = 1;
     context.KillAll(SIGKILL, KillReason::kStop);
     supervisor.JoinAll(std::chrono::seconds(5));

@@ -97,6 +97,9 @@ struct TrialResult {
   int64_t release_ns = 0;  // when the children were released from the start barrier
   int64_t end_ns = 0;
   bool stopped = false;  // stopped early (Stop button, Ctrl-C)
+  int64_t stop_ns = 0;   // when the stop was asked for (0: not stopped)
+  // A stopped run: ms from the stop asked for to its last child reaped (every child ended).
+  double StopToEndedMs() const;
   double Ms(int64_t t_ns) const { return trace.Ms(t_ns); }
   // The lesson's outcome as its own type, or null.
   template <class T>
@@ -145,6 +148,7 @@ class Run {
   ParamValues params_;
   RunOptions options_;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<int64_t> stop_requested_ns_{0};  // the first RequestStop
   std::atomic<bool> running_{false};
   // Copies of the children's pidfds, so RequestStop can freeze them from any thread at once: the
   // run thread, short of CPU among 128 busy children, then gets the CPU to kill and reap them.

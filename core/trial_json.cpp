@@ -228,7 +228,10 @@ json TrialJson(const TrialResult& result) {
   trial["dropped_events"] = facts.drops();
   trial["duration_ms"] = result.end_ns ? result.Ms(result.end_ns) : 0.0;
   for (const RunNote& note : result.notes) trial["notes"].push_back(note.en);
-  if (result.stopped) trial["stopped"] = true;
+  if (result.stopped) {
+    trial["stopped"] = true;
+    trial["stop_to_ended_ms"] = result.StopToEndedMs();  // the stop asked for -> the last child reaped
+  }
   return trial;
 }
 

@@ -108,6 +108,14 @@ void CheckStoppedBy(int signal, int expected_status, const std::string& name) {
   REQUIRE(report.at("trials").size() == 1);
   const json& trial = report.at("trials")[0];
   CHECK(trial.at("stopped") == true);
+  // From the stop asked for to the last child reaped: after the stop, before the run's end,
+  // and what the one line on stderr says.
+  const double ended_ms = trial.at("stop_to_ended_ms").get<double>();
+  CHECK(ended_ms >= 0);
+  CHECK(ended_ms <= trial.at("duration_ms").get<double>());
+  char said[64];
+  std::snprintf(said, sizeof said, "all 2 children ended within %.0f ms, the shared memory removed", ended_ms);
+  CHECK_THAT(err, Catch::Contains(said));
   REQUIRE(trial.at("processes").size() == 2);
   std::set<int> expected(children.begin(), children.end());
   CHECK(Pids(trial) == expected);
