@@ -126,6 +126,7 @@ TrialResult Run::Execute() {
   header->prefault_rings = options_.prefault_rings ? 1 : 0;
   header->step_mode = (!options_.step_schedule.empty() || options_.interactive_steps) ? 1 : 0;
   header->child_nice = static_cast<uint32_t>(std::clamp(options_.child_nice, 0, 19));
+  header->child_idle = options_.child_idle ? 1 : 0;
 
   {
     std::lock_guard lock(live_mutex_);

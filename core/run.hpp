@@ -58,6 +58,12 @@ struct RunOptions {
   // compete with still gets the CPU to drain, reap, and stop them at once. Among themselves
   // the children compete as equals, so races happen as they would.
   int child_nice = 0;
+  // The children run under SCHED_IDLE: only on CPU that no ordinary thread wants, and they give
+  // it up the moment one wakes. Why (the GUI): at nice 19, 128 busy children still kept the UI
+  // thread, the X server and the renderer's threads waiting on the run queue about half the
+  // time, a slice of a child at every wake-up (frames of 300-400 ms at 1920x1080). Among
+  // themselves they still compete as equals, so races happen as they would.
+  bool child_idle = false;
   // The most children's events one run keeps (8M: 256 MB). Past it the rings are still
   // drained, to keep the run moving, but their events are counted as dropped: the totals stay
   // exact (each child counts its own), only the timeline ends. The parent's own are all kept.

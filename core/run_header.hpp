@@ -38,7 +38,7 @@ struct ChildSlot {
 
 struct RunHeader {
   static constexpr uint32_t kMagic = 0x50524c42;  // "PRLB"
-  static constexpr uint32_t kVersion = 4;
+  static constexpr uint32_t kVersion = 5;
   uint32_t magic = kMagic;
   uint32_t version = kVersion;
   int32_t parent_pid = 0;
@@ -52,6 +52,7 @@ struct RunHeader {
   uint32_t trace_uses_tsc = 0;         // the parent's clock choice: children stamp events alike
   uint32_t prefault_rings = 0;         // RunOptions::prefault_rings
   uint32_t child_nice = 0;             // RunOptions::child_nice
+  uint32_t child_idle = 0;             // RunOptions::child_idle
   ChildSlot children[kMaxLanes];
 };
 

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "app/gui/session/live_run.hpp"
 #include "app/gui/session/run_session.hpp"
 #include "app/gui/session/sync_pace.hpp"
 #include "app/gui/views/view.hpp"
@@ -150,6 +151,15 @@ TEST_CASE("the sync pace takes in fewer events per frame on a slow machine, more
   // Dreadfully slow: never fewer than the floor, so a run always moves on.
   for (int i = 0; i < 60; ++i) pace.Took(5'000, 1000.0);
   CHECK(pace.budget() == SyncPace::kFewest);
+}
+
+TEST_CASE("a lesson's children yield the CPU at once only when they alone would swamp every core") {
+  CHECK_FALSE(ChildrenYieldAtOnce(2, 2));
+  CHECK_FALSE(ChildrenYieldAtOnce(16, 2));  // 8 + 8 at nice 19 drew as well as under SCHED_IDLE
+  CHECK(ChildrenYieldAtOnce(17, 2));
+  CHECK(ChildrenYieldAtOnce(128, 2));
+  CHECK_FALSE(ChildrenYieldAtOnce(128, 16));
+  CHECK(ChildrenYieldAtOnce(9, 0));  // an unknown core count counts as one
 }
 
 TEST_CASE("paced by the default budget, a heavy live run ends with the run's own facts") {

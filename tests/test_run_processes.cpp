@@ -1,6 +1,8 @@
 // A whole Run of lesson `processes` in the test process: real children, their states and times,
 // exit codes and signals with --fail, a stop from another thread, and nothing left behind.
+#include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -211,6 +213,53 @@ TEST_CASE("RequestStop from another thread ends a long run within a second, leav
     CHECK(HowItEnded(result.facts.child(child.index), Language::kEnglish) == "stopped by ProcLab (SIGKILL)");
   }
   CHECK(test::OutcomeJson(result).value("joined", 0) == 0);  // no join completed
+  CheckNothingLeft();
+}
+
+TEST_CASE("the children run at the priority the run asks for: a nice value, and SCHED_IDLE") {
+  const bool idle = GENERATE(false, true);
+  INFO("child_idle " << idle);
+  ParamValues params(Processes().params);
+  params.Set("processes", 2);
+  params.Set("work", 1'000'000'000);
+  RunOptions options = Options();
+  options.child_nice = 19;
+  options.child_idle = idle;
+  Run run(Processes(), params, options);
+  std::vector<int> policies, nices;
+  std::thread stopper([&] {
+    // Once both children have passed the start line, their priority is what they run at.
+    std::vector<pid_t> pids;
+    test::WaitFor(
+        [&] {
+          pids.clear();
+          run.ReadLive([&](const Trace& trace, const std::vector<ChildRecord>& children) {
+            for (const ChildRecord& child : children)
+              if (static_cast<int>(child.index) < trace.lanes() && Count(trace.lane(child.index), EventKind::kStarted) > 0)
+                pids.push_back(child.pid);
+          });
+          return pids.size() == 2;
+        },
+        10s);
+    for (pid_t pid : pids) {
+      policies.push_back(sched_getscheduler(pid));
+      errno = 0;
+      nices.push_back(getpriority(PRIO_PROCESS, static_cast<id_t>(pid)));
+    }
+    run.RequestStop();
+  });
+  const TrialResult result = run.Execute();
+  stopper.join();
+  REQUIRE(policies.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    CHECK(policies[i] == (idle ? SCHED_IDLE : SCHED_OTHER));
+    CHECK(nices[i] == 19);
+  }
+  // The stop, as the run says it: asked for once the children ran, and every child ended after.
+  CHECK(result.stopped);
+  CHECK(result.stop_ns >= result.release_ns);
+  CHECK(result.StopToEndedMs() >= 0);
+  for (const ChildRecord& child : result.children) CHECK(child.end_ns >= result.stop_ns);
   CheckNothingLeft();
 }
 

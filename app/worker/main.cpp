@@ -4,6 +4,7 @@
 //   proclab-worker --segment <name> --index <i> --parent <pid>
 //   proclab-worker --exit      returns 0 at once (what `proclab-cli bench` times as start-up)
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -61,6 +62,10 @@ int main(int argc, char** argv) {
     if (header->parent_pid != parent) return Fail("segment belongs to another parent");
     proclab::UseTscForTrace(header->trace_uses_tsc != 0);
     if (header->child_nice > 0) setpriority(PRIO_PROCESS, 0, static_cast<int>(header->child_nice));
+    if (header->child_idle != 0) {
+      const sched_param none{};
+      sched_setscheduler(0, SCHED_IDLE, &none);  // lowering one's own priority needs no privilege
+    }
     const proclab::Lesson* lesson = proclab::FindLesson(header->lesson_id);
     if (lesson == nullptr || lesson->child == nullptr) return Fail("unknown lesson");
 

@@ -2,6 +2,9 @@
 
 #include "app/gui/session/run_controller.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace proclab::gui {
 
 void ConsoleBuffer::Add(const OutputChunk& chunk) {
@@ -31,8 +34,14 @@ namespace {
 
 // The lowest priority: 128 busy children at nice 10 still took ~87% of each core from the UI
 // thread (weights 64 x 110 against 1024), and the window drew ~14 frames a second; at 19
-// (64 x 15) the UI thread gets about half a core.
+// (64 x 15) the UI thread got about half a core, but waited a child's slice at each wake-up.
 constexpr int kChildNice = 19;
+
+}  // namespace
+
+bool ChildrenYieldAtOnce(int children, int cores) { return children > kYieldPerCore * std::max(cores, 1); }
+
+namespace {
 
 class LessonLiveRun final : public LiveRun {
  public:
@@ -41,6 +50,8 @@ class LessonLiveRun final : public LiveRun {
     options.interactive_steps = request.step_mode && request.schedule.empty();
     options.step_schedule = request.schedule;
     options.child_nice = kChildNice;
+    const int children = request.lesson->child_count ? request.lesson->child_count(request.params) : 1;
+    options.child_idle = ChildrenYieldAtOnce(children, static_cast<int>(std::thread::hardware_concurrency()));
     run_ = std::make_unique<Run>(*request.lesson, request.params, options);
   }
   TrialResult Execute() override { return run_->Execute(); }

@@ -49,4 +49,14 @@ class LiveRun {
 struct RunRequest;
 std::unique_ptr<LiveRun> MakeLiveRun(const RunRequest& request);
 
+// A lesson's children run under SCHED_IDLE (RunOptions::child_idle) when they alone would keep
+// every core busy many times over. Measured at 1920x1080 with shared-data, 1,000,000
+// iterations: with 64 + 64 children at nice 19 the slowest frames took 270-420 ms (the UI
+// thread, the X server and the renderer's threads each waited a child's slice at every wake-up),
+// under SCHED_IDLE 95-160 ms; at 8 + 8 it made no difference. Not for fewer: under other load
+// SCHED_IDLE children crawl (locks at its defaults with four busy loops beside it: 2.9 s at nice
+// 19, 12.7 s under SCHED_IDLE), and a lesson with a few children must run as it would.
+inline constexpr int kYieldPerCore = 8;
+bool ChildrenYieldAtOnce(int children, int cores);
+
 }  // namespace proclab::gui

@@ -108,8 +108,12 @@ nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& fram
   nlohmann::json slow = nlohmann::json::array();
   for (size_t k = 0; k < slowest; ++k) {
     const size_t i = order[k];
+    // When it ended, from the first frame: a slow frame at a run's start (children spawning) is
+    // another matter than one in its middle.
+    double at_ms = 0;
+    for (size_t j = 0; j <= i; ++j) at_ms += frames.intervals_ms()[j];
     slow.push_back({{"ms", Round3(frames.intervals_ms()[i])}, {"live", static_cast<bool>(frames.live()[i])},
-                    {"phases", phases_json(frames.phases()[i])}});
+                    {"frame", i + 1}, {"ended_at_ms", Round3(at_ms)}, {"phases", phases_json(frames.phases()[i])}});
   }
   return nlohmann::json{{"lesson", lesson},
                         {"frames", all.frames},
