@@ -94,7 +94,7 @@ class PythonRun {
   // no memory): nothing is left behind then.
   TrialResult Execute();
 
-  void RequestStop() { stop_requested_ = true; }
+  void RequestStop();
   void PostStep(int child, char what);
   // Any thread: the live trace and the lanes' records, under the run's lock.
   void ReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
@@ -113,6 +113,7 @@ class PythonRun {
   friend class Session;
   PythonRunOptions options_;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<int64_t> stop_requested_ns_{0};  // the first RequestStop
   std::mutex live_mutex_;
   StepRequests step_requests_;
   Session* session_ = nullptr;  // while Execute runs

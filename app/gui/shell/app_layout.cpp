@@ -536,6 +536,14 @@ void App::DrawStatus() {
                 stuck ? Tr(Str::kStoppedStuck, lang) : run.result->stopped ? Tr(Str::kStopped, lang) : Tr(Str::kFinished, lang),
                 run.ElapsedMs(0), Tr(Str::kMs, lang), run.events(), Tr(Str::kEvents, lang));
     if (stuck) ImGui::PopStyleColor();
+    // How soon Stop took effect, from the run's own times (the stop asked for, each reaping).
+    if (run.result->stopped && run.result->stop_ns != 0 && !stuck && !run.result->children.empty()) {
+      ImGui::SameLine(0, 0);
+      char ended[160];
+      std::snprintf(ended, sizeof ended, Tr(Str::kChildrenEndedAfterStop, lang),
+                    static_cast<int>(run.result->children.size()), run.result->StopToEndedMs());
+      ImGui::TextWrapped(" · %s", ended);
+    }
     if (const uint64_t drops = run.facts->drops(); drops > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme_.warn));
       ImGui::TextWrapped("%" PRIu64 " %s", drops, Tr(Str::kDroppedEvents, lang));
