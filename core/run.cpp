@@ -286,14 +286,38 @@ void ParentContext::CollectEvents(bool all) {
   for (size_t i = from; i < scratch_.size(); ++i) scratch_[i].t_ns = scale.ToNs(scratch_[i].t_ns);
 }
 
+namespace {
+
+// What a child says once or a few times (that it started, finished or failed, its result, what
+// it declared, a final value): kept past the trace's cap, so the facts still know every child's
+// life. A child that ran only once the cap was reached (the last of 128 under SCHED_IDLE) was
+// otherwise never seen starting.
+bool SaidOnce(EventKind kind) {
+  switch (kind) {
+    case EventKind::kStarted:
+    case EventKind::kFinished:
+    case EventKind::kFailed:
+    case EventKind::kResult:
+    case EventKind::kDeclare:
+    case EventKind::kName:
+    case EventKind::kFinalValue:
+    case EventKind::kChildExit:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 void ParentContext::PublishEvents() {
   // rings_[i] belongs to child i.
   RunFacts& facts = result_.facts;
   discarded_.resize(rings_.size(), 0);
   if (trace_.size() >= run_.options_.max_trace_events) {
-    // Full: keep the parent's own events, count the children's as dropped.
+    // Full: keep the parent's own events and what a child says once, count the rest as dropped.
     std::erase_if(scratch_, [this](const Event& e) {
-      if (e.worker == kParentLane || e.worker >= discarded_.size()) return false;
+      if (e.worker == kParentLane || e.worker >= discarded_.size() || SaidOnce(e.kind)) return false;
       ++discarded_[e.worker];
       return true;
     });

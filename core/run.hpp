@@ -66,7 +66,8 @@ struct RunOptions {
   bool child_idle = false;
   // The most children's events one run keeps (8M: 256 MB). Past it the rings are still
   // drained, to keep the run moving, but their events are counted as dropped: the totals stay
-  // exact (each child counts its own), only the timeline ends. The parent's own are all kept.
+  // exact (each child counts its own), only the timeline ends. The parent's own are all kept,
+  // and so is what a child says once (started, finished, declared ...: run.cpp, SaidOnce).
   size_t max_trace_events = 8u << 20;
 };
 

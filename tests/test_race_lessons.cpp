@@ -39,6 +39,35 @@ const std::vector<std::pair<std::string, std::string>> kQuick = {
 
 }  // namespace
 
+TEST_CASE("past the trace's cap, every child is still seen starting and finishing; only its other events are dropped") {
+  const Lesson& lesson = *FindLesson("shared-data");
+  ParamValues values(lesson.params);
+  for (const auto& [name, text] : kQuick) values.SetText(name, text);
+  values.SetText("processes", "3");
+  values.SetText("array-processes", "3");
+  RunOptions options;
+  options.worker_path = test::BinPath("proclab-worker");
+  options.max_trace_events = 1;  // full after the first events: nearly everything else dropped
+  Run run(lesson, values, options);
+  const TrialResult result = run.Execute();
+  CHECK(test::SegmentsOwnedBy(getpid()).empty());
+  REQUIRE(result.facts.children() == 6);
+  CHECK(result.facts.drops() > 0);
+  for (const ChildFacts& child : result.facts.all_children()) {
+    INFO(ChildName(child.record, Language::kEnglish));
+    CHECK(child.started_ns != 0);
+    CHECK(child.record.state == ChildState::kExited);
+    const auto lane = result.trace.lane(static_cast<int>(child.record.index));
+    CHECK(std::count_if(lane.begin(), lane.end(), [](const Event& e) { return e.kind == EventKind::kStarted; }) == 1);
+    CHECK(std::count_if(lane.begin(), lane.end(), [](const Event& e) { return e.kind == EventKind::kFinished; }) == 1);
+    CHECK(std::none_of(lane.begin(), lane.end(), [](const Event& e) { return e.kind == EventKind::kRead; }));
+  }
+  // The totals stay exact: each child counted its own updates.
+  const json outcome = test::OutcomeJson(result);
+  CHECK(outcome.at("expected") == 600);
+  CHECK(outcome.at("final").get<int64_t>() == 600 - outcome.at("lost").get<int64_t>());
+}
+
 TEST_CASE("with a lock, the counter and the array are exact every time") {
   for (const char* id : {"locks", "lock-guard"}) {
     for (int trial = 0; trial < 3; ++trial) {
