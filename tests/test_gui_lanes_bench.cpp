@@ -260,6 +260,26 @@ TEST_CASE("frame figures are nearest-rank percentiles of the frame intervals") {
   CHECK(idle["idle_cpu_percent"].get<double>() == Approx(0.5));
 }
 
+TEST_CASE("the fewest frames in any one second counts frames, not the slowest frame") {
+  CHECK(FewestFramesInAnySecond({}) == -1);
+  CHECK(FewestFramesInAnySecond(std::vector<double>(10, 50)) == -1);  // half a second in all
+  // 100 frames of 20 ms: any second holds 50.
+  CHECK(FewestFramesInAnySecond(std::vector<double>(100, 20)) == 50);
+  // One stall of 600 ms among 20 ms frames: the second that holds it has 20 more frames.
+  std::vector<double> stalled(50, 20);
+  stalled.push_back(600);
+  stalled.insert(stalled.end(), 50, 20);
+  CHECK(FewestFramesInAnySecond(stalled) == 1 + 20);
+  // Two stalls of 500 ms back to back: a second with only them in it.
+  std::vector<double> frozen(60, 20);
+  frozen.push_back(500);
+  frozen.push_back(500);
+  frozen.insert(frozen.end(), 60, 20);
+  CHECK(FewestFramesInAnySecond(frozen) == 2);
+  // One frame over a second long: some second has no frame presented at all.
+  CHECK(FewestFramesInAnySecond({20, 20, 1500, 20, 20}) == 0);
+}
+
 TEST_CASE("this process's age and CPU time are measured") {
   const double age = ProcessAgeMs();
   CHECK(age > 0);

@@ -11,6 +11,25 @@
 
 namespace proclab::gui {
 
+int FewestFramesInAnySecond(const std::vector<double>& frame_ms) {
+  // ends[k]: when frame k was presented, from the start of the first interval (0).
+  std::vector<double> ends(frame_ms.size() + 1, 0);
+  for (size_t k = 0; k < frame_ms.size(); ++k) ends[k + 1] = ends[k] + frame_ms[k];
+  const double span = ends.back();
+  if (span < 1000) return -1;
+  // A window (s, s + 1 s] holds fewest frames when s is at a frame (that frame then falls out of
+  // it): count the frames in (ends[k], ends[k] + 1000] for every k whose window fits.
+  int fewest = -1;
+  size_t last = 0;  // the last frame inside the window
+  for (size_t k = 0; k < ends.size() && ends[k] + 1000 <= span; ++k) {
+    last = std::max(last, k);
+    while (last + 1 < ends.size() && ends[last + 1] <= ends[k] + 1000) ++last;
+    const int inside = static_cast<int>(last - k);
+    if (fewest < 0 || inside < fewest) fewest = inside;
+  }
+  return fewest;
+}
+
 FrameSummary SummariseFrames(std::vector<double> frame_ms) {
   FrameSummary summary;
   summary.frames = frame_ms.size();
@@ -125,6 +144,7 @@ nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& fram
                         {"frames_running", live.frames},
                         {"running_frame_ms_median", Round3(live.median_ms)},
                         {"running_frame_ms_p95", Round3(live.p95_ms)},
+                        {"running_fewest_frames_in_a_second", FewestFramesInAnySecond(frames.live_intervals_ms())},
                         {"running_changed_frames", changed.frames},
                         {"running_changed_frame_ms_median", Round3(changed.median_ms)},
                         {"running_changed_frame_ms_p95", Round3(changed.p95_ms)},

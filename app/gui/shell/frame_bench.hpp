@@ -30,6 +30,11 @@ struct FramePhases {
 // Nearest-rank percentiles of the frame intervals (the p95 is a frame that really happened).
 FrameSummary SummariseFrames(std::vector<double> frame_ms);
 
+// The fewest frames presented in any one second of consecutive intervals: "the window redraws
+// at least N times every second", measured rather than read off the slowest frame. -1 when the
+// intervals span less than a second.
+int FewestFramesInAnySecond(const std::vector<double>& frame_ms);
+
 // Milliseconds since the kernel started this process (from /proc/self/stat, so it includes
 // exec and dynamic loading; resolution one clock tick, usually 10 ms). -1 if unreadable.
 double ProcessAgeMs();
