@@ -173,6 +173,12 @@ TEST_CASE("the live model folded a few events at a time ends with the facts fold
   const RunFacts derived = DeriveFacts(trace, children);
   CHECK(derived.slot(0)->lost == b.lost);
   for (int i = 0; i < 2; ++i) CHECK(derived.child(i).changes.size() == whole.facts().child(i).changes.size());
+  // A run that dropped events says so to its live facts, lane by lane, as the trace counts them.
+  CHECK(whole.facts().drops() == 0);
+  trace.SetDrops(1, 7);
+  whole.Sync(trace, children);
+  CHECK(whole.facts().drops() == 7);
+  CHECK(whole.facts().drops(1) == 7);
 }
 
 TEST_CASE("a lock's row gives each column the child that held it longest and every child that waited") {

@@ -296,8 +296,11 @@ TEST_CASE("Stop freezes 128 busy children at once, kills them within 200 ms and 
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const int64_t stop_ns = MonotonicNs();
+  CHECK_FALSE(session.stopping());
   session.Stop();
+  CHECK(session.stopping());  // said at once, until the run has ended
   UpdateUntil(session, [&] { return !session.busy(); });
+  CHECK_FALSE(session.stopping());
   const TrialResult* result = session.ResultFor(shared);
   REQUIRE(result != nullptr);
   CHECK(result->stopped);

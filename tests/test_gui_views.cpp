@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/views/counter_figures.hpp"
 #include "app/gui/shell/theme.hpp"
 #include "app/gui/timeline/lane_columns.hpp"
 #include "app/gui/timeline/lane_words.hpp"
@@ -127,6 +128,47 @@ int64_t LaneEnd(const ChildFacts& child) {
 }
 
 }  // namespace
+
+// --------------------------------------------------------------------------- the counter
+
+TEST_CASE("the counter's figures: live from the events, unknown totals when events were dropped, after from the result") {
+  // Live, nothing dropped: child 1 reads 0 and writes 1, child 2 reads 0 and writes 1 over it.
+  const std::vector<Event> events = {E(10, 0, EventKind::kRead, kCounterSlot, 0), E(11, 1, EventKind::kRead, kCounterSlot, 0),
+                                     E(12, 0, EventKind::kWrite, kCounterSlot, 1, 0),
+                                     E(13, 1, EventKind::kWrite, kCounterSlot, 1, 1)};
+  RunFacts live(0);
+  live.Add(events);
+  ShownRun run;
+  run.lesson = FindLesson("shared-data");
+  run.facts = &live;
+  run.live = true;
+  CounterFigures figures = CounterFiguresOf(run);
+  CHECK(figures.shown);
+  CHECK_FALSE(figures.final);
+  CHECK(figures.totals_known);
+  CHECK(figures.value == 1);
+  CHECK(figures.expected == 2);
+  CHECK(figures.lost == 1);
+  // The same run once a ring dropped events: the value is still a value the counter had, but
+  // expected and lost cannot be known from the events.
+  live.SetDrops(0, 5);
+  figures = CounterFiguresOf(run);
+  CHECK_FALSE(figures.totals_known);
+  CHECK(figures.value == 1);
+  // Finished: the lesson's own numbers, exact whatever was dropped.
+  const TrialResult result = RunLesson("shared-data", {{"iterations", "30"}, {"sleep-ms", "0"}});
+  const ShownRun done = Shown(result);
+  figures = CounterFiguresOf(done);
+  const RaceOutcome& race = *result.Outcome<RaceOutcome>();
+  CHECK(figures.final);
+  CHECK(figures.totals_known);
+  CHECK(figures.value == race.final);
+  CHECK(figures.expected == race.expected);
+  CHECK(figures.lost == race.lost);
+  CHECK(figures.array_lost == race.lost_total - race.lost);
+  CHECK(figures.complete);
+  CHECK(CounterFiguresOf(ShownRun{}).shown == false);
+}
 
 // ----------------------------------------------------------------------------------- queue
 

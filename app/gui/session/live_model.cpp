@@ -39,6 +39,8 @@ bool LiveModel::Copy(const Trace& trace, const std::vector<ChildRecord>& childre
   for (int i = 0; i < trace.lanes(); ++i) {
     take(lanes_[static_cast<size_t>(i)], trace.lane(i));
     available_[static_cast<size_t>(i)] = trace.lane(i).size();
+    // What the run dropped so far: the live facts must know their events are not all there.
+    facts_.SetDrops(i, trace.drops(i));
   }
   take(parent_, trace.parent_lane());
   return all;

@@ -51,6 +51,7 @@ void RunSession::Began(const Lesson& lesson, const ParamValues& params, bool ste
   result_.reset();  // a result belongs to its lesson and parameters: the new run replaces it
   live_model_.Reset();
   live_ = false;
+  stopping_ = false;
 }
 
 bool RunSession::StartPython(const Lesson& lesson, const ParamValues& params, PythonRequest python, Language language,
@@ -79,7 +80,10 @@ bool RunSession::StartPython(const Lesson& lesson, const ParamValues& params, Py
   return true;
 }
 
-void RunSession::Stop() { runner_->Stop(); }
+void RunSession::Stop() {
+  if (busy()) stopping_ = true;
+  runner_->Stop();
+}
 
 void RunSession::PostStep(int child, char what) { runner_->PostStep(child, what); }
 
@@ -120,6 +124,7 @@ std::vector<std::shared_ptr<const TrialResult>> RunSession::Update(std::optional
     if (live_model_.events() > before) pace_.Took(live_model_.events() - before, took.count());
     if (synced) live_ = live_model_.started();
   }
+  if (!runner_->busy()) stopping_ = false;  // every child reaped, the result taken in
   // Once the views read the result's own facts, the copy of its events is not needed.
   if (!live_ && live_model_.started() && live_generation_ == result_generation_) live_model_.Reset();
   return finished;

@@ -81,6 +81,8 @@ class RunSession {
   const SyncPace& pace() const { return pace_; }
 
   bool busy() const;  // a run is under way, or finished trials wait for Update
+  // Stop was asked for and the run has not ended yet: its children are frozen, not yet reaped.
+  bool stopping() const { return stopping_; }
   int trial() const { return runner_->trial(); }
   int trials() const { return runner_->trials(); }
   const std::string& error() const { return error_; }  // why the last run could not start
@@ -110,6 +112,7 @@ class RunSession {
   uint64_t result_generation_ = 0;
   std::string error_;
   SyncPace pace_;
+  bool stopping_ = false;
 };
 
 }  // namespace proclab::gui

@@ -520,7 +520,11 @@ void App::DrawStatus() {
     ImGui::PopStyleColor();
   } else if (run_busy()) {
     const int trials = session_.trials();
-    if (trials > 1) {
+    if (session_.stopping()) {
+      // Said while it is true: Stop was pressed, but not every child is gone yet (under other
+      // load the lowest-priority children can take seconds to be given the CPU to exit).
+      ImGui::TextWrapped("%s", Tr(Str::kStoppingChildren, lang));
+    } else if (trials > 1) {
       ImGui::Text("%s … %d / %d", Tr(Str::kRunning, lang), session_.trial() + 1, trials);
     } else if (run.live) {
       ImGui::Text("%s … %.0f %s · %zu %s", Tr(Str::kRunning, lang), run.ElapsedMs(MonotonicNs()), Tr(Str::kMs, lang),

@@ -69,14 +69,15 @@ class FrameRecorder {
 };
 
 // {"lesson", "frames", "events", "first_frame_ms", "frame_ms_median", "frame_ms_p95",
-//  "frame_ms_max", "frames_running", "running_frame_ms_median", "running_frame_ms_p95", "width",
+//  "frame_ms_max", "frames_running", "running_frame_ms_median", "running_frame_ms_p95",
+//  "running_fewest_frames_in_a_second" (-1: the run was live for less than a second), "width",
 //  "height", "running_changed_frames", "running_changed_frame_ms_median",
 //  "running_changed_frame_ms_p95", "running_phase_ms_median", "running_phase_ms_p95",
 //  "running_redrawn_median", "slowest_frames"}: every frame, the frames that showed the live run, and of those the
 // ones that redrew something (a frame with nothing new to show costs next to nothing, so the
 // live frames' median alone can flatter); the phases: each one's own median and p95, so they
 // need not add up to the frame's; the three slowest frames of all, each with its phases and
-// whether it showed the live run.
+// whether it showed the live run, its number and when it ended.
 nlohmann::json FramesReport(const std::string& lesson, const FrameRecorder& frames,
                             double first_frame_ms, size_t events, int width, int height);
 // {"idle_seconds", "cpu_seconds", "idle_cpu_percent", "frames", "first_frame_ms"}

@@ -5,6 +5,7 @@
 // happened in it however briefly; one rectangle per run of equal columns. Lost-update marks,
 // parent ticks and task labels are found by binary search per pixel, so a million events cost
 // no more to draw than a hundred.
+#include "app/gui/views/counter_figures.hpp"
 #include "app/gui/views/lanes_view.hpp"
 
 #include <algorithm>
@@ -129,31 +130,25 @@ void LanesView::DrawHeadline(const ViewContext& ctx) {
     ImGui::PopStyleColor();
     shown_.stall_headline = true;
   }
-  const SlotFacts* counter = facts.slot(kCounterSlot);
-  const RaceOutcome* race = ctx.run.Outcome<RaceOutcome>();
-  if (counter == nullptr && race == nullptr) {
+  const CounterFigures figures = CounterFiguresOf(ctx.run);
+  if (!figures.shown) {
     ImGui::TextDisabled("%s", ctx.T(Str::kWhatYouSee));
     return;
   }
-  // Live: the facts so far; finished: the lesson's own numbers (exact even when trace events
-  // were dropped).
-  int64_t value = counter != nullptr ? counter->last_written.field : 0;
-  int64_t lost = counter != nullptr ? counter->lost : 0;
-  int64_t expected = counter != nullptr ? counter->initial.field + counter->writes : 0;
-  int64_t array_lost = facts.lost_total() - lost;
-  if (race != nullptr) {
-    value = race->final;
-    lost = race->lost;
-    expected = race->expected;
-    array_lost = race->lost_total - race->lost;
-  }
+  const int64_t array_lost = figures.array_lost;
   shown_.headline = true;
-  shown_.counter = value;
-  shown_.lost = lost;
-  const bool incomplete = race != nullptr && !race->complete;
+  shown_.counter = figures.value;
+  shown_.lost = figures.lost;
+  const bool incomplete = !figures.complete;
+  if (!figures.totals_known) {
+    ImGui::Text("%s: %" PRId64, ctx.T(Str::kCounterTitle), figures.value);
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", ctx.T(Str::kTotalsAtTheEnd));
+    return;  // the array's losses are not known either
+  }
   if (incomplete) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ctx.theme.dim));
-  ImGui::Text("%s: %" PRId64 "   %s: %" PRId64 "   %s: %" PRId64, ctx.T(Str::kCounterTitle), value,
-              ctx.T(Str::kExpected), expected, ctx.T(Str::kLostSoFar), lost);
+  ImGui::Text("%s: %" PRId64 "   %s: %" PRId64 "   %s: %" PRId64, ctx.T(Str::kCounterTitle), figures.value,
+              ctx.T(Str::kExpected), figures.expected, ctx.T(Str::kLostSoFar), figures.lost);
   if (incomplete) {
     ImGui::SameLine();
     ImGui::TextUnformatted(ctx.T(Str::kTotalsIncomplete));

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "app/gui/timeline/lane_words.hpp"
+#include "app/gui/views/counter_figures.hpp"
 #include "app/gui/views/python_views.hpp"
 #include "lessons/shared_counter.hpp"
 
@@ -45,34 +46,32 @@ void SharedView::Draw(const ViewContext& ctx) {
     ImGui::EndChild();
     return;
   }
-  const SlotFacts* counter = ctx.run.empty() ? nullptr : ctx.run.facts->slot(kCounterSlot);
-  const RaceOutcome* race = ctx.run.Outcome<RaceOutcome>();
-  if (counter == nullptr && race == nullptr) {
+  const CounterFigures figures = CounterFiguresOf(ctx.run);
+  if (!figures.shown) {
     // Before the first step of a stepped run the counter has not been touched yet: it is there.
     ImGui::TextDisabled("%s", ctx.T(ctx.busy || ctx.run.live ? Str::kRunning : Str::kNoRunYet));
     ImGui::EndChild();
     return;
   }
   const RunFacts& facts = *ctx.run.facts;
+  const SlotFacts* counter = facts.slot(kCounterSlot);
+  const RaceOutcome* race = ctx.run.Outcome<RaceOutcome>();
   shown_.counter = true;
 
   // The counter: live from its facts, after the run the lesson's own numbers.
   SectionTitle(ctx, Str::kCounterTitle);
-  int64_t value = counter != nullptr ? counter->last_written.field : 0;
-  int64_t expected = counter != nullptr ? counter->initial.field + counter->writes : 0;
-  int64_t lost = counter != nullptr ? counter->lost : 0;
-  if (race != nullptr) {
-    value = race->final;
-    expected = race->expected;
-    lost = race->lost;
-  }
+  const int64_t value = figures.value, expected = figures.expected, lost = figures.lost;
   BigNumber(ctx, ctx.T(ctx.run.live ? Str::kValue : Str::kFinal), std::to_string(value), theme.text);
   ImGui::SameLine(0, em * 3);
-  BigNumber(ctx, ctx.T(Str::kExpected), std::to_string(expected), theme.dim);
-  ImGui::SameLine(0, em * 3);
   // No loss in a run ProcLab cut short is no success: not green.
-  const bool incomplete = race != nullptr && !race->complete;
-  BigNumber(ctx, ctx.T(Str::kLostSoFar), std::to_string(lost), lost > 0 ? theme.bad : incomplete ? theme.dim : theme.good);
+  const bool incomplete = !figures.complete;
+  if (figures.totals_known) {
+    BigNumber(ctx, ctx.T(Str::kExpected), std::to_string(expected), theme.dim);
+    ImGui::SameLine(0, em * 3);
+    BigNumber(ctx, ctx.T(Str::kLostSoFar), std::to_string(lost), lost > 0 ? theme.bad : incomplete ? theme.dim : theme.good);
+  } else {
+    ImGui::TextDisabled("%s", ctx.T(Str::kTotalsAtTheEnd));
+  }
   if (lost > 0) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
     ImGui::TextWrapped("%s", ctx.T(Str::kLostUpdateCallout));
