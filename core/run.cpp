@@ -283,7 +283,13 @@ void ParentContext::CollectEvents(bool all) {
   }
   if (scratch_.size() == from) return;
   const TickScale scale = CurrentTickScale();
-  for (size_t i = from; i < scratch_.size(); ++i) scratch_[i].t_ns = scale.ToNs(scratch_[i].t_ns);
+  lane_last_ns_.resize(rings_.size() + 1, 0);
+  for (size_t i = from; i < scratch_.size(); ++i) {
+    Event& e = scratch_[i];
+    int64_t& last = lane_last_ns_[e.worker < rings_.size() ? e.worker : rings_.size()];
+    e.t_ns = std::max(scale.ToNs(e.t_ns), last);  // one lane's events keep the order they were written in
+    last = e.t_ns;
+  }
 }
 
 namespace {

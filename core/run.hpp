@@ -250,6 +250,10 @@ class ParentContext {
   Emitter parent_emitter_;
   std::vector<Event> own_events_;  // the parent's events since the last CollectEvents
   std::vector<uint64_t> discarded_;  // per child: events drained past max_trace_events
+  // Per lane (the parent's last): the latest time converted so far. The tick scale is
+  // re-estimated at every collection, so two batches of one lane could come out in the wrong
+  // order by a few microseconds (a get stamped before the put just before it, in one child).
+  std::vector<int64_t> lane_last_ns_;
   std::vector<Event> scratch_;
   std::vector<EventRing*> rings_;  // child i's ring at i
 };
