@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "core/clock.hpp"
@@ -258,6 +259,19 @@ int Supervisor::alive() const {
   int count = 0;
   for (const ChildRecord& child : children_) count += child.done() ? 0 : 1;
   return count;
+}
+
+bool ProcessIsRunnable(int pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  FILE* file = std::fopen(path, "r");
+  if (file == nullptr) return false;
+  char text[512];
+  const size_t n = std::fread(text, 1, sizeof text - 1, file);
+  std::fclose(file);
+  text[n] = 0;
+  const char* close = std::strrchr(text, ')');  // the name may hold spaces and parentheses
+  return close != nullptr && close[1] == ' ' && close[2] == 'R';
 }
 
 }  // namespace proclab

@@ -17,6 +17,8 @@ namespace proclab {
 enum class ChildState : uint8_t { kCreated, kStarted, kRunning, kExited, kKilled };
 std::string_view ChildStateName(ChildState state);
 std::string SignalName(int signal);  // "SIGSEGV"
+// The kernel has the process ready to run or running (state R in /proc/PID/stat), not waiting.
+bool ProcessIsRunnable(int pid);
 
 struct ChildRecord {
   int index = 0;

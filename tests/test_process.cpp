@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <thread>
+
+#include <sys/wait.h>
 #include <fstream>
 #include <string>
 
@@ -264,4 +267,19 @@ TEST_CASE("a child's stdin reads end-of-file at once") {
   supervisor.Spawn("/bin/cat", {});  // would wait forever on a terminal
   REQUIRE(supervisor.JoinAll(5s));
   CHECK(supervisor.child(0).exit_status == 0);
+}
+
+TEST_CASE("a process the kernel has ready to run is runnable; one asleep or gone is not") {
+  CHECK(proclab::ProcessIsRunnable(getpid()));  // reading its own state, it is running
+  const pid_t sleeper = fork();
+  if (sleeper == 0) {
+    pause();
+    _exit(0);
+  }
+  REQUIRE(sleeper > 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(proclab::ProcessIsRunnable(sleeper));
+  kill(sleeper, SIGKILL);
+  waitpid(sleeper, nullptr, 0);
+  CHECK_FALSE(proclab::ProcessIsRunnable(sleeper));  // reaped: no such process
 }
