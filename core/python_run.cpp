@@ -537,18 +537,12 @@ std::vector<pollfd> PythonRun::Session::OpenPipes() const {
   return fds;
 }
 
-void PythonRun::RequestStop() {
-  int64_t unset = 0;
-  stop_requested_ns_.compare_exchange_strong(unset, MonotonicNs());
-  stop_requested_ = true;
-}
-
 void PythonRun::Session::CheckStop() {
   const int signal = options_.stop_signal != nullptr ? options_.stop_signal->load() : 0;
-  if (!run_.stop_requested_ && signal == 0) return;
+  if (!run_.stop_.asked() && signal == 0) return;
   if (signal != 0) outcome_->stop_signal = signal;
   result_.stopped = true;
-  result_.stop_ns = run_.stop_requested_ns_.load() != 0 ? run_.stop_requested_ns_.load() : MonotonicNs();
+  result_.stop_ns = run_.stop_.AskedAtOr(MonotonicNs());
   throw RunStopped{};
 }
 

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "core/stop_request.hpp"
 #include "core/run.hpp"
 #include "core/step_requests.hpp"
 #include "core/step_scheduler.hpp"
@@ -94,7 +95,7 @@ class PythonRun {
   // no memory): nothing is left behind then.
   TrialResult Execute();
 
-  void RequestStop();
+  void RequestStop() { stop_.Ask(); }
   void PostStep(int child, char what);
   // Any thread: the live trace and the lanes' records, under the run's lock.
   void ReadLive(const std::function<void(const Trace&, const std::vector<ChildRecord>&)>& view);
@@ -112,8 +113,7 @@ class PythonRun {
   class Session;
   friend class Session;
   PythonRunOptions options_;
-  std::atomic<bool> stop_requested_{false};
-  std::atomic<int64_t> stop_requested_ns_{0};  // the first RequestStop
+  StopRequest stop_;
   std::mutex live_mutex_;
   StepRequests step_requests_;
   Session* session_ = nullptr;  // while Execute runs

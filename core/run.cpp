@@ -35,9 +35,7 @@ Run::~Run() {
 std::string Run::DefaultWorkerPath() { return ThisInstall().worker.string(); }
 
 void Run::RequestStop() {
-  int64_t unset = 0;
-  stop_requested_ns_.compare_exchange_strong(unset, MonotonicNs());
-  stop_requested_ = true;
+  stop_.Ask();
   // Freeze now; the run thread kills them (and records why) as soon as it sees the request.
   std::lock_guard lock(freeze_mutex_);
   for (int fd : freeze_fds_) syscall(SYS_pidfd_send_signal, fd, SIGSTOP, nullptr, 0);
@@ -178,7 +176,7 @@ TrialResult Run::Execute() {
   } catch (const RunStopped&) {
     result.stopped = true;
     // A signal's flag can be seen here before its watcher calls RequestStop: then now.
-    result.stop_ns = stop_requested_ns_.load() != 0 ? stop_requested_ns_.load() : MonotonicNs();
+    result.stop_ns = stop_.AskedAtOr(MonotonicNs());
     header->stop = 1;
     context.KillAll(SIGKILL, KillReason::kStop);
     supervisor.JoinAll(std::chrono::seconds(5));
@@ -248,7 +246,7 @@ void ParentContext::SpawnChildAt(int index) {
     std::lock_guard freeze(run_.freeze_mutex_);
     if (const int copy = fcntl(pidfd, F_DUPFD_CLOEXEC, 0); copy >= 0) run_.freeze_fds_.push_back(copy);
     // A stop asked for while it was being spawned: freeze it too.
-    if (run_.stop_requested_) supervisor_.Kill(index, SIGSTOP);
+    if (run_.stop_.asked()) supervisor_.Kill(index, SIGSTOP);
   }
 }
 
@@ -380,8 +378,14 @@ void ParentContext::Poll() {
   if (StopAsked()) throw RunStopped{};
 }
 
+bool ParentContext::AnyChildRunnable() const {
+  for (const ChildRecord& child : supervisor_.children())
+    if (!child.done() && ProcessIsRunnable(child.pid)) return true;
+  return false;
+}
+
 bool ParentContext::StopAsked() const {
-  return run_.stop_requested_ ||
+  return run_.stop_.asked() ||
          (run_.options_.stop_signal != nullptr && run_.options_.stop_signal->load() != 0);
 }
 

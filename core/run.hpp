@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/stop_request.hpp"
 #include "core/event.hpp"
 #include "core/event_ring.hpp"
 #include "core/facts/run_facts.hpp"
@@ -154,8 +155,7 @@ class Run {
   const Lesson& lesson_;
   ParamValues params_;
   RunOptions options_;
-  std::atomic<bool> stop_requested_{false};
-  std::atomic<int64_t> stop_requested_ns_{0};  // the first RequestStop
+  StopRequest stop_;
   std::atomic<bool> running_{false};
   // Copies of the children's pidfds, so RequestStop can freeze them from any thread at once: the
   // run thread, short of CPU among 128 busy children, then gets the CPU to kill and reap them.
@@ -179,6 +179,9 @@ class ParentContext {
   int child_count() const;
   const ChildRecord& child(int index) const { return supervisor_.child(index); }
   const std::vector<ChildRecord>& children() const { return supervisor_.children(); }
+  // A child not yet ended that the kernel has ready to run (or running): short of CPU, if
+  // nothing moves, rather than stuck.
+  bool AnyChildRunnable() const;
   const Trace& trace() const { return trace_; }
   // The run's facts so far (every event drained up to the last Poll).
   const RunFacts& facts() const { return result_.facts; }

@@ -123,13 +123,6 @@ void WaitForChildren(ParentContext& parent, const RaceKnobs& knobs, const RaceDr
   size_t seen_events = parent.trace().size();
   int alive = -1;
   int64_t last_progress = MonotonicNs();
-  // A child the kernel has ready to run is not stuck, only short of CPU (a holder at nice 19
-  // beside other busy work can wait more than the limit for its turn): no stall while one is.
-  auto any_runnable = [&parent] {
-    for (const ChildRecord& c : parent.children())
-      if (!c.done() && ProcessIsRunnable(c.pid)) return true;
-    return false;
-  };
   while (true) {
     int now_alive = 0;
     for (const ChildRecord& c : parent.children()) now_alive += c.done() ? 0 : 1;
@@ -138,8 +131,10 @@ void WaitForChildren(ParentContext& parent, const RaceKnobs& knobs, const RaceDr
       seen_events = parent.trace().size();
       alive = now_alive;
       last_progress = MonotonicNs();
-    } else if (MonotonicNs() - last_progress > limit_ns && any_runnable()) {
-      last_progress = MonotonicNs();  // short of CPU, not stuck: the limit starts again
+    } else if (MonotonicNs() - last_progress > limit_ns && parent.AnyChildRunnable()) {
+      // Short of CPU, not stuck (a holder at nice 19 beside other busy work can wait longer
+      // than the limit for its turn): the limit starts again.
+      last_progress = MonotonicNs();
     } else if (MonotonicNs() - last_progress > limit_ns) {
       const int64_t quiet_ms = (MonotonicNs() - last_progress) / 1'000'000;
       const LockFacts* lock = parent.facts().lock(kNumbersLock);
