@@ -210,19 +210,21 @@ int Supervisor::Reap() {
   return reaped;
 }
 
-int Supervisor::WaitAny(std::chrono::microseconds timeout) {
+bool Supervisor::WaitForAnyEnd(std::chrono::microseconds timeout) {
   std::vector<pollfd> fds;
   for (const ChildRecord& child : children_)
     if (!child.done() && child.pidfd >= 0) fds.push_back(pollfd{child.pidfd, POLLIN, 0});
+  const timespec ts{static_cast<time_t>(timeout.count() / 1'000'000),
+                    static_cast<long>(timeout.count() % 1'000'000) * 1000};
   if (fds.empty()) {  // nothing to wait for: just let the time pass
-    timespec ts{static_cast<time_t>(timeout.count() / 1'000'000),
-                static_cast<long>(timeout.count() % 1'000'000) * 1000};
     nanosleep(&ts, nullptr);
-    return Reap();
+    return false;
   }
-  timespec ts{static_cast<time_t>(timeout.count() / 1'000'000),
-              static_cast<long>(timeout.count() % 1'000'000) * 1000};
-  ppoll(fds.data(), fds.size(), &ts, nullptr);
+  return ppoll(fds.data(), fds.size(), &ts, nullptr) > 0;
+}
+
+int Supervisor::WaitAny(std::chrono::microseconds timeout) {
+  WaitForAnyEnd(timeout);
   return Reap();
 }
 

@@ -77,7 +77,11 @@ class Supervisor {
 
   // Reaps every child that has exited, without blocking; returns how many it reaped.
   int Reap();
-  // Waits up to `timeout` for any child to exit (or for nothing, if none is alive), then reaps.
+  // Waits up to `timeout` for any child to exit (or for nothing, if none is alive); reaps no
+  // one, so a caller that shares the records with a reader can reap under its own lock.
+  // Returns whether some child has ended (and waits to be reaped).
+  bool WaitForAnyEnd(std::chrono::microseconds timeout);
+  // WaitForAnyEnd, then reaps.
   int WaitAny(std::chrono::microseconds timeout);
   // Waits for all children up to `timeout`; true if none is left alive.
   bool JoinAll(std::chrono::milliseconds timeout);

@@ -179,10 +179,10 @@ TrialResult Run::Execute() {
     result.stop_ns = stop_.AskedAtOr(MonotonicNs());
     header->stop = 1;
     context.KillAll(SIGKILL, KillReason::kStop);
-    supervisor.JoinAll(std::chrono::seconds(5));
+    context.ReapAll(std::chrono::seconds(5));
   } catch (...) {
     supervisor.KillAll();
-    supervisor.JoinAll(std::chrono::seconds(5));
+    context.ReapAll(std::chrono::seconds(5));
     throw;
   }
   {
@@ -395,11 +395,26 @@ void ParentContext::Wait(std::chrono::microseconds timeout) {
     Poll();
     const int64_t left_us = (deadline - MonotonicNs()) / 1000;
     if (left_us <= 0) return;
-    // Wake at least every 2 ms to drain rings and notice a stop.
-    if (supervisor_.WaitAny(std::chrono::microseconds(std::min<int64_t>(left_us, 2000))) > 0) {
+    // Wake at least every 2 ms to drain rings and notice a stop. The child that ended is
+    // reaped by Poll, under the live lock, after its last events.
+    if (supervisor_.WaitForAnyEnd(std::chrono::microseconds(std::min<int64_t>(left_us, 2000)))) {
       Poll();
       return;
     }
+  }
+}
+
+bool ParentContext::ReapAll(std::chrono::milliseconds timeout) {
+  const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
+  while (true) {
+    {
+      std::lock_guard lock(run_.live_mutex_);
+      supervisor_.Reap();
+      if (supervisor_.alive() == 0) return true;
+    }
+    const int64_t left_ns = deadline - MonotonicNs();
+    if (left_ns <= 0) return false;
+    supervisor_.WaitForAnyEnd(std::chrono::microseconds(std::min<int64_t>(left_ns / 1000 + 1, 100'000)));
   }
 }
 
