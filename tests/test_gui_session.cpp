@@ -299,8 +299,19 @@ TEST_CASE("Stop freezes 128 busy children at once, kills them within 200 ms and 
   CHECK_FALSE(session.stopping());
   session.Stop();
   CHECK(session.stopping());  // said at once, until the run has ended
-  UpdateUntil(session, [&] { return !session.busy(); });
+  // While it stops, the status line counts the children ended so far: never fewer than before,
+  // never more than there are.
+  std::vector<int> ended_seen;
+  UpdateUntil(session, [&] {
+    if (session.stopping()) {
+      const ShownRun shown = session.Shown(shared);
+      if (shown.live) ended_seen.push_back(shown.ChildrenEnded());
+    }
+    return !session.busy();
+  });
   CHECK_FALSE(session.stopping());
+  CHECK(std::is_sorted(ended_seen.begin(), ended_seen.end()));
+  for (const int ended : ended_seen) CHECK(ended <= 128);
   const TrialResult* result = session.ResultFor(shared);
   REQUIRE(result != nullptr);
   CHECK(result->stopped);

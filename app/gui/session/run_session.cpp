@@ -25,6 +25,13 @@ double ShownRun::ElapsedMs(int64_t now_ns) const {
   return facts->Ms(std::max({now_ns, facts->last_ns(), facts->t0_ns()}));
 }
 
+int ShownRun::ChildrenEnded() const {
+  if (facts == nullptr) return 0;
+  int ended = 0;
+  for (const ChildFacts& child : facts->all_children()) ended += child.record.done() ? 1 : 0;
+  return ended;
+}
+
 RunSession::RunSession(std::function<void()> wake)
     : runner_(std::make_unique<RunController>(std::move(wake))) {}
 

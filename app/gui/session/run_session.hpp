@@ -41,6 +41,8 @@ struct ShownRun {
   // Time since the run started: while it is live, on the wall clock at `now_ns` (it ticks
   // while nothing happens: a hang is when the clock must not stop); finished, its end.
   double ElapsedMs(int64_t now_ns) const;
+  // How many of its children have ended (been reaped) so far.
+  int ChildrenEnded() const;
   // The lesson's typed outcome (finished runs only).
   template <class T>
   const T* Outcome() const {

@@ -522,8 +522,16 @@ void App::DrawStatus() {
     const int trials = session_.trials();
     if (session_.stopping()) {
       // Said while it is true: Stop was pressed, but not every child is gone yet (under other
-      // load the lowest-priority children can take seconds to be given the CPU to exit).
-      ImGui::TextWrapped("%s", Tr(Str::kStoppingChildren, lang));
+      // load the lowest-priority children can take seconds to be given the CPU to exit), and
+      // how many are, so a wait of seconds is seen moving.
+      if (run.live && run.facts->children() > 0) {
+        char counted[200];
+        std::snprintf(counted, sizeof counted, Tr(Str::kStoppingChildrenEnded, lang), run.ChildrenEnded(),
+                      run.facts->children());
+        ImGui::TextWrapped("%s", counted);
+      } else {
+        ImGui::TextWrapped("%s", Tr(Str::kStoppingChildren, lang));
+      }
     } else if (trials > 1) {
       ImGui::Text("%s … %d / %d", Tr(Str::kRunning, lang), session_.trial() + 1, trials);
     } else if (run.live) {

@@ -142,24 +142,20 @@ void LanesView::DrawHeadline(const ViewContext& ctx) {
   const bool incomplete = !figures.complete;
   if (!figures.totals_known) {
     ImGui::Text("%s: %" PRId64, ctx.T(Str::kCounterTitle), figures.value);
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", ctx.T(Str::kTotalsAtTheEnd));
+    TextBeside(ctx.T(Str::kTotalsAtTheEnd), true);
     return;  // the array's losses are not known either
   }
   if (incomplete) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ctx.theme.dim));
   ImGui::Text("%s: %" PRId64 "   %s: %" PRId64 "   %s: %" PRId64, ctx.T(Str::kCounterTitle), figures.value,
               ctx.T(Str::kExpected), figures.expected, ctx.T(Str::kLostSoFar), figures.lost);
   if (incomplete) {
-    ImGui::SameLine();
-    ImGui::TextUnformatted(ctx.T(Str::kTotalsIncomplete));
+    TextBeside(ctx.T(Str::kTotalsIncomplete));
     ImGui::PopStyleColor();
   }
   if (array_lost > 0) {
     char text[96];
     std::snprintf(text, sizeof text, "%s: %" PRId64, ctx.T(Str::kArrayLost), array_lost);
-    ImGui::SameLine(0, ImGui::GetFontSize());
-    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(text).x) ImGui::NewLine();  // not cut at the edge
-    ImGui::TextUnformatted(text);
+    TextBeside(text);
   }
 }
 

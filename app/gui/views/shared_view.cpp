@@ -70,9 +70,11 @@ void SharedView::Draw(const ViewContext& ctx) {
     ImGui::SameLine(0, em * 3);
     BigNumber(ctx, ctx.T(Str::kLostSoFar), std::to_string(lost), lost > 0 ? theme.bad : incomplete ? theme.dim : theme.good);
   } else {
+    ImGui::PushTextWrapPos(0.0f);  // beside the value, wrapped at the edge rather than cut
     ImGui::TextDisabled("%s", ctx.T(Str::kTotalsAtTheEnd));
+    ImGui::PopTextWrapPos();
   }
-  if (lost > 0) {
+  if (figures.totals_known && lost > 0) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme.bad));
     ImGui::TextWrapped("%s", ctx.T(Str::kLostUpdateCallout));
     ImGui::PopStyleColor();

@@ -47,14 +47,21 @@ std::string LaneLabel(const ViewContext& ctx, int lane) {
   return std::string(ctx.T(Str::kChild)) + " " + std::to_string(lane + 1);
 }
 
+void TextBeside(const char* text, bool dim) {
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(text).x) ImGui::NewLine();
+  if (dim) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  if (dim) ImGui::PopStyleColor();
+}
+
 void SectionTitle(const ViewContext& ctx, Str title, const char* remark) {
   ImGui::PushFont(ctx.fonts.bold);
   ImGui::TextUnformatted(ctx.T(title));
   ImGui::PopFont();
-  if (remark != nullptr && remark[0] != '\0') {
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", remark);
-  }
+  if (remark != nullptr && remark[0] != '\0') TextBeside(remark, true);
 }
 
 void BigNumber(const ViewContext& ctx, const char* label, const std::string& value, ImU32 color) {

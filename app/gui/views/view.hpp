@@ -64,6 +64,9 @@ const char* StateName(LaneState state, Language language);
 ImU32 LaneColor(int lane);
 // "child 2", "parent" in the UI's language.
 std::string LaneLabel(const ViewContext& ctx, int lane);
+// `text` after the last item: on the same line if it fits whole, else on the next, wrapped at the
+// window's edge (never cut off there). `dim`: in the disabled colour.
+void TextBeside(const char* text, bool dim = false);
 // A bold heading, with an optional dimmed remark after it.
 void SectionTitle(const ViewContext& ctx, Str title, const char* remark = nullptr);
 // A label above a large number.
