@@ -427,6 +427,12 @@ TEST_CASE("python: Ctrl-C ends a hanging program's whole group within 200 ms and
   CHECK(report.find("exit status 130") != std::string::npos);
   CHECK(report.find("When the run was stopped: MainProcess") != std::string::npos);
   CHECK(report.find("line") != std::string::npos);
+  // The last line says how soon every process of the program ended, as the GUI and JSON do.
+  const std::vector<std::string> lines = Lines(report);
+  REQUIRE_FALSE(lines.empty());
+  CHECK_THAT(lines.back(), Catch::StartsWith("proclab-cli: stopped by SIGINT; all ") &&
+                               Catch::Contains(" of the program's processes ended within ") &&
+                               Catch::EndsWith(" ms, the shared memory removed"));
 }
 
 TEST_CASE("python: joining producers before draining their queue is found and ended, with the cause", "[python]") {

@@ -269,20 +269,7 @@ int RunLesson(RunRequest& request) {
               << lesson.summarise_trials(results).dump() << '\n';
   }
   if (stop_signal != 0) {
-    const TrialResult& last = results.back();
-    const size_t children = last.children.size();
-    char ms[32] = "";
-    if (last.stopped) std::snprintf(ms, sizeof ms, "%.0f", last.StopToEndedMs());
-    if (request.language == Language::kChinese)
-      std::cerr << "proclab-cli：被 " << SignalName(stop_signal) << " 停止；"
-                << (last.stopped ? std::to_string(children) + " 个子进程在 " + ms + " 毫秒内全部结束，" : "")
-                << "共享内存已删除\n";
-    else
-      std::cerr << "proclab-cli: stopped by " << SignalName(stop_signal) << "; "
-                << (last.stopped ? "all " + std::to_string(children) + (children == 1 ? " child" : " children") +
-                                       " ended within " + ms + " ms, "
-                                 : "")
-                << "the shared memory removed\n";
+    std::cerr << StoppedLine(stop_signal, results.back(), request.language, false) << '\n';
     return 128 + stop_signal;
   }
   return trace_failed ? 1 : 0;

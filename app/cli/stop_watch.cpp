@@ -4,9 +4,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
+#include "core/process.hpp"
 #include "core/run.hpp"
 
 namespace proclab {
@@ -60,6 +62,27 @@ StopOnSignal::StopOnSignal(Run& run) {
 StopOnSignal::~StopOnSignal() {
   std::lock_guard lock(g_current_mutex);
   g_current = nullptr;
+}
+
+std::string StoppedLine(int signal, const TrialResult& last, Language language, bool program) {
+  const std::string by = SignalName(signal);
+  const std::string count = std::to_string(last.children.size());
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.0f", last.StopToEndedMs());
+  const bool timed = last.stopped && !last.children.empty();  // else it ended before the signal
+  if (language == Language::kChinese) {
+    std::string line = "proclab-cli：被 " + by + " 停止；";
+    if (timed) line += (program ? "程序的 " + count + " 个进程" : count + " 个子进程") + "在 " + ms + " 毫秒内全部结束，";
+    return line + "共享内存已删除";
+  }
+  std::string line = "proclab-cli: stopped by " + by + "; ";
+  if (timed) {
+    const bool one = last.children.size() == 1;
+    line += program ? (one ? "the program's one process ended within " : "all " + count + " of the program's processes ended within ")
+                    : (one ? "its child ended within " : "all " + count + " children ended within ");
+    line += std::string(ms) + " ms, ";
+  }
+  return line + "the shared memory removed";
 }
 
 }  // namespace proclab

@@ -7,13 +7,22 @@
 #pragma once
 
 #include <atomic>
+#include <string>
+
+#include "core/language.hpp"
 
 namespace proclab {
 
 class Run;
+struct TrialResult;
 
 // The signal that asked to stop, or 0.
 const std::atomic<int>& StopSignal();
+
+// The one line on stderr when a signal stopped the run: which signal, how soon every process
+// ended after it (the run's own clock, as its JSON's stop_to_ended_ms), and that the shared
+// memory is gone. `program`: the processes are a Python program's, not a lesson's children.
+std::string StoppedLine(int signal, const TrialResult& last, Language language, bool program);
 
 // Installs the handlers and starts the watcher; call once, before any run.
 void InstallStopHandlers();

@@ -23,6 +23,7 @@
 #include <sstream>
 
 #include "app/cli/pending_file.hpp"
+#include "app/cli/stop_watch.hpp"
 #include "core/facts/explain.hpp"
 #include "core/install_layout.hpp"
 #include "core/process.hpp"
@@ -363,8 +364,7 @@ int RunTrace(const TraceRequest& request, const std::atomic<int>& stop_signal) {
   }
   const int stopped = stop_signal.load();
   if (stopped != 0) {
-    std::cerr << "proclab-cli: stopped by " << SignalName(stopped)
-              << "; the program's processes were ended and the shared memory removed\n";
+    std::cerr << StoppedLine(stopped, last, request.language, true) << '\n';
     return 128 + stopped;
   }
   if (trace_failed && status == 0) return 1;
