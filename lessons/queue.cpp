@@ -113,6 +113,12 @@ void JoinBeforeDrain(ParentContext& parent, SharedQueue& queue) {
       continue;
     }
     if (now - last_progress < kStallTimeoutNs || queue.size() < queue.capacity()) continue;
+    if (parent.AnyChildRunnable()) {
+      // Short of CPU, not stuck: a producer that put its last item and is about to exit, at
+      // nice 19 beside other busy work, can wait longer than the limit for its turn.
+      last_progress = now;
+      continue;
+    }
     char seconds[16];
     std::snprintf(seconds, sizeof seconds, "%.1f", NsToMs(now - last_progress) / 1000);
     parent.ReportStall(StallCause::kQueueFullNoGet, kQueueId, (now - last_progress) / 1'000'000);
