@@ -468,4 +468,50 @@ TEST_CASE("python: an orphan is reaped by ProcLab and its end known", "[python]"
   CheckNothingLeft(t);
 }
 
+TEST_CASE("python: the report in Chinese (--lang zh-CN) says the same figures as the English one and the JSON",
+          "[python]") {
+  if (TracerMissing()) return;
+  const std::string python = Pythons().front();
+  const Traced json_run = Trace(python, {}, kTestPrograms + "race.py", {"fork", "200"});
+  REQUIRE(json_run.out.is_object());
+  const CommandResult en = RunProgram("proclab-cli", {"trace", "--python", python, kTestPrograms + "race.py", "--", "fork", "200"});
+  const CommandResult zh = RunProgram("proclab-cli", {"trace", "--lang", "zh-CN", "--python", python,
+                                                      kTestPrograms + "race.py", "--", "fork", "200"});
+  REQUIRE(en.exit_status == 0);
+  REQUIRE(zh.exit_status == 0);
+  INFO(zh.err);
+  // Every line ProcLab writes is in Chinese: none of the English report's words.
+  for (const char* english : {"exit status", "  lane ", "exited with status", " reads, ", "updates lost", "proclab: note"})
+    CHECK(zh.err.find(english) == std::string::npos);
+  CHECK(zh.err.find("退出状态 0") != std::string::npos);
+  const int processes = static_cast<int>(json_run.out["processes"].size());
+  CHECK(processes == 3);
+  for (int lane = 0; lane < processes; ++lane)
+    CHECK(zh.err.find("  泳道 " + std::to_string(lane) + "  ") != std::string::npos);
+  CHECK(zh.err.find("以状态码 0 退出") != std::string::npos);
+  // The Value's line: its start and reads in both, and the same number of lines.
+  const json& number = json_run.out["shared"][0];
+  CHECK(zh.err.find("开始时 0，") != std::string::npos);
+  CHECK(en.err.find("0 at the start, ") != std::string::npos);
+  CHECK(number["writes"] == 400);
+  CHECK(zh.err.find("写 " + number["writes"].dump() + " 次") != std::string::npos);
+  CHECK(en.err.find(number["writes"].dump() + " writes") != std::string::npos);
+  // One line per process in each (the notes can differ: these are two runs).
+  auto count = [](const std::string& text, const std::string& start) {
+    int n = 0;
+    for (const std::string& line : Lines(text)) n += line.rfind(start, 0) == 0 ? 1 : 0;
+    return n;
+  };
+  CHECK(count(zh.err, "  泳道 ") == processes);
+  CHECK(count(en.err, "  lane ") == processes);
+}
+
+TEST_CASE("python: trace --lang accepts en and zh-CN only, in one line, starting nothing", "[python]") {
+  const CommandResult r = RunProgram("proclab-cli", {"trace", "--lang", "fr", kTestPrograms + "race.py"});
+  CHECK(r.exit_status == 2);
+  CHECK(Lines(r.err).size() == 1);
+  CHECK_THAT(r.err, Catch::Contains("--lang"));
+  CHECK(ChildrenOf(getpid()).empty());
+}
+
 }  // namespace proclab::test

@@ -397,6 +397,9 @@ int Main(int argc, char** argv) {
       ->type_name("N");
   trace->add_option("--python", trace_request.python, "The interpreter (default: python3 on PATH).")
       ->type_name("PYTHON");
+  std::string trace_lang = "en";
+  trace->add_option("--lang", trace_lang, "The report's language: en (default) or zh-CN.")
+      ->check(CLI::IsMember({"en", "zh-CN"}));
   // Never parsed as such: RewriteHelp turns it into --help (it is here to be listed).
   app.add_subcommand("help", "Show the help of a subcommand: proclab-cli help run [LESSON].");
 
@@ -472,7 +475,10 @@ int Main(int argc, char** argv) {
     return PrintLessonText(*lesson, text_lang == "zh-CN" ? Language::kChinese : Language::kEnglish);
   }
   if (bench->parsed()) return bench_python ? PythonBench(quick, bench_json, g_stop_signal) : Bench(quick, bench_json);
-  if (trace->parsed()) return RunTrace(trace_request, g_stop_signal);
+  if (trace->parsed()) {
+    trace_request.language = trace_lang == "zh-CN" ? Language::kChinese : Language::kEnglish;
+    return RunTrace(trace_request, g_stop_signal);
+  }
   if (request.lesson == nullptr)
     return BadInput("unknown lesson '" + lesson_id + "' (see: proclab-cli list)");
   return RunLesson(request);

@@ -73,48 +73,84 @@ std::string Ms(double ms) {
   return text;
 }
 
-void Report(const nlohmann::json& trial, std::ostream& out) {
+std::vector<std::string> StepLines(const TrialResult& result, const StepRun& steps, Language l);
+
+// What the program did, for a person at a terminal, in `l`: the figures are the trial's JSON;
+// the sentences (how each process ended, the notes, the steps) come from the run's facts in
+// either language.
+void Report(const nlohmann::json& trial, const TrialResult& result, Language l, std::ostream& out) {
+  const bool zh = l == Language::kChinese;
   const std::string program = trial.value("program", std::string());
   std::string python = trial["python"].is_string() ? trial["python"].get<std::string>() : "";
-  out << "proclab: " << program << (python.empty() ? "" : " on Python " + python) << ": exit status "
-      << trial["exit_status"].get<int>() << ", " << Ms(trial.value("duration_ms", 0.0)) << '\n';
+  const std::string status = std::to_string(trial["exit_status"].get<int>());
+  const std::string took = Ms(trial.value("duration_ms", 0.0));
+  out << "proclab: " << program
+      << (zh ? (python.empty() ? "" : "（Python " + python + "）") + "：退出状态 " + status + "，" + took
+             : (python.empty() ? "" : " on Python " + python) + ": exit status " + status + ", " + took)
+      << '\n';
   for (const auto& p : trial["processes"]) {
+    const int lane = p["lane"].get<int>();
     std::string name = p["name"].is_string() ? p["name"].get<std::string>() : "?";
-    out << "  lane " << p["lane"].get<int>() << "  " << name << " (pid " << p["pid"].get<int>();
-    if (p["parent_pid"].is_number()) out << ", parent " << p["parent_pid"].get<int>();
-    out << "): " << p["ended"].get<std::string>();
-    if (p.contains("error")) out << "; raised " << p["error"].get<std::string>();
+    const std::string ended = lane < result.facts.children() ? HowItEnded(result.facts.child(lane), l)
+                                                             : p["ended"].get<std::string>();
+    out << (zh ? "  泳道 " : "  lane ") << lane << "  " << name << (zh ? "（pid " : " (pid ") << p["pid"].get<int>();
+    if (p["parent_pid"].is_number()) out << (zh ? "，父进程 " : ", parent ") << p["parent_pid"].get<int>();
+    out << (zh ? "）：" : "): ") << ended;
+    if (p.contains("error")) out << (zh ? "；抛出 " : "; raised ") << p["error"].get<std::string>();
     out << '\n';
   }
   for (const auto& s : trial["shared"]) {
     const bool array = s["kind"] == "Array";
-    out << "  " << s["name"].get<std::string>() << " (" << s["kind"].get<std::string>()
-        << (s["typecode"].is_string() ? " '" + s["typecode"].get<std::string>() + "'" : "") << "): "
-        << Text(s["initial"]) << " at the start, " << Text(s["final"]) << " at the end; "
-        << s["reads"].get<int64_t>() << " reads, " << s["writes"].get<int64_t>() << " writes, ";
-    if (array) out << "updates lost per element " << Text(s["lost"]) << '\n';
-    else out << s["lost"].get<int64_t>() << (s["lost"] == 1 ? " update lost\n" : " updates lost\n");
+    const std::string reads = std::to_string(s["reads"].get<int64_t>()), writes = std::to_string(s["writes"].get<int64_t>());
+    out << "  " << s["name"].get<std::string>() << (zh ? "（" : " (") << s["kind"].get<std::string>()
+        << (s["typecode"].is_string() ? " '" + s["typecode"].get<std::string>() + "'" : "") << (zh ? "）：" : "): ");
+    if (zh) {
+      out << "开始时 " << Text(s["initial"]) << "，结束时 " << Text(s["final"]) << "；读 " << reads << " 次，写 " << writes
+          << " 次，";
+      if (array) out << "每个元素丢失的更新 " << Text(s["lost"]) << '\n';
+      else out << "丢失 " << s["lost"].get<int64_t>() << " 次更新\n";
+    } else {
+      out << Text(s["initial"]) << " at the start, " << Text(s["final"]) << " at the end; " << reads << " reads, "
+          << writes << " writes, ";
+      if (array) out << "updates lost per element " << Text(s["lost"]) << '\n';
+      else out << s["lost"].get<int64_t>() << (s["lost"] == 1 ? " update lost\n" : " updates lost\n");
+    }
   }
-  for (const auto& l : trial["locks"])
-    if (l["acquisitions"] != 0 || l["wait_ms"] != 0.0)  // a Value's own lock nobody had to wait for: no news
-    out << "  lock " << Text(l["name"]) << ": " << l["acquisitions"].get<int64_t>() << " acquisitions, "
-        << Ms(l["wait_ms"].get<double>()) << " waiting, " << Ms(l["hold_ms"].get<double>()) << " held\n";
-  for (const auto& q : trial["queues"])
-    out << "  queue " << Text(q["name"]) << ": " << q["puts"].get<int64_t>() << " puts, " << q["gets"].get<int64_t>()
-        << " gets, at most " << q["max_depth"].get<int64_t>() << " items in it\n";
+  for (const auto& k : trial["locks"])
+    if (k["acquisitions"] != 0 || k["wait_ms"] != 0.0) {  // a Value's own lock nobody had to wait for: no news
+      const std::string n = std::to_string(k["acquisitions"].get<int64_t>());
+      const std::string wait = Ms(k["wait_ms"].get<double>()), hold = Ms(k["hold_ms"].get<double>());
+      out << (zh ? "  锁 " + Text(k["name"]) + "：获得 " + n + " 次，等待 " + wait + "，持有 " + hold
+                 : "  lock " + Text(k["name"]) + ": " + n + " acquisitions, " + wait + " waiting, " + hold + " held")
+          << '\n';
+    }
+  for (const auto& q : trial["queues"]) {
+    const std::string puts = std::to_string(q["puts"].get<int64_t>()), gets = std::to_string(q["gets"].get<int64_t>());
+    const std::string most = std::to_string(q["max_depth"].get<int64_t>());
+    out << (zh ? "  队列 " + Text(q["name"]) + "：放入 " + puts + " 次，取出 " + gets + " 次，最多同时有 " + most + " 项"
+               : "  queue " + Text(q["name"]) + ": " + puts + " puts, " + gets + " gets, at most " + most + " items in it")
+        << '\n';
+  }
   for (const auto& p : trial["pools"]) {
-    out << "  pool " << Text(p["name"]) << " (" << (p["workers"].is_number() ? p["workers"].dump() : "?")
-        << " workers): " << p["submissions"].size() << " submissions, " << p["tasks"].size() << " tasks\n";
-    for (const auto& t : p["tasks"])
-      out << "    worker pid " << t["worker_pid"].get<int>() << " computed items " << Text(t["items"])
-          << (t["ok"].get<bool>() ? "" : " (failed)") << '\n';
+    const std::string workers = p["workers"].is_number() ? p["workers"].dump() : "?";
+    const std::string submissions = std::to_string(p["submissions"].size()), tasks = std::to_string(p["tasks"].size());
+    out << (zh ? "  进程池 " + Text(p["name"]) + "（" + workers + " 个工作进程）：提交 " + submissions + " 次，" + tasks + " 个任务"
+               : "  pool " + Text(p["name"]) + " (" + workers + " workers): " + submissions + " submissions, " + tasks + " tasks")
+        << '\n';
+    for (const auto& t : p["tasks"]) {
+      const std::string pid = std::to_string(t["worker_pid"].get<int>());
+      const bool ok = t["ok"].get<bool>();
+      out << (zh ? "    工作进程 pid " + pid + " 计算了 " + Text(t["items"]) + (ok ? "" : "（失败）")
+                 : "    worker pid " + pid + " computed items " + Text(t["items"]) + (ok ? "" : " (failed)"))
+          << '\n';
+    }
   }
-  if (trial.contains("steps"))
-    for (const auto& line : trial["steps_text"]) out << "  " << line.get<std::string>() << '\n';
-  if (trial.contains("notes"))
-    for (const auto& note : trial["notes"]) out << "proclab: note: " << note.get<std::string>() << '\n';
-  if (trial["dropped_events"].get<uint64_t>() > 0)
-    out << "proclab: " << trial["dropped_events"].get<uint64_t>() << " events were dropped\n";
+  if (const auto* outcome = result.Outcome<PythonOutcome>(); outcome != nullptr && outcome->steps)
+    for (const std::string& line : StepLines(result, *outcome->steps, l)) out << "  " << line << '\n';
+  for (const RunNote& note : result.notes) out << (zh ? "proclab：注意：" : "proclab: note: ") << (zh ? note.zh : note.en) << '\n';
+  if (const uint64_t dropped = trial["dropped_events"].get<uint64_t>(); dropped > 0)
+    out << (zh ? "proclab：丢弃了 " + std::to_string(dropped) + " 个事件" : "proclab: " + std::to_string(dropped) + " events were dropped")
+        << '\n';
 }
 
 // ---------------------------------------------------------------------------------- the JSON
@@ -135,43 +171,84 @@ nlohmann::json ValueJson(const SlotValue& v) {
   return v.type == ValueType::kInt ? nlohmann::json(v.field) : nlohmann::json(v.AsDouble());
 }
 
-void AddSteps(const TrialResult& result, const StepRun& steps, nlohmann::json& trial) {
+std::string_view StepResultText(StepResult result, Language l) {
+  if (l != Language::kChinese) return StepResultText(result);
+  switch (result) {
+    case StepResult::kRead: return "读";
+    case StepResult::kWrote: return "写";
+    case StepResult::kWaitingForLock: return "在等锁";
+    case StepResult::kNoStep: return "没有走这一步";
+    case StepResult::kFinished: return "已经结束";
+    case StepResult::kNotStepping: return "没有这个子进程";
+  }
+  return "?";
+}
+
+std::vector<std::string> StepLines(const TrialResult& result, const StepRun& steps, Language l) {
   const RunFacts& facts = result.facts;
-  nlohmann::json list = nlohmann::json::array(), text = nlohmann::json::array();
+  const bool zh = l == Language::kChinese;
+  std::vector<std::string> lines;
+  for (const StepRecord& step : steps.steps) {
+    const std::string who = LaneName(facts, step.child + 1, l);
+    const std::string slot = facts.slot(step.slot) != nullptr ? facts.slot(step.slot)->name : "?";
+    std::string line = step.consequence ? (zh ? "        接着 " : "        then ")
+                                        : (zh ? "第 " + std::to_string(step.number) + " 步：" : "step " + std::to_string(step.number) + ": ");
+    line += who + " ";
+    if (step.result == StepResult::kRead || step.result == StepResult::kWrote) {
+      if (zh)
+        line += (step.consequence ? "拿到锁并读取 " : step.result == StepResult::kRead ? "读取 " : "写入 ") + slot + " = " +
+                step.value.Text();
+      else
+        line += (step.consequence ? "gets the lock and reads " : step.result == StepResult::kRead ? "reads " : "writes ") +
+                slot + " = " + step.value.Text();
+      if (step.lost_update)
+        line += zh ? "   <- 丢失的更新：它覆盖了 " + step.overwrote.Text() + "，那是这个进程读取之后另一个进程写入的"
+                   : "   <- lost update: it overwrote " + step.overwrote.Text() +
+                         ", which another process had written since this one read";
+    } else if (step.result == StepResult::kWaitingForLock) {
+      const std::string holder = step.holder >= 0 ? LaneName(facts, step.holder, l) : "";
+      if (zh)
+        line += std::string("还不能") + (step.asked == 'r' ? "读" : "写") + "：它在等一把锁" +
+                (holder.empty() ? "" : "（" + holder + " 持有）");
+      else
+        line += std::string("cannot ") + (step.asked == 'r' ? "read" : "write") + " yet: it waits for a lock" +
+                (holder.empty() ? "" : " that " + holder + " holds");
+    } else {
+      line += zh ? "没有走这一步（" + std::string(StepResultText(step.result, l)) + "）"
+                 : "takes no step (" + std::string(StepResultText(step.result, l)) + ")";
+    }
+    lines.push_back(line);
+  }
+  if (steps.finished_for_you)
+    lines.push_back(zh ? "（你的步骤走完后，子进程一个接一个地结束了）"
+                       : "(after your steps, the child processes finished one at a time)");
+  return lines;
+}
+
+void AddSteps(const TrialResult& result, const StepRun& steps, nlohmann::json& trial) {
+  nlohmann::json list = nlohmann::json::array();
   for (const StepRecord& step : steps.steps) {
     const int lane = step.child + 1;
-    const std::string who = LaneName(facts, lane, Language::kEnglish);
-    const std::string slot = facts.slot(step.slot) != nullptr ? facts.slot(step.slot)->name : "?";
+    const std::string slot = result.facts.slot(step.slot) != nullptr ? result.facts.slot(step.slot)->name : "?";
     nlohmann::json entry = {{"step", step.number}, {"child", step.child + 1}, {"lane", lane},
                             {"what", step.asked == 'r' ? "read" : "write"},
                             {"result", StepResultText(step.result)}};
-    std::string line = (step.consequence ? std::string("        then ") : "step " + std::to_string(step.number) + ": ") + who + " ";
     if (step.result == StepResult::kRead || step.result == StepResult::kWrote) {
       entry["value"] = ValueJson(step.value);
       entry["shared"] = slot;
-      line += (step.consequence ? "gets the lock and reads " : step.result == StepResult::kRead ? "reads " : "writes ") +
-              slot + " = " + step.value.Text();
       if (step.lost_update) {
         entry["lost_update"] = true;
         entry["overwrote"] = ValueJson(step.overwrote);
-        line += "   <- lost update: it overwrote " + step.overwrote.Text() +
-                ", which another process had written since this one read";
       }
     } else if (step.result == StepResult::kWaitingForLock) {
       entry["holder_lane"] = step.holder >= 0 ? nlohmann::json(step.holder) : nlohmann::json(nullptr);
-      line += std::string("cannot ") + (step.asked == 'r' ? "read" : "write") + " yet: it waits for a lock" +
-              (step.holder >= 0 ? " that " + LaneName(facts, step.holder, Language::kEnglish) + " holds" : "");
-    } else {
-      line += "takes no step (" + std::string(StepResultText(step.result)) + ")";
     }
     if (step.consequence) entry["got_lock"] = true;
     list.push_back(std::move(entry));
-    text.push_back(line);
   }
-  if (steps.finished_for_you) text.push_back("(after your steps, the child processes finished one at a time)");
   trial["steps"] = std::move(list);
   trial["scheduled_steps"] = steps.scheduled;
-  trial["steps_text"] = std::move(text);
+  trial["steps_text"] = StepLines(result, steps, Language::kEnglish);
 }
 
 nlohmann::json TrialOf(const TrialResult& result) {
@@ -321,7 +398,7 @@ int RunTrace(const TraceRequest& request, const std::atomic<int>& stop_signal) {
     }
     status = json["exit_status"].get<int>();
     if (!request.json) {
-      if (trial == 0) Report(json, std::cerr);
+      if (trial == 0) Report(json, last, request.language, std::cerr);
       else
         std::cerr << "proclab: trial " << trial + 1 << ": exit status " << status << ", "
                   << json["processes"].size() << " processes, "
