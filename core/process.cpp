@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sched.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -274,6 +276,29 @@ bool ProcessIsRunnable(int pid) {
   text[n] = 0;
   const char* close = std::strrchr(text, ')');  // the name may hold spaces and parentheses
   return close != nullptr && close[1] == ' ' && close[2] == 'R';
+}
+
+bool RestoreNormalPriority(int pid) {
+  // sched_setattr, not sched_setscheduler: it sets the policy and the nice value in one call,
+  // and leaving SCHED_IDLE is judged against that nice value.
+  struct Attr {
+    uint32_t size, policy;
+    uint64_t flags;
+    int32_t nice;
+    uint32_t priority;
+    uint64_t runtime, deadline, period;
+  };
+  rlimit limit{};
+  getrlimit(RLIMIT_NICE, &limit);
+  const int lowest_allowed = 20 - static_cast<int>(std::min<rlim_t>(limit.rlim_cur, 40));
+  for (const int nice : {0, std::clamp(lowest_allowed, 0, 19)}) {
+    Attr attr{};
+    attr.size = sizeof attr;
+    attr.policy = SCHED_OTHER;
+    attr.nice = nice;
+    if (syscall(SYS_sched_setattr, pid, &attr, 0) == 0) return true;
+  }
+  return false;
 }
 
 }  // namespace proclab

@@ -19,6 +19,11 @@ std::string_view ChildStateName(ChildState state);
 std::string SignalName(int signal);  // "SIGSEGV"
 // The kernel has the process ready to run or running (state R in /proc/PID/stat), not waiting.
 bool ProcessIsRunnable(int pid);
+// Gives a child ProcLab lowered (nice, SCHED_IDLE) an ordinary priority again, as far as this
+// process may: SCHED_OTHER at nice 0 with CAP_SYS_NICE, else at the lowest nice RLIMIT_NICE
+// allows. A killed process must still be given the CPU to exit, and beside other busy work a
+// SCHED_IDLE one waited seconds for it. False when not permitted (RLIMIT_NICE 0, the default).
+bool RestoreNormalPriority(int pid);
 
 struct ChildRecord {
   int index = 0;

@@ -446,6 +446,11 @@ void ParentContext::KillAll(int signal, KillReason reason) {
   if (signal == SIGKILL && reason != KillReason::kLesson)
     for (int i = 0; i < child_count(); ++i)
       if (!supervisor_.child(i).done()) supervisor_.Kill(i, SIGSTOP);
+  // Frozen, they can be given their CPU share back, where that is permitted, to exit sooner.
+  // A child is not reaped before this returns, so its pid is still its own.
+  if (signal == SIGKILL && reason != KillReason::kLesson && (run_.options_.child_idle || run_.options_.child_nice > 0))
+    for (int i = 0; i < child_count(); ++i)
+      if (!supervisor_.child(i).done()) RestoreNormalPriority(supervisor_.child(i).pid);
   for (int i = 0; i < child_count(); ++i) Kill(i, signal, reason);
 }
 

@@ -1,6 +1,8 @@
 // Supervisor: spawning real programs, exit codes and signals, join with a timeout, kill, and the
 // promise that no child (not even a zombie) outlives a join or the Supervisor itself.
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -282,4 +284,43 @@ TEST_CASE("a process the kernel has ready to run is runnable; one asleep or gone
   kill(sleeper, SIGKILL);
   waitpid(sleeper, nullptr, 0);
   CHECK_FALSE(proclab::ProcessIsRunnable(sleeper));  // reaped: no such process
+}
+
+TEST_CASE("a SCHED_IDLE child gets an ordinary priority back where this process may give it") {
+  int ready[2];
+  REQUIRE(pipe(ready) == 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    const sched_param none{};
+    setpriority(PRIO_PROCESS, 0, 19);
+    sched_setscheduler(0, SCHED_IDLE, &none);  // lowering one's own priority needs no privilege
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = write(ready[1], &byte, 1);
+    pause();
+    _exit(0);
+  }
+  REQUIRE(child > 0);
+  char byte = 0;
+  REQUIRE(read(ready[0], &byte, 1) == 1);
+  close(ready[0]);
+  close(ready[1]);
+  REQUIRE(sched_getscheduler(child) == SCHED_IDLE);
+  rlimit limit{};
+  getrlimit(RLIMIT_NICE, &limit);
+  const bool restored = proclab::RestoreNormalPriority(child);
+  INFO("euid " << geteuid() << ", RLIMIT_NICE " << limit.rlim_cur);
+  if (restored) {
+    CHECK(sched_getscheduler(child) == SCHED_OTHER);
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(child));
+    CHECK(errno == 0);
+    // nice 0, or the lowest RLIMIT_NICE allows (20 - limit)
+    CHECK(nice <= std::clamp(20 - static_cast<int>(limit.rlim_cur), 0, 19));
+  } else {
+    CHECK(sched_getscheduler(child) == SCHED_IDLE);  // refused: left as it was
+    CHECK(limit.rlim_cur == 0);
+  }
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  CHECK(proclab::RestoreNormalPriority(child) == false);  // reaped: nothing to change
 }
