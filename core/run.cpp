@@ -272,12 +272,18 @@ void ParentContext::CollectEvents(bool all) {
   own_events_.clear();
   const size_t share = rings_.empty() ? SIZE_MAX
                                       : std::max<size_t>(kPollEventBudget / rings_.size(), 4096);
+  watermark_ns_.resize(rings_.size(), 0);
+  std::vector<bool> partial(rings_.size(), false);
   for (size_t i = 0; i < rings_.size(); ++i) {
     // A stop cuts a budgeted drain short: the rest waits in the rings for the final Drain.
     if (!all && StopAsked()) break;
     // An ended child's ring is emptied whole: its events are all in when it shows as ended.
     const bool whole = all || (static_cast<int>(i) < child_count() && supervisor_.child(static_cast<int>(i)).done());
-    rings_[i]->Drain(scratch_, whole ? SIZE_MAX : share);
+    const int64_t began = MonotonicNs();
+    const size_t limit = whole ? SIZE_MAX : share;
+    // Emptied: whatever was stamped before the drain began is in. Cut short: up to its last event.
+    partial[i] = rings_[i]->Drain(scratch_, limit) == limit;
+    if (!partial[i]) watermark_ns_[i] = began;
   }
   if (scratch_.size() == from) return;
   const TickScale scale = CurrentTickScale();
@@ -288,6 +294,8 @@ void ParentContext::CollectEvents(bool all) {
     e.t_ns = std::max(scale.ToNs(e.t_ns), last);  // one lane's events keep the order they were written in
     last = e.t_ns;
   }
+  for (size_t i = 0; i < rings_.size(); ++i)
+    if (partial[i]) watermark_ns_[i] = std::max(watermark_ns_[i], lane_last_ns_[i]);
 }
 
 namespace {
@@ -329,6 +337,7 @@ void ParentContext::PublishEvents() {
   for (size_t i = 0; i < rings_.size(); ++i) {
     trace_.SetDrops(static_cast<int>(i), rings_[i]->drops() + discarded_[i]);
     facts.SetDrops(static_cast<int>(i), rings_[i]->drops() + discarded_[i]);
+    if (i < watermark_ns_.size()) trace_.SetWatermark(static_cast<int>(i), watermark_ns_[i]);
   }
   if (!scratch_.empty()) {
     trace_.Append(scratch_);

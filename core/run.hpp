@@ -260,6 +260,8 @@ class ParentContext {
   // re-estimated at every collection, so two batches of one lane could come out in the wrong
   // order by a few microseconds (a get stamped before the put just before it, in one child).
   std::vector<int64_t> lane_last_ns_;
+  // Per child: every event it stamped before this time has been collected (Trace::watermark).
+  std::vector<int64_t> watermark_ns_;
   std::vector<Event> scratch_;
   std::vector<EventRing*> rings_;  // child i's ring at i
 };

@@ -1,6 +1,7 @@
 #include "core/trace.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <queue>
 
 namespace proclab {
@@ -10,6 +11,7 @@ void Trace::Reset(int64_t t0_ns) {
   lanes_.clear();
   parent_.clear();
   drops_.clear();
+  watermarks_.clear();
   size_ = 0;
 }
 
@@ -28,6 +30,18 @@ void Trace::SetDrops(int lane, uint64_t drops) {
   if (lane < 0) return;
   if (static_cast<size_t>(lane) >= drops_.size()) drops_.resize(static_cast<size_t>(lane) + 1);
   drops_[static_cast<size_t>(lane)] = drops;
+}
+
+void Trace::SetWatermark(int lane, int64_t t_ns) {
+  if (lane < 0) return;
+  if (static_cast<size_t>(lane) >= watermarks_.size())
+    watermarks_.resize(static_cast<size_t>(lane) + 1, std::numeric_limits<int64_t>::max());
+  watermarks_[static_cast<size_t>(lane)] = t_ns;
+}
+
+int64_t Trace::watermark(int lane) const {
+  if (lane < 0 || static_cast<size_t>(lane) >= watermarks_.size()) return std::numeric_limits<int64_t>::max();
+  return watermarks_[static_cast<size_t>(lane)];
 }
 
 const std::vector<Event>& Trace::lane(int index) const {

@@ -15,6 +15,12 @@ class Trace {
   // Appends events that came from one ring (already in that lane's time order).
   void Append(const std::vector<Event>& events);
   void SetDrops(int lane, uint64_t drops);
+  // Every event of `lane` stamped before `t_ns` is in the trace (its ring was emptied at that
+  // time, or read up to an event stamped then). A live view folds every lane up to one such
+  // time, so the figures it shows belong to one moment.
+  void SetWatermark(int lane, int64_t t_ns);
+  // INT64_MAX where nobody said (the lane's events are all in, as far as anyone knows).
+  int64_t watermark(int lane) const;
 
   int64_t t0_ns() const { return t0_ns_; }
   double Ms(int64_t t_ns) const { return static_cast<double>(t_ns - t0_ns_) / 1e6; }
@@ -36,6 +42,7 @@ class Trace {
   std::vector<std::vector<Event>> lanes_;
   std::vector<Event> parent_;
   std::vector<uint64_t> drops_;
+  std::vector<int64_t> watermarks_;
   size_t size_ = 0;
 };
 

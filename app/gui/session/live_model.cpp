@@ -1,6 +1,7 @@
 #include "app/gui/session/live_model.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "app/gui/session/live_run.hpp"
 
@@ -26,23 +27,62 @@ bool LiveModel::Copy(const Trace& trace, const std::vector<ChildRecord>& childre
     folded_.resize(count, 0);
     available_.resize(count, 0);
   }
-  const size_t lane_budget = std::max<size_t>(budget / (count + 1), 1000);
+  // One moment for every lane: the figures a view shows (the counter, its expected value, the
+  // updates lost) are folded from every lane up to the same time `cut`: no later than a lane
+  // still running is known to be complete (its watermark; a lane that ended has all its events
+  // in), and no later than `budget` events in all allow.
+  int64_t cut = std::numeric_limits<int64_t>::max();
+  int64_t earliest = std::numeric_limits<int64_t>::max(), latest = std::numeric_limits<int64_t>::min();
+  auto next = [&](const std::vector<Event>& from, size_t have) { return from.begin() + static_cast<long>(have); };
+  auto up_to = [&](const std::vector<Event>& from, size_t have, int64_t t) {
+    return static_cast<size_t>(std::upper_bound(next(from, have), from.end(), t,
+                                                [](int64_t v, const Event& e) { return v < e.t_ns; }) -
+                               from.begin());
+  };
+  for (int i = 0; i < trace.lanes(); ++i) {
+    const std::vector<Event>& from = trace.lane(i);
+    const size_t have = lanes_[static_cast<size_t>(i)].size();
+    const bool ended = static_cast<size_t>(i) < children.size() && children[static_cast<size_t>(i)].done();
+    if (!ended) cut = std::min(cut, trace.watermark(i));
+    if (have < from.size()) {
+      earliest = std::min(earliest, from[have].t_ns);
+      latest = std::max(latest, from.back().t_ns);
+    }
+  }
+  auto events_until = [&](int64_t t) {
+    size_t n = 0;
+    for (int i = 0; i < trace.lanes(); ++i)
+      n += up_to(trace.lane(i), lanes_[static_cast<size_t>(i)].size(), t) - lanes_[static_cast<size_t>(i)].size();
+    return n;
+  };
+  if (earliest <= latest && events_until(std::min(cut, latest)) > budget) {
+    // The latest time with at most `budget` new events before it (at least the next event).
+    int64_t lo = earliest, hi = std::min(cut, latest);
+    while (lo < hi) {
+      const int64_t mid = lo + (hi - lo + 1) / 2;
+      if (events_until(mid) <= budget) lo = mid;
+      else hi = mid - 1;
+    }
+    cut = lo;
+  }
   bool all = true;
-  auto take = [&](std::vector<Event>& to, const std::vector<Event>& from) {
+  auto take = [&](std::vector<Event>& to, const std::vector<Event>& from, int64_t until_ns) {
     const size_t before = to.size();
-    const size_t until = from.size() - before <= lane_budget ? from.size() : before + lane_budget;
+    const auto first_after = std::upper_bound(from.begin() + static_cast<long>(before), from.end(), until_ns,
+                                              [](int64_t t, const Event& e) { return t < e.t_ns; });
+    const size_t until = static_cast<size_t>(first_after - from.begin());
     if (to.capacity() < until) to.reserve(std::max(until, from.capacity()));
     to.insert(to.end(), from.begin() + static_cast<long>(before), from.begin() + static_cast<long>(until));
     events_ += until - before;
     all = all && until == from.size();
   };
   for (int i = 0; i < trace.lanes(); ++i) {
-    take(lanes_[static_cast<size_t>(i)], trace.lane(i));
+    take(lanes_[static_cast<size_t>(i)], trace.lane(i), cut);
     available_[static_cast<size_t>(i)] = trace.lane(i).size();
     // What the run dropped so far: the live facts must know their events are not all there.
     facts_.SetDrops(i, trace.drops(i));
   }
-  take(parent_, trace.parent_lane());
+  take(parent_, trace.parent_lane(), cut);
   return all;
 }
 

@@ -19,9 +19,10 @@ class ConsoleBuffer;
 class LiveModel {
  public:
   void Reset();
-  // Copies what is new in `trace` (lanes are append-only) and the children's records, at most
-  // `budget` events, shared equally among the lanes so they advance together. True when every
-  // event of `trace` is copied.
+  // Copies what is new in `trace` (lanes are append-only) and the children's records: every
+  // lane up to one time, the latest that each running lane's watermark and `budget` events in
+  // all allow, so the facts folded from them belong to one moment. True when every event of
+  // `trace` is copied.
   bool Copy(const Trace& trace, const std::vector<ChildRecord>& children,
             size_t budget = std::numeric_limits<size_t>::max());
   // Folds the events copied since the last call into the facts. A child whose record says it
