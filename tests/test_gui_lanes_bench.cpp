@@ -323,8 +323,6 @@ TEST_CASE("the benchmark options take one positive figure and name the lesson to
   CHECK(!parse({"--bench-frames", "3", "--lesson", "locks", "--step", "1r"}));
   CHECK(!parse({"--bench-frames", "3", "--lesson", "locks", "--processes", "0"}));
 }
-#endif  // PROCLAB_HAS_GUI_LOGIC
-
 TEST_CASE("the live model folds every lane up to one moment, so its counter, expected and lost agree") {
   Trace trace;
   trace.Reset(0);
@@ -387,3 +385,4 @@ TEST_CASE("the live model folds every lane up to one moment, so its counter, exp
   CHECK(after_end.Sync(ended_trace, children));
   CHECK(after_end.facts().slot(0)->writes == 25);
 }
+#endif  // PROCLAB_HAS_GUI_LOGIC
