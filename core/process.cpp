@@ -230,15 +230,18 @@ int Supervisor::WaitAny(std::chrono::microseconds timeout) {
   return Reap();
 }
 
-bool Supervisor::JoinAll(std::chrono::milliseconds timeout) {
+bool Supervisor::JoinAll(std::chrono::milliseconds timeout, std::mutex* records_lock) {
   const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
-  Reap();
-  while (alive() > 0) {
+  while (true) {
+    {
+      std::unique_lock lock = records_lock != nullptr ? std::unique_lock(*records_lock) : std::unique_lock<std::mutex>();
+      Reap();
+      if (alive() == 0) return true;
+    }
     const int64_t left_ns = deadline - MonotonicNs();
     if (left_ns <= 0) return false;
-    WaitAny(std::chrono::microseconds(std::min<int64_t>(left_ns / 1000 + 1, 100'000)));
+    WaitForAnyEnd(std::chrono::microseconds(std::min<int64_t>(left_ns / 1000 + 1, 100'000)));
   }
-  return true;
 }
 
 void Supervisor::Kill(int index, int signal) {

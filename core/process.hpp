@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,8 +89,9 @@ class Supervisor {
   bool WaitForAnyEnd(std::chrono::microseconds timeout);
   // WaitForAnyEnd, then reaps.
   int WaitAny(std::chrono::microseconds timeout);
-  // Waits for all children up to `timeout`; true if none is left alive.
-  bool JoinAll(std::chrono::milliseconds timeout);
+  // Waits for all children up to `timeout`; true if none is left alive. `records_lock`: held
+  // while each reaping changes the records (a reader copies them under it), not while waiting.
+  bool JoinAll(std::chrono::milliseconds timeout, std::mutex* records_lock = nullptr);
 
   void Kill(int index, int signal = 9);
   void KillAll(int signal = 9);

@@ -179,10 +179,11 @@ TrialResult Run::Execute() {
     result.stop_ns = stop_.AskedAtOr(MonotonicNs());
     header->stop = 1;
     context.KillAll(SIGKILL, KillReason::kStop);
-    context.ReapAll(std::chrono::seconds(5));
+    // Reaped under the live lock, one at a time, so a view counts them ending.
+    supervisor.JoinAll(std::chrono::seconds(5), &live_mutex_);
   } catch (...) {
     supervisor.KillAll();
-    context.ReapAll(std::chrono::seconds(5));
+    supervisor.JoinAll(std::chrono::seconds(5), &live_mutex_);
     throw;
   }
   {
@@ -410,20 +411,6 @@ void ParentContext::Wait(std::chrono::microseconds timeout) {
       Poll();
       return;
     }
-  }
-}
-
-bool ParentContext::ReapAll(std::chrono::milliseconds timeout) {
-  const int64_t deadline = MonotonicNs() + timeout.count() * 1'000'000;
-  while (true) {
-    {
-      std::lock_guard lock(run_.live_mutex_);
-      supervisor_.Reap();
-      if (supervisor_.alive() == 0) return true;
-    }
-    const int64_t left_ns = deadline - MonotonicNs();
-    if (left_ns <= 0) return false;
-    supervisor_.WaitForAnyEnd(std::chrono::microseconds(std::min<int64_t>(left_ns / 1000 + 1, 100'000)));
   }
 }
 

@@ -204,9 +204,6 @@ class ParentContext {
   // from one ProcLab caused by stopping the run.
   void Kill(int index, int signal = 9, KillReason reason = KillReason::kLesson);
   void KillAll(int signal = 9, KillReason reason = KillReason::kStop);
-  // Waits up to `timeout` for every child to be gone, reaping each under the live lock as it
-  // goes, so a view counts them ending (a Stop beside other load can take seconds).
-  bool ReapAll(std::chrono::milliseconds timeout);
   // The lesson's parent saw the run stall (kStall): reports read the cause from the facts.
   void ReportStall(StallCause cause, uint32_t object, int64_t quiet_ms);
   // Starts one more child (e.g. a pool replacing a dead worker); returns its index.

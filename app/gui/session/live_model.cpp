@@ -33,9 +33,9 @@ bool LiveModel::Copy(const Trace& trace, const std::vector<ChildRecord>& childre
   // in), and no later than `budget` events in all allow.
   int64_t cut = std::numeric_limits<int64_t>::max();
   int64_t earliest = std::numeric_limits<int64_t>::max(), latest = std::numeric_limits<int64_t>::min();
-  auto next = [&](const std::vector<Event>& from, size_t have) { return from.begin() + static_cast<long>(have); };
-  auto up_to = [&](const std::vector<Event>& from, size_t have, int64_t t) {
-    return static_cast<size_t>(std::upper_bound(next(from, have), from.end(), t,
+  // How many of `from`'s events are stamped at or before `t` (the first `have` are).
+  auto up_to = [](const std::vector<Event>& from, size_t have, int64_t t) {
+    return static_cast<size_t>(std::upper_bound(from.begin() + static_cast<long>(have), from.end(), t,
                                                 [](int64_t v, const Event& e) { return v < e.t_ns; }) -
                                from.begin());
   };
@@ -68,9 +68,7 @@ bool LiveModel::Copy(const Trace& trace, const std::vector<ChildRecord>& childre
   bool all = true;
   auto take = [&](std::vector<Event>& to, const std::vector<Event>& from, int64_t until_ns) {
     const size_t before = to.size();
-    const auto first_after = std::upper_bound(from.begin() + static_cast<long>(before), from.end(), until_ns,
-                                              [](int64_t t, const Event& e) { return t < e.t_ns; });
-    const size_t until = static_cast<size_t>(first_after - from.begin());
+    const size_t until = up_to(from, before, until_ns);
     if (to.capacity() < until) to.reserve(std::max(until, from.capacity()));
     to.insert(to.end(), from.begin() + static_cast<long>(before), from.begin() + static_cast<long>(until));
     events_ += until - before;
